@@ -1,0 +1,57 @@
+# Two entry points: `make run` (the studio on http://localhost:8000) and `make test` (everything CI runs).
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PIP := $(PY) -m pip
+STAMP := $(VENV)/.installed
+
+.PHONY: run test setup web system-deps lint format bench clean
+
+run: setup web
+	$(VENV)/bin/vtrack serve --host $${VTRACK_HOST:-127.0.0.1} --port $${VTRACK_PORT:-8000}
+
+test: setup web system-deps
+	$(VENV)/bin/ruff check vtrack tests bench
+	$(VENV)/bin/ruff format --check vtrack tests bench
+	cd web && npm run --silent typecheck && npm run --silent test
+	$(PY) -m pytest -q -ra
+
+setup: $(STAMP)
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PIP) install -q --upgrade pip
+	$(PIP) install -q -e '.[embedded,queue,dev]'
+	# mediapipe's own requirements pull jax and a GUI OpenCV; it needs none of them to run.
+	$(PIP) install -q --no-deps mediapipe==0.10.14
+	touch $@
+
+web: vtrack/api/static/index.html
+
+vtrack/api/static/index.html: $(shell find web/src web/index.html web/package.json -type f 2>/dev/null)
+	cd web && (test -d node_modules || npm ci --no-audit --no-fund) && npm run --silent build
+	rm -rf vtrack/api/static && cp -r web/dist vtrack/api/static
+
+# Test-only system packages: a real browser, a real Redis, real recorded music samples.
+system-deps:
+	@missing=""; \
+	command -v chromium >/dev/null || missing="$$missing chromium"; \
+	command -v redis-server >/dev/null || missing="$$missing redis-server"; \
+	test -d /usr/share/sonic-pi/samples || missing="$$missing sonic-pi-samples"; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	fi
+
+lint:
+	$(VENV)/bin/ruff check vtrack tests bench && $(VENV)/bin/ruff format --check vtrack tests bench
+
+format:
+	$(VENV)/bin/ruff format vtrack tests bench && $(VENV)/bin/ruff check --fix vtrack tests bench
+
+bench: setup
+	$(PY) bench/bench_pipelines.py
+
+clean:
+	rm -rf $(VENV) web/node_modules web/dist vtrack/api/static

@@ -1,0 +1,1 @@
+"""Audio stem separation engines behind one interface (Demucs, embedded)."""

@@ -1,0 +1,75 @@
+"""Settings from the environment (VTRACK_* variables), read in one place."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from platformdirs import user_data_dir
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Every tunable of the studio. Override with VTRACK_<NAME> (e.g. VTRACK_MAX_UPLOAD_MB=200)."""
+
+    model_config = SettingsConfigDict(env_prefix="VTRACK_", env_file=None, extra="ignore")
+
+    data_dir: Path = Field(default_factory=lambda: Path(user_data_dir("vtrack-studio")))
+    host: str = "127.0.0.1"
+    port: int = 8000
+    cors_origins: list[str] = ["http://localhost:5173", "http://127.0.0.1:5173"]
+    api_key: str | None = None
+
+    # Upload limits (spec: 100 MB, 10 s, 480p; larger frames are downscaled, not rejected).
+    max_upload_mb: float = 100.0
+    max_duration_s: float = 10.0
+    max_width: int = 854
+    max_height: int = 480
+    # Frames beyond this size are rejected outright (decoding them would cost too much).
+    max_input_pixels: int = 4096 * 2304
+    max_frames: int = 1200
+    supported_containers: list[str] = ["mp4", "mov", "webm", "matroska", "avi"]
+
+    # Jobs
+    workers: int = 1
+    job_timeout_s: float = 600.0
+    max_queued_jobs: int = 32
+    retention_hours: float = 24.0
+    cleanup_interval_s: float = 600.0
+    queue_url: str | None = None
+
+    # Engines: "auto" picks the best available one.
+    vision_engine: str = "auto"
+    audio_engine: str = "auto"
+    inpaint_engine: str = "auto"
+    sam3_checkpoint: Path | None = None
+    sam3_bpe_path: Path | None = None
+    sam2_checkpoint: Path | None = None
+    sam2_config: str = "configs/sam2.1/sam2.1_hiera_t.yaml"
+    demucs_repo: Path | None = None
+    demucs_model: str = "htdemucs"
+
+    # Rendering
+    overlay_alpha: float = 0.5
+    removal_margin_px: int = 6
+    video_crf: int = 20
+    video_preset: str = "veryfast"
+
+    @property
+    def max_upload_bytes(self) -> int:
+        return int(self.max_upload_mb * 1024 * 1024)
+
+    @property
+    def uploads_dir(self) -> Path:
+        return self.data_dir / "uploads"
+
+    @property
+    def db_path(self) -> Path:
+        return self.data_dir / "jobs.sqlite3"
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process-wide settings (tests build their own `Settings` and pass them explicitly)."""
+    return Settings()

@@ -1,0 +1,35 @@
+"""Engine registry entries: every engine declares its name, whether it can run here, and why not.
+
+`/api/health` lists these; heavy imports (torch, sam3, demucs) happen only inside `load()`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass
+class EngineInfo:
+    """One engine of one kind (vision, audio, inpaint)."""
+
+    name: str
+    kind: str
+    description: str
+    available: bool
+    reason: str = ""
+    device: str = "cpu"
+    embedded: bool = False
+    loader: Callable[[], Any] | None = field(default=None, repr=False)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "kind": self.kind,
+            "description": self.description,
+            "available": self.available,
+            "reason": self.reason,
+            "device": self.device,
+            "embedded": self.embedded,
+        }

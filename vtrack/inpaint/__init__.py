@@ -1,0 +1,1 @@
+"""Object removal engines: fill masked regions of a video so the object was never there."""

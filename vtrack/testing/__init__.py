@@ -1,0 +1,1 @@
+"""Ground-truth media generators shared by tests and benchmarks (real photographs, exact masks)."""

@@ -1,0 +1,118 @@
+"""The video segmentation interface, shaped like SAM 2 / SAM 3's video predictors.
+
+A session is opened on a video; prompts (points with positive/negative labels, a box, or text) are
+added on a frame; `propagate` then yields per-frame masks keyed by object id. Pipelines talk only
+to this interface, so the real SAM 3 adapter and the embedded CPU engine are interchangeable.
+
+Coordinates in prompts are RELATIVE (0-1) to the frame's width and height, as in SAM 3.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Literal
+
+import numpy as np
+
+from vtrack.media.frames import FrameSequence
+
+Direction = Literal["both", "forward", "backward"]
+ProgressCallback = Callable[[float], None]
+
+
+@dataclass(frozen=True)
+class PointPrompt:
+    """A click at relative coordinates; `positive=False` marks background."""
+
+    x: float
+    y: float
+    positive: bool = True
+
+
+@dataclass(frozen=True)
+class BoxPrompt:
+    """A box in relative coordinates (x0, y0, x1, y1)."""
+
+    x0: float
+    y0: float
+    x1: float
+    y1: float
+
+
+@dataclass
+class FrameMasks:
+    """Masks of every tracked object on one frame.
+
+    masks[obj_id] is a bool array (H, W) at the video's resolution; scores[obj_id] in [0, 1] is the
+    engine's confidence that the object is visible and correctly segmented on this frame.
+    """
+
+    frame_index: int
+    masks: dict[int, np.ndarray] = field(default_factory=dict)
+    scores: dict[int, float] = field(default_factory=dict)
+
+
+@dataclass
+class TextDetection:
+    """Result of a text prompt: the objects found on the prompt frame and a plain-words summary."""
+
+    frame_masks: FrameMasks
+    labels: dict[int, str]
+    description: str
+
+
+class SegmentationSession(ABC):
+    """One video, several objects, prompts on any frame, propagation in both directions."""
+
+    @abstractmethod
+    def add_points(
+        self, frame_index: int, obj_id: int, points: list[PointPrompt]
+    ) -> FrameMasks:
+        """Add (or refine with) clicks for one object on one frame; returns that frame's masks."""
+
+    @abstractmethod
+    def add_box(self, frame_index: int, obj_id: int, box: BoxPrompt) -> FrameMasks:
+        """Prompt one object with a box on one frame."""
+
+    @abstractmethod
+    def add_text(self, frame_index: int, text: str) -> TextDetection:
+        """Find every instance matching `text` on the frame; assigns object ids itself.
+
+        Raises `vtrack.errors.PromptNotUnderstood` when the engine cannot ground the prompt.
+        """
+
+    @abstractmethod
+    def remove_object(self, obj_id: int) -> None:
+        """Forget one object and its prompts."""
+
+    @abstractmethod
+    def propagate(
+        self,
+        direction: Direction = "both",
+        start_frame_index: int | None = None,
+        progress: ProgressCallback | None = None,
+    ) -> Iterator[FrameMasks]:
+        """Yield masks for every frame (each frame exactly once, any order), prompts included."""
+
+    def close(self) -> None:  # noqa: B027 - optional hook
+        """Release resources held by the session."""
+
+    def __enter__(self) -> SegmentationSession:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+class VideoSegmenter(ABC):
+    """A loaded segmentation engine; opens sessions on videos."""
+
+    name: str = "abstract"
+    supports_text: bool = False
+    supports_negative_points: bool = True
+
+    @abstractmethod
+    def start_session(self, video: FrameSequence) -> SegmentationSession:
+        """Open a session on a decoded video."""
