@@ -1,0 +1,124 @@
+"""Evaluate the embedded tracker: one click on frame 0, propagate, report J, F, J&F and speed.
+
+.venv/bin/python bench/eval_tracking.py            # generated scenes + 8 DAVIS sequences
+.venv/bin/python bench/eval_tracking.py --quick    # 2 scenes + 2 DAVIS sequences, 30 frames
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from vtrack.media.frames import FrameSequence  # noqa: E402
+from vtrack.testing.scenes import farthest_interior_point, standard_scenes  # noqa: E402
+from vtrack.vision.base import PointPrompt  # noqa: E402
+from vtrack.vision.embedded import EmbeddedSegmenter  # noqa: E402
+from vtrack.vision.embedded.davis import (  # noqa: E402
+    DAVIS_SEQUENCES,
+    davis_available,
+    davis_dir,
+    load_davis,
+)
+from vtrack.vision.metrics import sequence_scores  # noqa: E402
+
+
+def evaluate(
+    engine: EmbeddedSegmenter, name: str, video: FrameSequence, gts: np.ndarray
+) -> dict[str, float | str | int]:
+    """Click the farthest interior point of frame 0's mask, track both ways, score every frame."""
+    x, y = farthest_interior_point(gts[0])
+    session = engine.start_session(video)
+    t0 = time.perf_counter()
+    session.add_points(0, 1, [PointPrompt(x, y, True)])
+    t_click = time.perf_counter() - t0
+    preds: list[np.ndarray | None] = [None] * len(video)
+    t0 = time.perf_counter()
+    for fm in session.propagate(direction="both"):
+        if preds[fm.frame_index] is not None:
+            raise RuntimeError(f"{name}: frame {fm.frame_index} yielded twice")
+        preds[fm.frame_index] = fm.masks[1]
+    t_track = time.perf_counter() - t0
+    session.close()
+    missing = [i for i, p in enumerate(preds) if p is None]
+    if missing:
+        raise RuntimeError(f"{name}: frames {missing[:5]} never yielded")
+    scores = sequence_scores(preds, list(gts))
+    empty = sum(1 for p, g in zip(preds, gts, strict=True) if g.any() and not p.any())
+    return {
+        "name": name,
+        "frames": len(video),
+        "size": f"{video.width}x{video.height}",
+        "J": scores["J"],
+        "F": scores["F"],
+        "JF": scores["JF"],
+        "J0": scores["J_frames"][0],
+        "empty": empty,
+        "click_s": t_click,
+        "track_s": t_track,
+        "ms_per_frame": 1000 * t_track / len(video),
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="2 scenes + 2 DAVIS clips, 30 frames")
+    parser.add_argument("--quality", choices=["fast", "best"], default="fast")
+    parser.add_argument("--set", choices=["all", "generated", "davis"], default="all")
+    parser.add_argument("--no-mediapipe", action="store_true", help="measure the fallback path")
+    parser.add_argument("--seq", nargs="*", help="only these sequence names")
+    args = parser.parse_args(argv)
+
+    engine = EmbeddedSegmenter(quality=args.quality, use_mediapipe=not args.no_mediapipe)
+    rows = []
+    if args.set in ("all", "generated"):
+        scenes = standard_scenes()
+        if args.quick:
+            scenes = [scenes[1], scenes[3]]
+        for scene in scenes:
+            if args.seq and scene.name not in args.seq:
+                continue
+            video = FrameSequence.from_arrays(list(scene.frames), fps=scene.fps)
+            rows.append(("generated", evaluate(engine, scene.name, video, scene.masks)))
+    if args.set in ("all", "davis"):
+        seqs = ("bear", "lucia") if args.quick else DAVIS_SEQUENCES
+        for seq in seqs:
+            if args.seq and seq not in args.seq:
+                continue
+            if not davis_available(seq):
+                print(f"skip {seq}: DAVIS data not found under {davis_dir()}", file=sys.stderr)
+                continue
+            video, gts = load_davis(seq, max_frames=30 if args.quick else None)
+            rows.append(("davis", evaluate(engine, seq, video, gts)))
+
+    header = "| set | sequence | frames | size | J | F | J&F | J frame0 | empty | click s | track s | ms/frame |"
+    print(header)
+    print("|" + "---|" * 12)
+    for group, r in rows:
+        print(
+            f"| {group} | {r['name']} | {r['frames']} | {r['size']} | {r['J']:.3f} | {r['F']:.3f} "
+            f"| {r['JF']:.3f} | {r['J0']:.3f} | {r['empty']} | {r['click_s']:.2f} "
+            f"| {r['track_s']:.2f} | {r['ms_per_frame']:.1f} |"
+        )
+    for group in ("generated", "davis"):
+        sel = [r for g, r in rows if g == group]
+        if sel:
+            jf = np.mean([r["JF"] for r in sel])
+            j = np.mean([r["J"] for r in sel])
+            f = np.mean([r["F"] for r in sel])
+            ms = np.mean([r["ms_per_frame"] for r in sel])
+            empty = sum(int(r["empty"]) for r in sel)
+            print(
+                f"| {group} | **mean** | | | {j:.3f} | {f:.3f} | **{jf:.3f}** | | {empty} "
+                f"| | | {ms:.1f} |"
+            )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,62 @@
+"""Colour appearance model: foreground/background colour histograms giving a per-pixel likelihood."""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+from vtrack.vision.embedded.imageops import disk
+
+BINS = 16  # per channel; 16^3 bins is coarse enough to generalise across lighting changes
+_SHIFT = 4  # 256 / 16
+
+
+def colour_index(image: np.ndarray) -> np.ndarray:
+    """Quantised colour bin of every pixel (H, W) int32 in [0, BINS**3)."""
+    q = (image >> _SHIFT).astype(np.int32)
+    return (q[..., 0] << 8) | (q[..., 1] << 4) | q[..., 2]
+
+
+class ColourModel:
+    """Foreground and local-background colour histograms, updated slowly as the object moves."""
+
+    def __init__(self, image: np.ndarray, mask: np.ndarray, ring_px: int = 25) -> None:
+        self.fg = np.zeros(BINS**3, np.float64)
+        self.bg = np.zeros(BINS**3, np.float64)
+        self.ring_px = ring_px
+        self.update(image, mask, rate=1.0)
+
+    def _histograms(self, image: np.ndarray, mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        idx = colour_index(image)
+        m = mask.astype(bool)
+        # Background is sampled in a ring around the object: that is what the boundary must be
+        # told apart from, and far-away colours only dilute the model.
+        ring = cv2.dilate(m.astype(np.uint8), disk(self.ring_px)).astype(bool) & ~m
+        fg = np.bincount(idx[m], minlength=BINS**3).astype(np.float64)
+        bg = np.bincount(idx[ring], minlength=BINS**3).astype(np.float64)
+        bg_global = np.bincount(idx[~m][::7], minlength=BINS**3).astype(np.float64)
+        fg /= max(fg.sum(), 1.0)
+        bg = bg / max(bg.sum(), 1.0) * 0.8 + bg_global / max(bg_global.sum(), 1.0) * 0.2
+        return fg, bg
+
+    def update(self, image: np.ndarray, mask: np.ndarray, rate: float = 0.1) -> None:
+        if not mask.any():
+            return
+        fg, bg = self._histograms(image, mask)
+        self.fg = (1 - rate) * self.fg + rate * fg
+        self.bg = (1 - rate) * self.bg + rate * bg
+        eps = 1e-4
+        smooth_fg = self.fg + eps
+        smooth_bg = self.bg + eps
+        self._ratio = (smooth_fg / (smooth_fg + smooth_bg)).astype(np.float32)
+
+    def probability(self, image: np.ndarray) -> np.ndarray:
+        """P(foreground | colour) per pixel, assuming equal priors."""
+        return self._ratio[colour_index(image)]
+
+    def separability(self, image: np.ndarray, mask: np.ndarray) -> float:
+        """How well colour alone reproduces `mask` (IoU of P>0.5 with it): a cue weight."""
+        p = self.probability(image) > 0.5
+        m = mask.astype(bool)
+        union = np.count_nonzero(p | m)
+        return float(np.count_nonzero(p & m) / union) if union else 0.0

@@ -1,0 +1,255 @@
+"""Interactive segmentation of one object on one frame from clicks or a box (no learned weights).
+
+Strategy, first match wins:
+1. the click lands on a person found by mediapipe pose -> that person's segmentation;
+2. the click lands on mediapipe's selfie-segmentation foreground (a good salient-object cue even
+   for animals and boats) -> that component, refined by GrabCut;
+3. otherwise GrabCut from several candidate rectangles around the click, keeping the candidate
+   whose contour follows strong edges without running into its rectangle.
+Negative clicks become certain background for GrabCut and cut their component away.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import cv2
+import numpy as np
+
+from vtrack.vision.embedded.imageops import component_at, disk, fill_holes, resize
+from vtrack.vision.embedded.person_segmenter import PersonSegmenter
+
+# GrabCut candidate search runs at this long side; the chosen candidate is refined at work size.
+_SEARCH_LONG_SIDE = 240
+
+
+@dataclass
+class ClickResult:
+    """A mask at the working resolution and how it was found (drives the tracker's cues)."""
+
+    mask: np.ndarray
+    kind: str  # "person", "salient" or "object"
+    description: str = ""
+    extras: dict = field(default_factory=dict)
+
+
+def _grabcut(image: np.ndarray, init: np.ndarray, iterations: int = 3) -> np.ndarray:
+    """Run GrabCut from a label map (cv2.GC_*); returns the foreground mask."""
+    labels = init.astype(np.uint8).copy()
+    if not np.any((labels == cv2.GC_FGD) | (labels == cv2.GC_PR_FGD)):
+        return np.zeros(labels.shape, bool)
+    if not np.any((labels == cv2.GC_BGD) | (labels == cv2.GC_PR_BGD)):
+        return labels != cv2.GC_BGD
+    bgd = np.zeros((1, 65), np.float64)
+    fgd = np.zeros((1, 65), np.float64)
+    try:
+        cv2.grabCut(image, labels, None, bgd, fgd, iterations, cv2.GC_INIT_WITH_MASK)
+    except cv2.error:
+        return (labels == cv2.GC_FGD) | (labels == cv2.GC_PR_FGD)
+    return (labels == cv2.GC_FGD) | (labels == cv2.GC_PR_FGD)
+
+
+def _stamp_clicks(
+    labels: np.ndarray, pos: list[tuple[int, int]], neg: list[tuple[int, int]], r: int
+) -> None:
+    for x, y in pos:
+        cv2.circle(labels, (x, y), r, int(cv2.GC_FGD), -1)
+    for x, y in neg:
+        cv2.circle(labels, (x, y), r, int(cv2.GC_BGD), -1)
+
+
+def refine_with_grabcut(
+    image: np.ndarray,
+    mask: np.ndarray,
+    pos: list[tuple[int, int]],
+    neg: list[tuple[int, int]],
+    band: int | None = None,
+) -> np.ndarray:
+    """Let GrabCut move a rough mask's boundary within a band to follow colour edges."""
+    h, w = mask.shape
+    if band is None:
+        band = max(3, int(0.02 * max(h, w)))
+    m = mask.astype(np.uint8)
+    core = cv2.erode(m, disk(band))
+    outer = cv2.dilate(m, disk(band * 2))
+    labels = np.full((h, w), cv2.GC_BGD, np.uint8)
+    labels[outer > 0] = cv2.GC_PR_BGD
+    labels[m > 0] = cv2.GC_PR_FGD
+    labels[core > 0] = cv2.GC_FGD
+    _stamp_clicks(labels, pos, neg, max(2, band // 2))
+    return _grabcut(image, labels)
+
+
+def _edge_strength(image: np.ndarray) -> np.ndarray:
+    gray = cv2.cvtColor(image, cv2.COLOR_RGB2GRAY).astype(np.float32)
+    gx = cv2.Sobel(gray, cv2.CV_32F, 1, 0, ksize=3)
+    gy = cv2.Sobel(gray, cv2.CV_32F, 0, 1, ksize=3)
+    mag = cv2.magnitude(gx, gy)
+    return mag / (float(mag.mean()) + 1e-3)
+
+
+def _boundary(mask: np.ndarray) -> np.ndarray:
+    m = mask.astype(np.uint8)
+    return (m - cv2.erode(m, disk(1))) > 0
+
+
+def _score_candidate(mask: np.ndarray, rect: tuple[int, int, int, int], edges: np.ndarray) -> float:
+    """High when the contour sits on strong edges and stays clear of the rectangle's inner sides."""
+    area = np.count_nonzero(mask)
+    h, w = mask.shape
+    if area < 0.002 * h * w:
+        return -1.0
+    contour = _boundary(mask)
+    contrast = float(edges[contour].mean()) if contour.any() else 0.0
+    x0, y0, x1, y1 = rect
+    touches, sides = 0.0, 0
+    m = 2
+    for side, at_border in (
+        (mask[y0:y1, x0 : x0 + m], x0 <= 0),
+        (mask[y0:y1, x1 - m : x1], x1 >= w),
+        (mask[y0 : y0 + m, x0:x1], y0 <= 0),
+        (mask[y1 - m : y1, x0:x1], y1 >= h),
+    ):
+        if at_border or side.size == 0:
+            continue
+        sides += 1
+        touches += float(side.any(axis=0 if side.shape[0] == m else 1).mean())
+    touch = touches / sides if sides else 0.0
+    fill = area / max(1, (x1 - x0) * (y1 - y0))
+    # a mask filling its whole rectangle is GrabCut giving up, not an object
+    return contrast * (1 - touch) ** 2 * (1.0 if fill < 0.85 else 0.3)
+
+
+def grabcut_search(
+    image: np.ndarray, pos: list[tuple[int, int]], neg: list[tuple[int, int]]
+) -> np.ndarray:
+    """Search rectangle sizes/aspects around the clicks; return the best GrabCut mask."""
+    h, w = image.shape[:2]
+    scale = min(1.0, _SEARCH_LONG_SIDE / max(h, w))
+    sw, sh = max(8, round(w * scale)), max(8, round(h * scale))
+    small = resize(image, (sw, sh))
+    spos = [(min(sw - 1, int(x * scale)), min(sh - 1, int(y * scale))) for x, y in pos]
+    sneg = [(min(sw - 1, int(x * scale)), min(sh - 1, int(y * scale))) for x, y in neg]
+    edges = _edge_strength(small)
+    xs = [p[0] for p in spos]
+    ys = [p[1] for p in spos]
+    cx, cy = (min(xs) + max(xs)) / 2, (min(ys) + max(ys)) / 2
+    span_x, span_y = max(xs) - min(xs), max(ys) - min(ys)
+    best, best_score = None, -np.inf
+    base = min(sw, sh)
+    for half in (0.12, 0.22, 0.35, 0.5):
+        for aspect in (1.0, 0.55, 1.8):
+            hx = half * base * np.sqrt(aspect) + span_x / 2
+            hy = half * base / np.sqrt(aspect) + span_y / 2
+            rect = (
+                max(0, int(cx - hx)),
+                max(0, int(cy - hy)),
+                min(sw, int(cx + hx) + 1),
+                min(sh, int(cy + hy) + 1),
+            )
+            if rect[2] - rect[0] < 4 or rect[3] - rect[1] < 4:
+                continue
+            labels = np.full((sh, sw), cv2.GC_BGD, np.uint8)
+            labels[rect[1] : rect[3], rect[0] : rect[2]] = cv2.GC_PR_FGD
+            _stamp_clicks(labels, spos, sneg, 2)
+            mask = _grabcut(small, labels, iterations=2)
+            mask = component_at(mask, *spos[0])
+            score = _score_candidate(mask, rect, edges)
+            if score > best_score:
+                best, best_score = mask, score
+    if best is None or not best.any():
+        best = np.zeros((sh, sw), bool)
+        cv2.circle(best.view(np.uint8), spos[0], max(2, base // 20), 1, -1)
+    return resize(best.astype(np.float32), (w, h)) > 0.5
+
+
+def segment_points(
+    image: np.ndarray,
+    pos: list[tuple[int, int]],
+    neg: list[tuple[int, int]],
+    person: PersonSegmenter | None = None,
+) -> ClickResult:
+    """Segment the object under the positive clicks (pixel coordinates of `image`)."""
+    if not pos:
+        return ClickResult(np.zeros(image.shape[:2], bool), "object", "no positive click")
+    h, w = image.shape[:2]
+    x, y = pos[0]
+    result: ClickResult | None = None
+    if person is not None and person.available:
+        pose = person.pose(image)
+        if pose is not None and pose.mask is not None and pose.mask[y, x] > 0.5:
+            comp = component_at(pose.mask > 0.5, x, y)
+            if comp.any():
+                result = ClickResult(comp, "person", "a person", {"landmarks": pose.landmarks})
+        if result is None:
+            prob = person.person_probability(image)
+            if prob is not None and prob[y, x] > 0.5:
+                comp = component_at(prob > 0.5, x, y)
+                if 0.001 * h * w < comp.sum() < 0.6 * h * w:
+                    refined = component_at(refine_with_grabcut(image, comp, pos, neg), x, y)
+                    if refined.any():
+                        comp = refined
+                    result = ClickResult(comp, "salient", "the object under the click")
+    if result is None:
+        result = ClickResult(
+            grabcut_search(image, pos, neg), "object", "the object under the click"
+        )
+    mask = result.mask
+    if neg:
+        # a negative click must win even when the cue that produced the mask ignored it
+        mask = apply_negative_clicks(image, mask, pos, neg)
+    result.mask = fill_holes(mask)
+    return result
+
+
+def apply_negative_clicks(
+    image: np.ndarray, mask: np.ndarray, pos: list[tuple[int, int]], neg: list[tuple[int, int]]
+) -> np.ndarray:
+    """Re-cut the mask with GrabCut so every negative click (and what looks like it) is excluded."""
+    if not any(mask[y, x] for x, y in neg):
+        return mask
+    refined = refine_with_grabcut(image, mask, pos, neg)
+    for x, y in neg:
+        # GrabCut may still bridge around a small negative disk: carve its colour-similar region
+        if refined[y, x]:
+            refined[y, x] = False
+    comps = np.zeros(mask.shape, bool)
+    for x, y in pos:
+        if 0 <= y < mask.shape[0] and 0 <= x < mask.shape[1]:
+            comps |= component_at(refined, x, y)
+    return comps if comps.any() else refined & mask
+
+
+def segment_box(
+    image: np.ndarray, box: tuple[int, int, int, int], person: PersonSegmenter | None = None
+) -> ClickResult:
+    """Segment the object inside a pixel box (x0, y0, x1, y1) with GrabCut (and pose for people)."""
+    h, w = image.shape[:2]
+    x0, y0, x1, y1 = box
+    x0, x1 = sorted((max(0, x0), min(w, x1)))
+    y0, y1 = sorted((max(0, y0), min(h, y1)))
+    if x1 - x0 < 2 or y1 - y0 < 2:
+        return ClickResult(np.zeros((h, w), bool), "object", "empty box")
+    inside = np.zeros((h, w), bool)
+    inside[y0:y1, x0:x1] = True
+    if person is not None and person.available:
+        pose = person.pose(image)
+        if pose is not None and pose.mask is not None:
+            pm = (pose.mask > 0.5) & inside
+            if pm.sum() > 0.2 * inside.sum():
+                return ClickResult(pm, "person", "a person")
+    labels = np.full((h, w), cv2.GC_BGD, np.uint8)
+    labels[inside] = cv2.GC_PR_FGD
+    mask = _grabcut(image, labels, iterations=4) & inside
+    cx, cy = (x0 + x1) // 2, (y0 + y1) // 2
+    if mask.any():
+        _, lab, stats, _ = cv2.connectedComponentsWithStats(mask.astype(np.uint8))
+        biggest = 1 + int(np.argmax(stats[1:, cv2.CC_STAT_AREA]))
+        mask = lab == biggest
+    else:
+        mask = inside.copy()
+        mask[:] = False
+        cv2.ellipse(
+            mask.view(np.uint8), (cx, cy), ((x1 - x0) // 2, (y1 - y0) // 2), 0, 0, 360, 1, -1
+        )
+    return ClickResult(fill_holes(mask), "object", "the object in the box")

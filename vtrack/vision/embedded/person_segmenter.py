@@ -1,0 +1,158 @@
+"""Person masks, faces and pose from mediapipe's bundled models, with a clean fallback without it."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from dataclasses import dataclass
+
+import numpy as np
+
+log = logging.getLogger(__name__)
+
+
+def mediapipe_available() -> tuple[bool, str]:
+    """Whether mediapipe's legacy solutions (models bundled in the wheel) can be imported here."""
+    try:
+        import mediapipe as mp  # noqa: F401
+        from mediapipe.python.solutions import selfie_segmentation  # noqa: F401
+    except Exception as exc:  # ImportError, protobuf mismatches, missing shared libraries
+        return False, f"mediapipe unavailable: {exc}"
+    return True, ""
+
+
+@dataclass
+class PoseResult:
+    """Pose landmarks in relative coordinates (33 x (x, y, visibility)) and a person probability map."""
+
+    landmarks: np.ndarray | None
+    mask: np.ndarray | None
+
+
+class PersonSegmenter:
+    """Lazy wrapper around mediapipe selfie segmentation, pose, face detection and hands.
+
+    Every method returns None when mediapipe is missing or fails, so callers degrade to the
+    classical colour/edge path instead of crashing.
+    """
+
+    def __init__(self) -> None:
+        self.available, self.reason = mediapipe_available()
+        self._lock = threading.Lock()
+        self._selfie = None
+        self._pose = None
+        self._face = None
+        self._hands = None
+
+    def _get_selfie(self):  # noqa: ANN202 - mediapipe type
+        if self._selfie is None:
+            from mediapipe.python.solutions import selfie_segmentation
+
+            # model 1 (landscape) copes better with small, full-body people than the portrait model
+            self._selfie = selfie_segmentation.SelfieSegmentation(model_selection=1)
+        return self._selfie
+
+    def person_probability(self, frame: np.ndarray) -> np.ndarray | None:
+        """Per-pixel probability (H, W) float32 that a pixel belongs to a person."""
+        if not self.available:
+            return None
+        try:
+            with self._lock:
+                result = self._get_selfie().process(np.ascontiguousarray(frame))
+        except Exception as exc:  # never let an inference error kill a tracking job
+            log.warning("selfie segmentation failed: %s", exc)
+            return None
+        if result.segmentation_mask is None:
+            return None
+        return result.segmentation_mask.astype(np.float32, copy=False)
+
+    def pose(self, frame: np.ndarray) -> PoseResult | None:
+        """Landmarks and segmentation of the most prominent person (static-image mode)."""
+        if not self.available:
+            return None
+        try:
+            with self._lock:
+                if self._pose is None:
+                    from mediapipe.python.solutions import pose
+
+                    self._pose = pose.Pose(
+                        static_image_mode=True, model_complexity=1, enable_segmentation=True
+                    )
+                result = self._pose.process(np.ascontiguousarray(frame))
+        except Exception as exc:
+            log.warning("pose estimation failed: %s", exc)
+            return None
+        if result.pose_landmarks is None:
+            return PoseResult(None, None)
+        lms = np.array(
+            [(p.x, p.y, p.visibility) for p in result.pose_landmarks.landmark], np.float32
+        )
+        mask = None
+        if result.segmentation_mask is not None:
+            mask = result.segmentation_mask.astype(np.float32, copy=False)
+        return PoseResult(lms, mask)
+
+    def faces(self, frame: np.ndarray) -> list[tuple[float, float, float, float, float]] | None:
+        """Face boxes as relative (x0, y0, x1, y1, score)."""
+        if not self.available:
+            return None
+        try:
+            with self._lock:
+                if self._face is None:
+                    from mediapipe.python.solutions import face_detection
+
+                    self._face = face_detection.FaceDetection(
+                        model_selection=1, min_detection_confidence=0.5
+                    )
+                result = self._face.process(np.ascontiguousarray(frame))
+        except Exception as exc:
+            log.warning("face detection failed: %s", exc)
+            return None
+        boxes = []
+        for det in result.detections or []:
+            bb = det.location_data.relative_bounding_box
+            boxes.append(
+                (bb.xmin, bb.ymin, bb.xmin + bb.width, bb.ymin + bb.height, float(det.score[0]))
+            )
+        return boxes
+
+    def hands(self, frame: np.ndarray) -> list[np.ndarray] | None:
+        """Hand landmarks, one (21, 2) relative array per detected hand."""
+        if not self.available:
+            return None
+        try:
+            with self._lock:
+                if self._hands is None:
+                    from mediapipe.python.solutions import hands
+
+                    self._hands = hands.Hands(
+                        static_image_mode=True, max_num_hands=4, min_detection_confidence=0.5
+                    )
+                result = self._hands.process(np.ascontiguousarray(frame))
+        except Exception as exc:
+            log.warning("hand detection failed: %s", exc)
+            return None
+        out = []
+        for hand in result.multi_hand_landmarks or []:
+            out.append(np.array([(p.x, p.y) for p in hand.landmark], np.float32))
+        return out
+
+    def close(self) -> None:
+        for model in (self._selfie, self._pose, self._face, self._hands):
+            if model is not None:
+                try:
+                    model.close()
+                except Exception:  # closing a half-initialised graph must not raise
+                    pass
+        self._selfie = self._pose = self._face = self._hands = None
+
+
+_shared: PersonSegmenter | None = None
+
+
+def shared_person_segmenter() -> PersonSegmenter:
+    """One process-wide segmenter (loading graphs costs ~50-300 ms each)."""
+    global _shared
+    if _shared is None:
+        _shared = PersonSegmenter()
+    return _shared

@@ -1,0 +1,255 @@
+"""The embedded engine's session: prompts per object, then bidirectional flow tracking."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+import cv2
+import numpy as np
+
+from vtrack.errors import InvalidInput
+from vtrack.media.frames import FrameSequence
+from vtrack.vision.base import (
+    BoxPrompt,
+    Direction,
+    FrameMasks,
+    PointPrompt,
+    ProgressCallback,
+    SegmentationSession,
+    TextDetection,
+)
+from vtrack.vision.embedded.click_segmentation import segment_box, segment_points
+from vtrack.vision.embedded.flow_tracker import FlowTracker, init_state
+from vtrack.vision.embedded.imageops import resize, work_size
+from vtrack.vision.embedded.person_segmenter import PersonSegmenter
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class ObjectPrompt:
+    """One object's prompt: the frame, its mask there (working res) and the clicks that made it."""
+
+    frame_index: int
+    mask: np.ndarray
+    kind: str = "object"
+    positive: list[PointPrompt] = field(default_factory=list)
+    negative: list[PointPrompt] = field(default_factory=list)
+    label: str = ""
+
+
+class EmbeddedSession(SegmentationSession):
+    """Classical CPU segmentation session (see the package docstring for the method)."""
+
+    def __init__(
+        self, video: FrameSequence, person: PersonSegmenter | None, quality: str = "fast"
+    ) -> None:
+        if len(video) == 0:
+            raise InvalidInput("the video has no frames")
+        self.video = video
+        self.person = person
+        self.quality = quality
+        self.size = (video.width, video.height)
+        self.work = work_size(*self.size)
+        self.objects: dict[int, ObjectPrompt] = {}
+        self._work_cache: tuple[int, np.ndarray] | None = None
+
+    # ---- helpers -------------------------------------------------------------------------
+    def _check_frame(self, frame_index: int) -> None:
+        if not 0 <= frame_index < len(self.video):
+            raise InvalidInput(
+                f"frame {frame_index} is outside the video (0-{len(self.video) - 1})"
+            )
+
+    def work_image(self, frame_index: int) -> np.ndarray:
+        """The frame at working resolution (the last one is cached: clicks come in bursts)."""
+        if self._work_cache is not None and self._work_cache[0] == frame_index:
+            return self._work_cache[1]
+        image = np.ascontiguousarray(resize(np.asarray(self.video[frame_index]), self.work))
+        self._work_cache = (frame_index, image)
+        return image
+
+    def _to_px(self, x: float, y: float) -> tuple[int, int]:
+        w, h = self.work
+        return (
+            int(np.clip(round(x * w - 0.5), 0, w - 1)),
+            int(np.clip(round(y * h - 0.5), 0, h - 1)),
+        )
+
+    def to_full(self, soft_or_mask: np.ndarray) -> np.ndarray:
+        """Working-resolution mask (bool or soft) to a bool mask at the video's resolution."""
+        soft = soft_or_mask.astype(np.float32)
+        if soft_or_mask.dtype == bool:
+            # a light blur turns the staircase of an upsampled binary mask into a smooth edge
+            soft = cv2.GaussianBlur(soft, (0, 0), 0.8)
+        return resize(soft, self.size) > 0.5
+
+    def _frame_masks(self, frame_index: int) -> FrameMasks:
+        out = FrameMasks(frame_index=frame_index)
+        for obj_id, prompt in self.objects.items():
+            if prompt.frame_index == frame_index:
+                out.masks[obj_id] = self.to_full(prompt.mask)
+                out.scores[obj_id] = 1.0 if prompt.mask.any() else 0.0
+        return out
+
+    # ---- prompts -------------------------------------------------------------------------
+    def add_points(self, frame_index: int, obj_id: int, points: list[PointPrompt]) -> FrameMasks:
+        self._check_frame(frame_index)
+        if not points:
+            raise InvalidInput("add_points needs at least one point")
+        prev = self.objects.get(obj_id)
+        pos: list[PointPrompt] = []
+        neg: list[PointPrompt] = []
+        if prev is not None and prev.frame_index == frame_index:
+            pos, neg = list(prev.positive), list(prev.negative)
+        for p in points:
+            (pos if p.positive else neg).append(p)
+        if not pos:
+            if prev is None or prev.frame_index != frame_index:
+                raise InvalidInput("the first click on an object must be a positive one")
+        image = self.work_image(frame_index)
+        pos_px = [self._to_px(p.x, p.y) for p in pos]
+        neg_px = [self._to_px(p.x, p.y) for p in neg]
+        result = segment_points(image, pos_px, neg_px, self.person)
+        self.objects[obj_id] = ObjectPrompt(
+            frame_index, result.mask, result.kind, pos, neg, result.description
+        )
+        return self._frame_masks(frame_index)
+
+    def add_box(self, frame_index: int, obj_id: int, box: BoxPrompt) -> FrameMasks:
+        self._check_frame(frame_index)
+        image = self.work_image(frame_index)
+        x0, y0 = self._to_px(box.x0, box.y0)
+        x1, y1 = self._to_px(box.x1, box.y1)
+        result = segment_box(image, (x0, y0, x1 + 1, y1 + 1), self.person)
+        self.objects[obj_id] = ObjectPrompt(
+            frame_index, result.mask, result.kind, label=result.description
+        )
+        return self._frame_masks(frame_index)
+
+    def add_mask(self, frame_index: int, obj_id: int, mask: np.ndarray, label: str = "") -> None:
+        """Prompt with a ready mask at the video's resolution (text grounding, tests)."""
+        self._check_frame(frame_index)
+        work_mask = resize(mask.astype(np.float32), self.work) > 0.5
+        self.objects[obj_id] = ObjectPrompt(frame_index, work_mask, "object", label=label)
+
+    def add_text(self, frame_index: int, text: str) -> TextDetection:
+        from vtrack.vision.embedded.text_grounding import ground_text
+
+        self._check_frame(frame_index)
+        found = ground_text(self, frame_index, text)
+        next_id = max(self.objects, default=0) + 1
+        labels: dict[int, str] = {}
+        for offset, (mask, kind, label) in enumerate(found.objects):
+            obj_id = next_id + offset
+            self.objects[obj_id] = ObjectPrompt(frame_index, mask, kind, label=label)
+            labels[obj_id] = label
+        fm = FrameMasks(frame_index=frame_index)
+        for obj_id in labels:
+            fm.masks[obj_id] = self.to_full(self.objects[obj_id].mask)
+            fm.scores[obj_id] = found.score
+        return TextDetection(frame_masks=fm, labels=labels, description=found.description)
+
+    def remove_object(self, obj_id: int) -> None:
+        self.objects.pop(obj_id, None)
+
+    # ---- tracking ------------------------------------------------------------------------
+    def _track_group(
+        self, start: int, obj_ids: list[int], direction: Direction
+    ) -> Iterator[tuple[int, dict[int, tuple[np.ndarray, float]]]]:
+        """Yield (frame, {obj: (soft work-res mask, score)}) for one prompt frame's objects."""
+        first = self.work_image(start)
+        seg = None
+        tracker = FlowTracker(self.work, self.person, self.quality)
+        if self.person is not None and self.person.available:
+            seg = self.person.person_probability(first)
+        yield (
+            start,
+            {
+                o: (
+                    self.objects[o].mask.astype(np.float32),
+                    1.0 if self.objects[o].mask.any() else 0.0,
+                )
+                for o in obj_ids
+            },
+        )
+        n = len(self.video)
+        ranges = []
+        if direction in ("both", "forward"):
+            ranges.append(range(start + 1, n))
+        if direction in ("both", "backward"):
+            ranges.append(range(start - 1, -1, -1))
+        for frames in ranges:
+            if len(frames) == 0:
+                continue
+            states = {o: init_state(first, self.objects[o].mask, seg) for o in obj_ids}
+            stream = ((i, resize(np.asarray(self.video[i]), self.work)) for i in frames)
+            yield from tracker.run(stream, states, first)
+
+    def propagate(
+        self,
+        direction: Direction = "both",
+        start_frame_index: int | None = None,
+        progress: ProgressCallback | None = None,
+    ) -> Iterator[FrameMasks]:
+        n = len(self.video)
+        if not self.objects:
+            for i in range(n):
+                yield FrameMasks(frame_index=i)
+            if progress:
+                progress(1.0)
+            return
+        groups: dict[int, list[int]] = {}
+        for obj_id, prompt in self.objects.items():
+            groups.setdefault(prompt.frame_index, []).append(obj_id)
+        if start_frame_index is not None and start_frame_index in groups:
+            # the requested start frame's group runs first (its prompts are the freshest)
+            ordered = [start_frame_index] + [g for g in groups if g != start_frame_index]
+        else:
+            ordered = sorted(groups)
+        covered = set()
+        if direction in ("both", "forward"):
+            covered |= set(range(min(ordered), n))
+        if direction in ("both", "backward"):
+            covered |= set(range(0, max(ordered) + 1))
+        total = max(1, len(covered) * len(ordered))
+        done = 0
+        if len(ordered) == 1:
+            for index, per_obj in self._track_group(ordered[0], groups[ordered[0]], direction):
+                yield self._to_frame_masks(index, per_obj)
+                done += 1
+                if progress:
+                    progress(min(1.0, done / total))
+            return
+        # several prompt frames: collect compact working-resolution masks, merge, then yield
+        merged: dict[int, dict[int, tuple[np.ndarray, float]]] = {}
+        for g in ordered:
+            for index, per_obj in self._track_group(g, groups[g], direction):
+                slot = merged.setdefault(index, {})
+                for obj_id, (soft, score) in per_obj.items():
+                    slot[obj_id] = ((soft * 255).astype(np.uint8), score)
+                done += 1
+                if progress:
+                    progress(min(0.99, done / total))
+        for index in sorted(merged):
+            per_obj = {
+                o: (s.astype(np.float32) / 255.0, sc) for o, (s, sc) in merged[index].items()
+            }
+            yield self._to_frame_masks(index, per_obj)
+        if progress:
+            progress(1.0)
+
+    def _to_frame_masks(
+        self, index: int, per_obj: dict[int, tuple[np.ndarray, float]]
+    ) -> FrameMasks:
+        fm = FrameMasks(frame_index=index)
+        for obj_id, (soft, score) in per_obj.items():
+            fm.masks[obj_id] = self.to_full(soft)
+            fm.scores[obj_id] = float(score)
+        return fm
+
+    def close(self) -> None:
+        self._work_cache = None
+        self.objects.clear()
