@@ -1,0 +1,95 @@
+// A finished task's media: the result video beside (or instead of) the original, and audio stems.
+import { useState } from "react";
+import { apiUrl, type TaskResult } from "../lib/api";
+import { cx } from "../lib/format";
+
+type View = "side" | "result" | "original";
+
+interface Props {
+  result: TaskResult;
+  originalUrl: string;
+  defaultView?: View;
+}
+
+const VIDEO_KEYS = ["inpainted_video_url", "highlighted_video_url", "masked_video_url", "stem_video_url"] as const;
+
+export function primaryVideoUrl(result: TaskResult): string | null {
+  for (const key of VIDEO_KEYS) {
+    const value = result[key];
+    if (typeof value === "string" && value) return apiUrl(value);
+  }
+  return null;
+}
+
+export function ResultViewer({ result, originalUrl, defaultView = "result" }: Props) {
+  const [view, setView] = useState<View>(defaultView);
+  const videoUrl = primaryVideoUrl(result);
+  const audio = typeof result.audio_url === "string" && result.audio_url ? apiUrl(result.audio_url) : null;
+  const rest =
+    typeof result.complement_audio_url === "string" && result.complement_audio_url ? apiUrl(result.complement_audio_url) : null;
+
+  return (
+    <section aria-label="Result" className="flex flex-col gap-3" data-testid="result-viewer">
+      {videoUrl && (
+        <>
+          <div role="radiogroup" aria-label="Compare with the original" className="flex w-fit rounded-md border border-slate-700 p-0.5 text-sm">
+            {(
+              [
+                ["result", "Result"],
+                ["original", "Original"],
+                ["side", "Side by side"],
+              ] as const
+            ).map(([value, label]) => (
+              <button
+                key={value}
+                type="button"
+                role="radio"
+                aria-checked={view === value}
+                onClick={() => setView(value)}
+                className={cx(
+                  "rounded px-3 py-1 focus-visible:outline-2 focus-visible:outline-offset-1 focus-visible:outline-indigo-400",
+                  view === value ? "bg-indigo-600 text-white" : "text-slate-300 hover:bg-slate-800",
+                )}
+              >
+                {label}
+              </button>
+            ))}
+          </div>
+          <div className={cx("grid gap-3", view === "side" && "sm:grid-cols-2")}>
+            <figure className={cx(view === "result" && "hidden")}>
+              <video src={originalUrl} controls playsInline preload="metadata" className="aspect-video w-full rounded-lg bg-black object-contain" />
+              <figcaption className="mt-1 text-xs text-slate-400">Original</figcaption>
+            </figure>
+            <figure className={cx(view === "original" && "hidden")}>
+              <video
+                src={videoUrl}
+                data-testid="result-video"
+                controls
+                playsInline
+                preload="auto"
+                className="aspect-video w-full rounded-lg bg-black object-contain"
+              />
+              <figcaption className="mt-1 text-xs text-slate-400">Result</figcaption>
+            </figure>
+          </div>
+        </>
+      )}
+      {audio && (
+        <div className="rounded-lg border border-slate-800 bg-slate-900 p-3">
+          <p className="mb-2 text-sm font-medium" id="stem-label">
+            Isolated audio
+          </p>
+          <audio src={audio} controls preload="metadata" className="w-full" aria-labelledby="stem-label" data-testid="result-audio" />
+          {rest && (
+            <>
+              <p className="mb-2 mt-3 text-sm font-medium" id="rest-label">
+                Everything else
+              </p>
+              <audio src={rest} controls preload="metadata" className="w-full" aria-labelledby="rest-label" />
+            </>
+          )}
+        </div>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,330 @@
+// The source video with frame controls and a click/keyboard target for placing point prompts.
+import { useCallback, useEffect, useLayoutEffect, useRef, useState, type KeyboardEvent, type MouseEvent } from "react";
+import type { PromptPoint } from "../lib/api";
+import { clamp, clientToFramePercent, containedFrameBox, elementInsets, frameIndexAt, type Box } from "../lib/geometry";
+import { DEFAULT_FPS, measureFps } from "../lib/fps";
+import { cx, formatTime } from "../lib/format";
+
+export interface VideoMeta {
+  width: number;
+  height: number;
+  duration: number;
+}
+
+interface Props {
+  src: string;
+  /** When false the video only plays; clicks and Enter place nothing. */
+  interactive: boolean;
+  points: PromptPoint[];
+  pointsFrame: number | null;
+  negativeMode: boolean;
+  fps: number;
+  onFps: (fps: number) => void;
+  onMeta: (meta: VideoMeta) => void;
+  onAddPoint: (point: PromptPoint, frameIdx: number) => void;
+  onFrameChange?: (frameIdx: number) => void;
+}
+
+const STEP_PCT = 2;
+const BIG_STEP_PCT = 10;
+
+export function VideoStage({
+  src,
+  interactive,
+  points,
+  pointsFrame,
+  negativeMode,
+  fps,
+  onFps,
+  onMeta,
+  onAddPoint,
+  onFrameChange,
+}: Props) {
+  const videoRef = useRef<HTMLVideoElement>(null);
+  const [size, setSize] = useState({ width: 0, height: 0 });
+  const [intrinsic, setIntrinsic] = useState({ width: 0, height: 0 });
+  const [time, setTime] = useState(0);
+  const [duration, setDuration] = useState(0);
+  const [playing, setPlaying] = useState(false);
+  const [crosshair, setCrosshair] = useState({ x: 50, y: 50 });
+  const [keyboardFocus, setKeyboardFocus] = useState(false);
+  const fpsKnown = useRef(false);
+
+  const frameIdx = frameIndexAt(time, fps || DEFAULT_FPS);
+
+  useEffect(() => {
+    onFrameChange?.(frameIdx);
+  }, [frameIdx, onFrameChange]);
+
+  // Track the element's size so drawn points stay on the picture when the layout changes.
+  useLayoutEffect(() => {
+    const video = videoRef.current;
+    if (!video) return;
+    const update = () => setSize({ width: video.clientWidth, height: video.clientHeight });
+    update();
+    if (typeof ResizeObserver === "undefined") return;
+    const observer = new ResizeObserver(update);
+    observer.observe(video);
+    return () => observer.disconnect();
+  }, []);
+
+  useEffect(() => {
+    fpsKnown.current = false;
+    setTime(0);
+    setPlaying(false);
+  }, [src]);
+
+  // Measure the real frame rate while the video plays; until then the default applies.
+  useEffect(() => {
+    const video = videoRef.current;
+    if (!video || !playing || fpsKnown.current) return;
+    return measureFps(video, (measured) => {
+      fpsKnown.current = true;
+      onFps(measured);
+    });
+  }, [playing, onFps]);
+
+  const frame: Box = containedFrameBox(
+    { left: 0, top: 0, width: size.width, height: size.height },
+    intrinsic.width,
+    intrinsic.height,
+  );
+
+  const seekToFrame = useCallback(
+    (idx: number) => {
+      const video = videoRef.current;
+      if (!video) return;
+      video.pause();
+      const rate = fps || DEFAULT_FPS;
+      const last = Math.max(0, Math.floor((video.duration || 0) * rate) - 1);
+      // A millisecond past the frame's start shows that frame, not the one before it.
+      video.currentTime = clamp(idx, 0, last) / rate + 0.001;
+    },
+    [fps],
+  );
+
+  const togglePlay = useCallback(() => {
+    const video = videoRef.current;
+    if (!video) return;
+    if (video.paused || video.ended) {
+      video.play().catch(() => {
+        /* autoplay policies may refuse; the button stays "Play" */
+      });
+    } else {
+      video.pause();
+    }
+  }, []);
+
+  const place = useCallback(
+    (x: number, y: number, negative: boolean) => {
+      const video = videoRef.current;
+      if (!video || !interactive) return;
+      if (!video.paused) video.pause();
+      onAddPoint({ x, y, positive: !negative }, frameIndexAt(video.currentTime, fps || DEFAULT_FPS));
+    },
+    [fps, interactive, onAddPoint],
+  );
+
+  const onClick = (event: MouseEvent<HTMLDivElement>) => {
+    const video = videoRef.current;
+    if (!video || !interactive) return;
+    const rect = video.getBoundingClientRect();
+    const pct = clientToFramePercent(
+      event.clientX,
+      event.clientY,
+      { left: rect.left, top: rect.top, width: rect.width, height: rect.height },
+      video.videoWidth,
+      video.videoHeight,
+      elementInsets(video),
+    );
+    setKeyboardFocus(false);
+    if (!pct) return; // on the letterbox bars: not part of the frame
+    setCrosshair(pct);
+    place(pct.x, pct.y, event.shiftKey || negativeMode);
+  };
+
+  const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
+    const step = event.shiftKey ? BIG_STEP_PCT : STEP_PCT;
+    const move = (dx: number, dy: number) => {
+      setKeyboardFocus(true);
+      setCrosshair((c) => ({ x: clamp(c.x + dx, 0, 100), y: clamp(c.y + dy, 0, 100) }));
+    };
+    switch (event.key) {
+      case "ArrowLeft":
+        move(-step, 0);
+        break;
+      case "ArrowRight":
+        move(step, 0);
+        break;
+      case "ArrowUp":
+        move(0, -step);
+        break;
+      case "ArrowDown":
+        move(0, step);
+        break;
+      case "Enter":
+        if (!interactive) return;
+        setKeyboardFocus(true);
+        place(crosshair.x, crosshair.y, event.shiftKey || negativeMode);
+        break;
+      case " ":
+        togglePlay();
+        break;
+      case ",":
+        seekToFrame(frameIdx - 1);
+        break;
+      case ".":
+        seekToFrame(frameIdx + 1);
+        break;
+      default:
+        return;
+    }
+    event.preventDefault();
+  };
+
+  const totalFrames = duration > 0 ? Math.max(1, Math.round(duration * (fps || DEFAULT_FPS))) : 0;
+  const visiblePoints = points.map((p, i) => ({ ...p, i }));
+  const onOtherFrame = pointsFrame !== null && pointsFrame !== frameIdx;
+
+  return (
+    <div className="flex flex-col gap-2">
+      <div className="relative aspect-video w-full overflow-hidden rounded-lg bg-black">
+        <video
+          ref={videoRef}
+          src={src}
+          data-testid="source-video"
+          className="absolute inset-0 h-full w-full object-contain"
+          playsInline
+          preload="auto"
+          onLoadedMetadata={(e) => {
+            const v = e.currentTarget;
+            setIntrinsic({ width: v.videoWidth, height: v.videoHeight });
+            setDuration(v.duration);
+            setSize({ width: v.clientWidth, height: v.clientHeight });
+            onMeta({ width: v.videoWidth, height: v.videoHeight, duration: v.duration });
+          }}
+          onTimeUpdate={(e) => setTime(e.currentTarget.currentTime)}
+          onSeeked={(e) => setTime(e.currentTarget.currentTime)}
+          onPlay={() => setPlaying(true)}
+          onPause={(e) => {
+            setPlaying(false);
+            setTime(e.currentTarget.currentTime);
+          }}
+          onEnded={() => setPlaying(false)}
+        />
+        <div
+          data-testid="click-target"
+          role="application"
+          tabIndex={0}
+          aria-roledescription="video frame"
+          aria-label={
+            interactive
+              ? `Video frame ${frameIdx}. Click the object, or move the crosshair with the arrow keys and press Enter to place a point. Shift adds a “not this” point. Space plays or pauses; comma and period step one frame.`
+              : `Video frame ${frameIdx}. Space plays or pauses; comma and period step one frame.`
+          }
+          onClick={onClick}
+          onKeyDown={onKeyDown}
+          onBlur={() => setKeyboardFocus(false)}
+          className={cx(
+            "absolute inset-0 outline-none focus-visible:ring-4 focus-visible:ring-inset focus-visible:ring-indigo-400",
+            interactive ? (negativeMode ? "cursor-not-allowed" : "cursor-crosshair") : "cursor-default",
+          )}
+        >
+          <svg
+            className="pointer-events-none absolute inset-0 h-full w-full"
+            width={size.width}
+            height={size.height}
+            aria-hidden="true"
+          >
+            {visiblePoints.map((p) => {
+              const cxp = frame.left + (p.x / 100) * frame.width;
+              const cyp = frame.top + (p.y / 100) * frame.height;
+              const color = p.positive ? "#34d399" : "#f87171";
+              return (
+                <g key={p.i} opacity={onOtherFrame ? 0.35 : 1} data-testid="point-marker">
+                  <circle cx={cxp} cy={cyp} r={9} fill="rgba(0,0,0,0.45)" stroke={color} strokeWidth={2.5} />
+                  <path
+                    d={p.positive ? `M${cxp - 4} ${cyp}h8M${cxp} ${cyp - 4}v8` : `M${cxp - 4} ${cyp}h8`}
+                    stroke={color}
+                    strokeWidth={2.5}
+                    strokeLinecap="round"
+                  />
+                </g>
+              );
+            })}
+            {keyboardFocus && interactive && (
+              <g data-testid="crosshair">
+                <line
+                  x1={frame.left + (crosshair.x / 100) * frame.width}
+                  x2={frame.left + (crosshair.x / 100) * frame.width}
+                  y1={frame.top}
+                  y2={frame.top + frame.height}
+                  stroke="rgba(129,140,248,0.8)"
+                  strokeDasharray="4 4"
+                />
+                <line
+                  y1={frame.top + (crosshair.y / 100) * frame.height}
+                  y2={frame.top + (crosshair.y / 100) * frame.height}
+                  x1={frame.left}
+                  x2={frame.left + frame.width}
+                  stroke="rgba(129,140,248,0.8)"
+                  strokeDasharray="4 4"
+                />
+                <circle
+                  cx={frame.left + (crosshair.x / 100) * frame.width}
+                  cy={frame.top + (crosshair.y / 100) * frame.height}
+                  r={12}
+                  fill="none"
+                  stroke="#818cf8"
+                  strokeWidth={2}
+                />
+              </g>
+            )}
+          </svg>
+        </div>
+      </div>
+
+      <div className="flex flex-wrap items-center gap-2 text-sm">
+        <button type="button" className="btn-secondary" onClick={togglePlay} aria-label={playing ? "Pause" : "Play"}>
+          {playing ? (
+            <svg viewBox="0 0 20 20" className="h-4 w-4" fill="currentColor" aria-hidden="true">
+              <path d="M5 4h3v12H5zM12 4h3v12h-3z" />
+            </svg>
+          ) : (
+            <svg viewBox="0 0 20 20" className="h-4 w-4" fill="currentColor" aria-hidden="true">
+              <path d="M6 4l10 6-10 6z" />
+            </svg>
+          )}
+        </button>
+        <button type="button" className="btn-secondary" onClick={() => seekToFrame(frameIdx - 1)} aria-label="Previous frame">
+          ‹
+        </button>
+        <button type="button" className="btn-secondary" onClick={() => seekToFrame(frameIdx + 1)} aria-label="Next frame">
+          ›
+        </button>
+        <label className="flex min-w-[8rem] flex-1 items-center">
+          <span className="sr-only">Position in video</span>
+          <input
+            type="range"
+            min={0}
+            max={duration || 0}
+            step={1 / (fps || DEFAULT_FPS)}
+            value={Math.min(time, duration || 0)}
+            onChange={(e) => {
+              const video = videoRef.current;
+              if (!video) return;
+              video.pause();
+              video.currentTime = Number(e.target.value);
+              setTime(video.currentTime);
+            }}
+            className="w-full accent-indigo-500"
+          />
+        </label>
+        <span className="tabular-nums text-slate-400" data-testid="frame-readout">
+          {formatTime(time)} · frame {frameIdx}
+          {totalFrames ? `/${totalFrames - 1}` : ""}
+        </span>
+      </div>
+    </div>
+  );
+}

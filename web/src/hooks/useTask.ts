@@ -1,0 +1,79 @@
+// One job's lifecycle: submit, follow its progress (SSE, else polling), cancel.
+import { useCallback, useEffect, useRef, useState } from "react";
+import { api, ApiError, isTerminal, normalizeTask, taskFromAccepted, watchTask, type JobAccepted, type Task, type TaskKind } from "../lib/api";
+
+export interface TaskHandle {
+  task: Task | null;
+  submitting: boolean;
+  cancelling: boolean;
+  start: (submit: () => Promise<JobAccepted>) => Promise<void>;
+  cancel: () => Promise<void>;
+  reset: () => void;
+}
+
+export function useTask(kind: TaskKind, onError: (message: string) => void): TaskHandle {
+  const [task, setTask] = useState<Task | null>(null);
+  const [submitting, setSubmitting] = useState(false);
+  const [cancelling, setCancelling] = useState(false);
+  const stopRef = useRef<(() => void) | null>(null);
+  const onErrorRef = useRef(onError);
+  onErrorRef.current = onError;
+
+  const stopWatching = () => {
+    stopRef.current?.();
+    stopRef.current = null;
+  };
+
+  useEffect(() => stopWatching, []);
+
+  const start = useCallback(
+    async (submit: () => Promise<JobAccepted>) => {
+      stopWatching();
+      setSubmitting(true);
+      setTask(null);
+      try {
+        const accepted = await submit();
+        const first = taskFromAccepted(accepted, kind);
+        setTask(first);
+        if (isTerminal(first.status)) {
+          // Synchronous answer (?wait=true style): read the full task once for its result.
+          setTask(normalizeTask(await api.task(first.task_id)));
+          return;
+        }
+        stopRef.current = watchTask(first.task_id, {
+          onUpdate: (t) => {
+            setTask(t);
+            if (t.status === "error") onErrorRef.current(t.error || "Processing failed.");
+          },
+          onError: (err) => onErrorRef.current(err.message),
+        });
+      } catch (err) {
+        onErrorRef.current(err instanceof ApiError || err instanceof Error ? err.message : String(err));
+      } finally {
+        setSubmitting(false);
+      }
+    },
+    [kind],
+  );
+
+  const cancel = useCallback(async () => {
+    if (!task || isTerminal(task.status)) return;
+    setCancelling(true);
+    try {
+      const updated = await api.cancel(task.task_id);
+      if (updated?.status) setTask((t) => (t ? { ...t, ...updated, result: updated.result ?? t.result } : t));
+      if (updated?.status && isTerminal(updated.status)) stopWatching();
+    } catch (err) {
+      onErrorRef.current(err instanceof Error ? err.message : String(err));
+    } finally {
+      setCancelling(false);
+    }
+  }, [task]);
+
+  const reset = useCallback(() => {
+    stopWatching();
+    setTask(null);
+  }, []);
+
+  return { task, submitting, cancelling, start, cancel, reset };
+}

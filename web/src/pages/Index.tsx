@@ -1,0 +1,182 @@
+// The studio page: holds the video, the point prompts and one task per workflow.
+import { useCallback, useEffect, useMemo, useState } from "react";
+import { useQuery } from "@tanstack/react-query";
+import { api, type PromptPoint } from "../lib/api";
+import { DEFAULT_FPS } from "../lib/fps";
+import { DEFAULT_LIMITS, type UploadLimits } from "../lib/validate";
+import { useTask } from "../hooks/useTask";
+import { Header } from "../components/Header";
+import { VideoUploader } from "../components/VideoUploader";
+import { VideoStage, type VideoMeta } from "../components/VideoStage";
+import { TabPanel, type Mode } from "../components/TabPanel";
+import { ProcessingStatus } from "../components/ProcessingStatus";
+import { ResultViewer } from "../components/ResultViewer";
+import { DownloadPanel } from "../components/DownloadPanel";
+import { useToast } from "../components/Toaster";
+
+export function Index() {
+  const toast = useToast();
+  const health = useQuery({ queryKey: ["health"], queryFn: api.health, refetchInterval: 30_000, retry: 1 });
+
+  const limits: UploadLimits = useMemo(() => {
+    const l = health.data?.limits;
+    return {
+      maxUploadMb: l?.max_upload_mb ?? DEFAULT_LIMITS.maxUploadMb,
+      maxDurationS: l?.max_duration_s ?? DEFAULT_LIMITS.maxDurationS,
+      formats: l?.formats?.length ? l.formats : DEFAULT_LIMITS.formats,
+    };
+  }, [health.data]);
+
+  const [file, setFile] = useState<File | null>(null);
+  const [videoUrl, setVideoUrl] = useState<string | null>(null);
+  const [fps, setFps] = useState(DEFAULT_FPS);
+  const [mode, setMode] = useState<Mode>("click");
+  // Prompts all belong to one frame (the API takes one frame_idx).
+  const [prompts, setPrompts] = useState<{ frame: number | null; points: PromptPoint[] }>({ frame: null, points: [] });
+  const { points, frame: pointsFrame } = prompts;
+  const [negativeMode, setNegativeMode] = useState(false);
+  const [prompt, setPrompt] = useState("");
+
+  const showError = useCallback((message: string) => toast.show(message, "error"), [toast]);
+  const tasks = {
+    click: useTask("track", showError),
+    chat: useTask("text", showError),
+    remove: useTask("remove", showError),
+  };
+  const current = tasks[mode];
+
+  // One object URL per picked file, released when replaced.
+  useEffect(() => {
+    if (!file) return;
+    const url = URL.createObjectURL(file);
+    setVideoUrl(url);
+    return () => URL.revokeObjectURL(url);
+  }, [file]);
+
+  const resetTasks = () => {
+    tasks.click.reset();
+    tasks.chat.reset();
+    tasks.remove.reset();
+  };
+
+  const onFile = (picked: File) => {
+    resetTasks();
+    setPrompts({ frame: null, points: [] });
+    setFps(DEFAULT_FPS);
+    setFile(picked);
+  };
+
+  const onMeta = useCallback(
+    (meta: VideoMeta) => {
+      if (meta.duration > limits.maxDurationS + 0.05) {
+        toast.show(
+          `This video is ${meta.duration.toFixed(1)} s long; the server accepts up to ${limits.maxDurationS} s and may refuse it.`,
+          "info",
+        );
+      }
+    },
+    [limits.maxDurationS, toast],
+  );
+
+  const onAddPoint = useCallback((point: PromptPoint, frameIdx: number) => {
+    // A point on another frame starts a new set.
+    setPrompts((prev) => ({
+      frame: frameIdx,
+      points: prev.frame === null || prev.frame === frameIdx ? [...prev.points, point] : [point],
+    }));
+  }, []);
+
+  const clearPoints = () => setPrompts({ frame: null, points: [] });
+  const undoPoint = () =>
+    setPrompts((prev) => (prev.points.length <= 1 ? { frame: null, points: [] } : { ...prev, points: prev.points.slice(0, -1) }));
+
+  const busy = (t: ReturnType<typeof useTask>) =>
+    t.submitting || (!!t.task && (t.task.status === "pending" || t.task.status === "processing"));
+
+  const onTrack = () => {
+    if (!file || pointsFrame === null) return;
+    void tasks.click.start(() => api.trackPoint(file, points, pointsFrame));
+  };
+  const onRemove = () => {
+    if (!file || pointsFrame === null) return;
+    void tasks.remove.start(() => api.removeObject(file, points, pointsFrame));
+  };
+  const onChat = () => {
+    if (!file || !prompt.trim()) return;
+    void tasks.chat.start(() => api.textToVideo(file, prompt));
+  };
+
+  const task = current.task;
+  const aiResponse = mode === "chat" && task?.status === "complete" ? (task.result.ai_response ?? null) : null;
+
+  return (
+    <div className="min-h-screen">
+      <Header health={health.data} error={health.isError} />
+      <main className="mx-auto flex max-w-7xl flex-col gap-6 px-4 py-6">
+        <div className="grid gap-6 lg:grid-cols-[minmax(0,3fr)_minmax(0,2fr)]">
+          <div className="flex min-w-0 flex-col gap-3">
+            {file && videoUrl ? (
+              <>
+                <VideoUploader limits={limits} file={file} onFile={onFile} onReject={showError} compact />
+                <VideoStage
+                  src={videoUrl}
+                  interactive={mode !== "chat"}
+                  points={mode === "chat" ? [] : points}
+                  pointsFrame={pointsFrame}
+                  negativeMode={negativeMode}
+                  fps={fps}
+                  onFps={setFps}
+                  onMeta={onMeta}
+                  onAddPoint={onAddPoint}
+                />
+              </>
+            ) : (
+              <VideoUploader limits={limits} file={null} onFile={onFile} onReject={showError} />
+            )}
+          </div>
+
+          <div className="flex min-w-0 flex-col gap-4">
+            <TabPanel
+              mode={mode}
+              onMode={setMode}
+              hasVideo={!!file}
+              busy={busy(current)}
+              points={points}
+              pointsFrame={pointsFrame}
+              negativeMode={negativeMode}
+              onNegativeMode={setNegativeMode}
+              onClear={clearPoints}
+              onUndo={undoPoint}
+              prompt={prompt}
+              onPrompt={setPrompt}
+              onTrack={onTrack}
+              onChat={onChat}
+              onRemove={onRemove}
+            >
+              {aiResponse && (
+                <div className="rounded-lg border border-indigo-500/40 bg-indigo-950/50 p-3 text-sm" data-testid="ai-response">
+                  <p className="mb-1 text-xs font-semibold uppercase tracking-wide text-indigo-300">Studio</p>
+                  <p className="whitespace-pre-line">{aiResponse}</p>
+                </div>
+              )}
+              {task && <ProcessingStatus task={task} onCancel={current.cancel} cancelling={current.cancelling} />}
+            </TabPanel>
+          </div>
+        </div>
+
+        {task?.status === "complete" && videoUrl && (
+          <div className="flex flex-col gap-4" data-testid={`result-${mode}`}>
+            <h2 className="text-base font-semibold">Result</h2>
+            <ResultViewer
+              key={task.task_id}
+              result={task.result}
+              originalUrl={videoUrl}
+              defaultView={mode === "remove" ? "side" : "result"}
+            />
+            <DownloadPanel result={task.result} />
+          </div>
+        )}
+      </main>
+    </div>
+  );
+}
