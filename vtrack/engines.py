@@ -33,3 +33,10 @@ class EngineInfo:
             "device": self.device,
             "embedded": self.embedded,
         }
+
+
+def choose_engine(infos: list[EngineInfo], configured: str) -> EngineInfo | None:
+    """The engine that `configured` ("auto" or a name) selects: for auto, the first available."""
+    if configured and configured != "auto":
+        return next((i for i in infos if i.name == configured), None)
+    return next((i for i in infos if i.available), None)

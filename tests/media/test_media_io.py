@@ -1,0 +1,210 @@
+"""Probe, validate, decode and encode real files made with PyAV."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+from pathlib import Path
+
+import av
+import numpy as np
+import pytest
+
+from vtrack.config import Settings
+from vtrack.errors import UnsupportedVideo, VideoTooLong
+from vtrack.media.audio import read_audio
+from vtrack.media.decode import iter_frames
+from vtrack.media.encode import VideoWriter
+from vtrack.media.probe import probe_video
+from vtrack.media.validate import fit_within, validate_video
+from vtrack.testing.make_clip import beat_tone
+
+
+def psnr(a: np.ndarray, b: np.ndarray) -> float:
+    mse = np.mean((a.astype(np.float64) - b.astype(np.float64)) ** 2)
+    return 10 * np.log10(255.0**2 / max(mse, 1e-9))
+
+
+def write_raw(path: Path, frames: list[np.ndarray], fps: float, *, codec: str = "libx264",
+              fmt: str = "mp4", pts: list[int] | None = None,
+              time_base: Fraction | None = None) -> Path:
+    """Write frames with explicit timestamps (to make VFR, rotated or other-container files)."""
+    with av.open(str(path), "w", format=fmt) as container:
+        stream = container.add_stream(codec, rate=Fraction(fps).limit_denominator(1001))
+        h, w = frames[0].shape[:2]
+        stream.width, stream.height = w, h
+        stream.pix_fmt = "yuv420p"
+        if time_base is not None:
+            stream.time_base = time_base
+            stream.codec_context.time_base = time_base
+        for i, rgb in enumerate(frames):
+            frame = av.VideoFrame.from_ndarray(rgb, format="rgb24")
+            frame.pts = pts[i] if pts else i
+            frame.time_base = time_base or Fraction(1, 1) / Fraction(fps).limit_denominator(1001)
+            for packet in stream.encode(frame):
+                container.mux(packet)
+        for packet in stream.encode(None):
+            container.mux(packet)
+    return path
+
+
+def test_probe_reports_streams_and_duration(moving_clip: Path) -> None:
+    probe = probe_video(moving_clip)
+    assert (probe.width, probe.height) == (320, 240)
+    assert probe.fps == pytest.approx(24.0)
+    assert probe.frame_count == 48
+    assert probe.duration_s == pytest.approx(2.0, abs=0.05)
+    assert probe.has_audio and probe.audio_codec == "aac"
+    assert probe.video_codec == "h264"
+
+
+def test_decode_roundtrip_is_faithful(moving_clip: Path, moving_scene, settings: Settings) -> None:
+    probe = probe_video(moving_clip)
+    frames = list(iter_frames(probe, validate_video(probe, settings)))
+    assert len(frames) == 48
+    assert frames[0].shape == (240, 320, 3) and frames[0].dtype == np.uint8
+    # Encoded at CRF 16: the decoded frames must be close to what was written.
+    assert min(psnr(a, b) for a, b in zip(frames, moving_scene.frames, strict=True)) > 30
+
+
+def test_encoded_output_is_browser_playable_h264_with_audio(tmp_path: Path) -> None:
+    out = tmp_path / "out.mp4"
+    tone = beat_tone(1.0)
+    with VideoWriter(out, 64, 48, 24.0, audio=tone) as writer:
+        for i in range(24):
+            writer.write(np.full((48, 64, 3), i * 10, np.uint8))
+    with av.open(str(out)) as container:
+        video, audio = container.streams.video[0], container.streams.audio[0]
+        assert video.codec_context.name == "h264"
+        assert video.codec_context.pix_fmt == "yuv420p"
+        assert audio.codec_context.name == "aac"
+        assert float(audio.duration * audio.time_base) == pytest.approx(1.0, abs=0.05)
+        assert sum(1 for _ in container.decode(video=0)) == 24
+    data = out.read_bytes()
+    # +faststart: the moov atom precedes mdat so a browser can start playing at once.
+    assert data.index(b"moov") < data.index(b"mdat")
+    assert not list(tmp_path.glob(".*.part"))
+
+
+def test_failed_encode_leaves_no_file(tmp_path: Path) -> None:
+    out = tmp_path / "broken.mp4"
+    with pytest.raises(RuntimeError), VideoWriter(out, 64, 48, 24.0) as writer:
+        writer.write(np.zeros((48, 64, 3), np.uint8))
+        raise RuntimeError("pipeline failed")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_audio_roundtrip_keeps_duration(moving_clip: Path) -> None:
+    track = read_audio(moving_clip)
+    assert track is not None and track.channels == 2
+    assert track.duration_s == pytest.approx(2.0, abs=0.05)
+    assert float(np.abs(track.samples).max()) > 0.1
+
+
+def test_video_without_audio(silent_clip: Path) -> None:
+    assert not probe_video(silent_clip).has_audio
+    assert read_audio(silent_clip) is None
+
+
+def test_vfr_is_resampled_to_constant_rate(tmp_path: Path, settings: Settings) -> None:
+    # 20 distinct frames at irregular times over ~2 s (time base 1/1000).
+    frames = [np.full((32, 32, 3), 10 * i, np.uint8) for i in range(20)]
+    pts = [0, 40, 90, 200, 250, 260, 300, 420, 500, 600, 640, 700, 820, 900, 1000, 1100,
+           1300, 1500, 1700, 1900]
+    path = write_raw(tmp_path / "vfr.mkv", frames, 10.0, fmt="matroska", pts=pts,
+                     time_base=Fraction(1, 1000))
+    probe = probe_video(path)
+    fmt = validate_video(probe, settings)
+    decoded = list(iter_frames(probe, fmt))
+    assert len(decoded) == fmt.frame_count
+    # Each output instant k/fps shows the frame nearest in time at or before it (+half a period).
+    times = np.array(pts) / 1000
+    for k, frame in enumerate(decoded):
+        t = k / fmt.fps
+        expected = int(np.searchsorted(times, t + 0.5 / fmt.fps, side="right") - 1)
+        assert abs(int(frame[0, 0, 0]) - 10 * expected) <= 3, (k, t)
+
+
+def test_odd_size_is_made_even(tmp_path: Path, settings: Settings) -> None:
+    frames = [np.full((51, 67, 3), 100, np.uint8) for _ in range(10)]
+    path = write_raw(tmp_path / "odd.avi", frames, 10.0, codec="mpeg4", fmt="avi")
+    probe = probe_video(path)
+    fmt = validate_video(probe, settings)
+    assert fmt.width % 2 == 0 and fmt.height % 2 == 0
+    assert next(iter(iter_frames(probe, fmt))).shape == (fmt.height, fmt.width, 3)
+
+
+def test_large_video_is_downscaled_with_notice(tmp_path: Path, settings: Settings) -> None:
+    frames = [np.full((720, 1280, 3), 50, np.uint8) for _ in range(3)]
+    probe = probe_video(write_raw(tmp_path / "hd.mp4", frames, 24.0))
+    fmt = validate_video(probe, settings)
+    assert (fmt.width, fmt.height) == (854, 480)
+    assert any("downscaled" in n for n in fmt.notices)
+
+
+def test_portrait_fits_rotated_limits() -> None:
+    assert fit_within(1080, 1920, 854, 480) == (480, 854)
+    assert fit_within(640, 360, 854, 480) == (640, 360)
+
+
+def test_rotation_metadata_is_applied(tmp_path: Path, settings: Settings) -> None:
+    # A frame whose left half is white; with 90° display rotation the white half ends up on top
+    # or bottom, and the displayed size is swapped.
+    rgb = np.zeros((48, 64, 3), np.uint8)
+    rgb[:, :32] = 255
+    path = tmp_path / "rot.mp4"
+    with av.open(str(path), "w") as container:
+        stream = container.add_stream("libx264", rate=24)
+        stream.width, stream.height, stream.pix_fmt = 64, 48, "yuv420p"
+        stream.set_display_rotation(90)
+        for i in range(6):
+            frame = av.VideoFrame.from_ndarray(rgb, format="rgb24")
+            frame.pts = i
+            for packet in stream.encode(frame):
+                container.mux(packet)
+        for packet in stream.encode(None):
+            container.mux(packet)
+    probe = probe_video(path)
+    assert probe.rotation in (90, 270)
+    assert (probe.width, probe.height) == (48, 64)
+    first = next(iter(iter_frames(probe, validate_video(probe, settings))))
+    assert first.shape == (64, 48, 3)
+    top, bottom = first[:32].mean(), first[32:].mean()
+    assert abs(top - bottom) > 150
+
+
+@pytest.mark.parametrize(
+    ("payload", "message"),
+    [
+        (b"", "not a video"),
+        (b"hello, this is text renamed to mp4\n" * 10, "not a video"),
+        (b"\x00\x00\x00\x18ftypmp42" + b"\x00" * 200, "not a video"),
+    ],
+)
+def test_probe_rejects_non_videos(tmp_path: Path, payload: bytes, message: str) -> None:
+    path = tmp_path / "fake.mp4"
+    path.write_bytes(payload)
+    with pytest.raises(UnsupportedVideo) as err:
+        probe_video(path)
+    assert message in err.value.message
+
+
+def test_audio_only_file_is_rejected(tmp_path: Path) -> None:
+    path = tmp_path / "song.m4a"
+    tone = beat_tone(0.5)
+    with av.open(str(path), "w", format="mp4") as container:
+        stream = container.add_stream("aac", rate=tone.sample_rate, layout="stereo")
+        frame = av.AudioFrame.from_ndarray(tone.samples, format="fltp", layout="stereo")
+        frame.sample_rate = tone.sample_rate
+        for packet in stream.encode(frame):
+            container.mux(packet)
+        for packet in stream.encode(None):
+            container.mux(packet)
+    with pytest.raises(UnsupportedVideo, match="no video stream"):
+        probe_video(path)
+
+
+def test_too_long_is_rejected(tmp_path: Path) -> None:
+    frames = [np.zeros((32, 32, 3), np.uint8) for _ in range(30)]
+    probe = probe_video(write_raw(tmp_path / "long.mp4", frames, 2.0))  # 15 s
+    with pytest.raises(VideoTooLong, match="15.0 s long"):
+        validate_video(probe, Settings(max_duration_s=10))

@@ -1,0 +1,1 @@
+"""HTTP API (FastAPI): the seed's contract, task status and events, result files, static UI."""

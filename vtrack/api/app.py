@@ -1,0 +1,114 @@
+"""The FastAPI application: wiring of routers, error translation, CORS, API key, lifecycle."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.responses import JSONResponse
+from fastapi.staticfiles import StaticFiles
+from starlette.concurrency import run_in_threadpool
+
+from vtrack import __version__
+from vtrack.api import files, system, tasks, workflows
+from vtrack.api.state import AppState
+from vtrack.config import Settings, get_settings
+from vtrack.errors import PromptNotUnderstood, VTrackError
+from vtrack.jobs.cleanup import cleanup_expired
+from vtrack.jobs.store import JobStore
+from vtrack.jobs.worker import WorkerPool
+from vtrack.pipelines.engine_cache import EngineCache
+
+log = logging.getLogger("vtrack.api")
+RESTART_REASON = "The server restarted while this job was running; please submit it again."
+
+
+async def _cleanup_loop(state: AppState) -> None:
+    settings = state.settings
+    while True:
+        try:
+            await run_in_threadpool(
+                cleanup_expired, state.store, settings.uploads_dir, settings.retention_hours * 3600
+            )
+        except Exception:  # noqa: BLE001 - cleanup must never take the server down
+            log.exception("cleanup failed")
+        await asyncio.sleep(settings.cleanup_interval_s)
+
+
+def create_app(settings: Settings | None = None, run_workers: bool = True) -> FastAPI:
+    """Build the app; `run_workers=False` makes an API-only process (workers run elsewhere)."""
+    settings = settings or get_settings()
+    settings.uploads_dir.mkdir(parents=True, exist_ok=True)
+    store = JobStore(settings.db_path)
+    engines = EngineCache(settings)
+    workers = WorkerPool(store, settings, engines, settings.workers) if run_workers else None
+    state = AppState(settings=settings, store=store, engines=engines, workers=workers)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        if workers is not None:
+            # This process owns the local workers: anything left 'processing' died with the
+            # previous process.
+            store.recover_interrupted(RESTART_REASON)
+            workers.start()
+        cleaner = asyncio.create_task(_cleanup_loop(state))
+        try:
+            yield
+        finally:
+            cleaner.cancel()
+            if workers is not None:
+                workers.stop()
+
+    app = FastAPI(title="VTrackAI Studio", version=__version__, lifespan=lifespan)
+    app.state.vtrack = state
+
+    @app.exception_handler(VTrackError)
+    async def domain_error(_: Request, exc: VTrackError) -> JSONResponse:
+        body: dict = {"detail": exc.message}
+        if isinstance(exc, PromptNotUnderstood):
+            body["suggestions"] = exc.suggestions
+        return JSONResponse(body, status_code=exc.http_status)
+
+    @app.exception_handler(RequestValidationError)
+    async def validation_error(_: Request, exc: RequestValidationError) -> JSONResponse:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in e.get('loc', [])[1:]) or 'request'}: {e.get('msg')}"
+            for e in exc.errors()
+        )
+        return JSONResponse({"detail": f"Invalid request: {problems}"}, status_code=400)
+
+    if settings.api_key:
+        expected = settings.api_key
+
+        @app.middleware("http")
+        async def require_api_key(request: Request, call_next):
+            path = request.url.path
+            if path.startswith(("/api/", "/uploads/")) and path != "/api/health":
+                given = request.headers.get("x-api-key") or ""
+                auth = request.headers.get("authorization", "")
+                if auth.lower().startswith("bearer "):
+                    given = given or auth[7:]
+                if given != expected:
+                    return JSONResponse({"detail": "A valid API key is required."}, 401)
+            return await call_next(request)
+
+    app.add_middleware(
+        CORSMiddleware,
+        allow_origins=settings.cors_origins,
+        allow_credentials=True,
+        allow_methods=["GET", "POST"],
+        allow_headers=["*"],
+    )
+    app.include_router(system.router)
+    app.include_router(workflows.router)
+    app.include_router(tasks.router)
+    app.include_router(files.router)
+    assets = system.STATIC_DIR / "assets"
+    if assets.is_dir():
+        app.mount("/assets", StaticFiles(directory=assets), name="assets")
+    return app

@@ -1,0 +1,38 @@
+"""Result files under /uploads/{task_id}/{name}: only finished results, only inside their folder."""
+
+from __future__ import annotations
+
+import re
+
+from fastapi import APIRouter, HTTPException, Request
+from fastapi.responses import FileResponse
+
+from vtrack.api.state import AppState
+
+router = APIRouter()
+
+_NAME = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,99}$")
+_MEDIA_TYPES = {".mp4": "video/mp4", ".wav": "audio/wav", ".zip": "application/zip"}
+
+
+@router.get("/uploads/{task_id}/{name}")
+def result_file(task_id: str, name: str, request: Request) -> FileResponse:
+    state: AppState = request.app.state.vtrack
+    not_found = HTTPException(404, detail="No such file.")
+    if not task_id.isalnum() or len(task_id) > 64 or not _NAME.match(name) or ".." in name:
+        raise not_found
+    job = state.store.get(task_id)
+    # Only files a finished job declared as results are served: never the upload, never a
+    # partial output, never anything a path trick could reach.
+    if job is None or job.status != "complete" or name not in job.result.get("files", {}).values():
+        raise not_found
+    base = (state.settings.uploads_dir / task_id).resolve()
+    path = (base / name).resolve()
+    if path.parent != base or not path.is_file():
+        raise not_found
+    return FileResponse(
+        path,
+        media_type=_MEDIA_TYPES.get(path.suffix, "application/octet-stream"),
+        filename=name,
+        content_disposition_type="inline",
+    )

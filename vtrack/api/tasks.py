@@ -1,0 +1,70 @@
+"""Task status, live progress events (SSE) and cancel."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from typing import Any
+
+from fastapi import APIRouter, HTTPException, Request
+from fastapi.responses import StreamingResponse
+
+from vtrack.api.presenters import task_json
+from vtrack.api.state import AppState
+
+router = APIRouter(prefix="/api/task")
+
+
+def _job_or_404(state: AppState, task_id: str):
+    job = state.store.get(task_id) if task_id.isalnum() and len(task_id) <= 64 else None
+    if job is None:
+        raise HTTPException(404, detail="No such task (it may have expired and been cleaned up).")
+    return job
+
+
+@router.get("/{task_id}")
+def get_task(task_id: str, request: Request) -> dict[str, Any]:
+    return task_json(_job_or_404(request.app.state.vtrack, task_id))
+
+
+@router.post("/{task_id}/cancel")
+def cancel_task(task_id: str, request: Request) -> dict[str, Any]:
+    state: AppState = request.app.state.vtrack
+    job = _job_or_404(state, task_id)
+    if not job.terminal:
+        job = state.store.request_cancel(task_id)
+    return task_json(job)
+
+
+@router.get("/{task_id}/events")
+async def task_events(task_id: str, request: Request) -> StreamingResponse:
+    """Server-sent events: the task JSON whenever it changes, ending after a terminal status."""
+    state: AppState = request.app.state.vtrack
+    _job_or_404(state, task_id)
+
+    async def stream():
+        last = None
+        idle = 0.0
+        while True:
+            job = state.store.get(task_id)
+            if job is None:
+                yield 'event: gone\ndata: {"detail": "task expired"}\n\n'
+                return
+            body = json.dumps(task_json(job))
+            if body != last:
+                last = body
+                idle = 0.0
+                yield f"data: {body}\n\n"
+            elif idle >= 15:
+                idle = 0.0
+                yield ": keep-alive\n\n"
+            if job.terminal or await request.is_disconnected():
+                return
+            await asyncio.sleep(0.25)
+            idle += 0.25
+
+    return StreamingResponse(
+        stream(),
+        media_type="text/event-stream",
+        headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
+    )

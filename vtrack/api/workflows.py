@@ -1,0 +1,80 @@
+"""The seed's workflow endpoints: track-point, text-to-video, remove-object."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from fastapi import APIRouter, Request
+
+from vtrack.api.submit import parse_float, parse_int, submit_job
+from vtrack.api.upload import UploadForm
+from vtrack.errors import InvalidInput
+from vtrack.pipelines.video_io import OpenedVideo
+
+router = APIRouter(prefix="/api")
+
+FORM_DOC = {
+    "requestBody": {
+        "content": {
+            "multipart/form-data": {
+                "schema": {
+                    "type": "object",
+                    "required": ["video"],
+                    "properties": {
+                        "video": {"type": "string", "format": "binary"},
+                        "x": {"type": "number", "description": "percent of width, 0-100"},
+                        "y": {"type": "number", "description": "percent of height, 0-100"},
+                        "frame_idx": {"type": "integer", "default": 0},
+                        "points": {
+                            "type": "string",
+                            "description": 'JSON [{"x": pct, "y": pct, "positive": true}, ...]',
+                        },
+                        "prompt": {"type": "string"},
+                    },
+                }
+            }
+        },
+        "required": True,
+    }
+}
+
+
+def parse_points(form: UploadForm) -> list[dict[str, Any]]:
+    """Clicks in percent from x/y, or several positive/negative ones from `points` (JSON)."""
+    raw = form.fields.get("points")
+    if raw:
+        try:
+            items = json.loads(raw)
+        except json.JSONDecodeError as exc:
+            raise InvalidInput("'points' must be a JSON list of {x, y, positive}.") from exc
+        if not isinstance(items, list) or not 1 <= len(items) <= 32:
+            raise InvalidInput("'points' must be a list of 1 to 32 clicks.")
+        points = []
+        for item in items:
+            try:
+                x, y = float(item["x"]), float(item["y"])
+            except (KeyError, TypeError, ValueError) as exc:
+                raise InvalidInput("Each point needs numeric 'x' and 'y' (percent).") from exc
+            if not (0 <= x <= 100 and 0 <= y <= 100):
+                raise InvalidInput("Point coordinates must be percentages between 0 and 100.")
+            points.append({"x": x / 100, "y": y / 100, "positive": bool(item.get("positive", True))})
+        if not any(p["positive"] for p in points):
+            raise InvalidInput("At least one positive click on the object is needed.")
+        return points
+    x = parse_float(form, "x", 0.0, 100.0)
+    y = parse_float(form, "y", 0.0, 100.0)
+    return [{"x": x / 100, "y": y / 100, "positive": True}]
+
+
+def point_params(form: UploadForm, video: OpenedVideo) -> dict[str, Any]:
+    frame_index = parse_int(form, "frame_idx", 0)
+    last = video.fmt.frame_count - 1
+    if not 0 <= frame_index <= last:
+        raise InvalidInput(f"frame_idx {frame_index} is outside the video (frames 0-{last}).")
+    return {"points": parse_points(form), "frame_index": frame_index}
+
+
+@router.post("/track-point", openapi_extra=FORM_DOC, summary="Track an object from a click")
+async def track_point(request: Request) -> dict[str, Any]:
+    return await submit_job(request, "track_point", point_params)

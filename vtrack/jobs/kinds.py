@@ -1,0 +1,43 @@
+"""The workflows a job can run: each kind's steps, and how to run it from its stored parameters."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from vtrack.config import Settings
+from vtrack.pipelines.engine_cache import EngineCache
+from vtrack.pipelines.point_to_track import PointRequest, point_track_steps, run_point_to_track
+from vtrack.pipelines.progress import Progress, Step
+from vtrack.pipelines.video_io import open_video
+from vtrack.vision.base import PointPrompt
+
+Runner = Callable[[dict[str, Any], Path, EngineCache, Settings, Progress], dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class JobKind:
+    name: str
+    steps: Callable[[], list[Step]]
+    run: Runner
+
+
+def points_from_params(params: dict[str, Any]) -> list[PointPrompt]:
+    return [PointPrompt(p["x"], p["y"], bool(p.get("positive", True))) for p in params["points"]]
+
+
+def _run_track_point(params, task_dir, engines, settings, progress):
+    video = open_video(task_dir / params["video"], settings)
+    request = PointRequest(points_from_params(params), int(params.get("frame_index", 0)))
+    return run_point_to_track(video, request, task_dir, engines, settings, progress)
+
+
+KINDS: dict[str, JobKind] = {
+    "track_point": JobKind("track_point", point_track_steps, _run_track_point),
+}
+
+
+def register(kind: JobKind) -> None:
+    KINDS[kind.name] = kind

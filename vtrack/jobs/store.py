@@ -1,0 +1,256 @@
+"""Job state in SQLite: survives restarts, shared by every API and worker process on one disk."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+TERMINAL = ("complete", "error", "cancelled")
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS jobs (
+    id TEXT PRIMARY KEY,
+    kind TEXT NOT NULL,
+    status TEXT NOT NULL,
+    steps TEXT NOT NULL,
+    progress REAL NOT NULL DEFAULT 0,
+    params TEXT NOT NULL,
+    result TEXT NOT NULL DEFAULT '{}',
+    notices TEXT NOT NULL DEFAULT '[]',
+    error TEXT,
+    error_code INTEGER,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    cancel_requested INTEGER NOT NULL DEFAULT 0,
+    worker TEXT,
+    created_at REAL NOT NULL,
+    updated_at REAL NOT NULL,
+    started_at REAL,
+    finished_at REAL,
+    heartbeat_at REAL
+);
+CREATE INDEX IF NOT EXISTS jobs_status_created ON jobs (status, created_at);
+"""
+
+
+@dataclass
+class Job:
+    id: str
+    kind: str
+    status: str
+    steps: list[dict[str, str]]
+    progress: float
+    params: dict[str, Any]
+    result: dict[str, Any] = field(default_factory=dict)
+    notices: list[str] = field(default_factory=list)
+    error: str | None = None
+    error_code: int | None = None
+    attempts: int = 0
+    cancel_requested: bool = False
+    worker: str | None = None
+    created_at: float = 0.0
+    updated_at: float = 0.0
+    started_at: float | None = None
+    finished_at: float | None = None
+    heartbeat_at: float | None = None
+
+    @property
+    def terminal(self) -> bool:
+        return self.status in TERMINAL
+
+
+def _row_to_job(row: sqlite3.Row) -> Job:
+    data = dict(row)
+    for key in ("steps", "params", "result", "notices"):
+        data[key] = json.loads(data[key])
+    data["cancel_requested"] = bool(data["cancel_requested"])
+    return Job(**data)
+
+
+class JobStore:
+    """All job state; every method opens its own short connection, so it is thread- and process-safe."""
+
+    def __init__(self, db_path: Path) -> None:
+        self.db_path = Path(db_path)
+        self.db_path.parent.mkdir(parents=True, exist_ok=True)
+        with self._connect() as db:
+            db.execute("PRAGMA journal_mode=WAL")
+            db.executescript(_SCHEMA)
+
+    @contextmanager
+    def _connect(self) -> Iterator[sqlite3.Connection]:
+        db = sqlite3.connect(self.db_path, timeout=30, isolation_level=None)
+        db.row_factory = sqlite3.Row
+        db.execute("PRAGMA busy_timeout=30000")
+        db.execute("PRAGMA synchronous=NORMAL")
+        try:
+            yield db
+        finally:
+            db.close()
+
+    def create(
+        self,
+        kind: str,
+        params: dict[str, Any],
+        steps: list[dict[str, str]],
+        notices: list[str] | None = None,
+        job_id: str | None = None,
+    ) -> Job:
+        now = time.time()
+        job = Job(
+            id=job_id or uuid.uuid4().hex,
+            kind=kind,
+            status="pending",
+            steps=steps,
+            progress=0.0,
+            params=params,
+            notices=list(notices or []),
+            created_at=now,
+            updated_at=now,
+        )
+        with self._connect() as db:
+            db.execute(
+                "INSERT INTO jobs (id, kind, status, steps, progress, params, notices,"
+                " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (job.id, kind, job.status, json.dumps(steps), 0.0, json.dumps(params),
+                 json.dumps(job.notices), now, now),
+            )
+        return job
+
+    def get(self, job_id: str) -> Job | None:
+        with self._connect() as db:
+            row = db.execute("SELECT * FROM jobs WHERE id = ?", (job_id,)).fetchone()
+        return _row_to_job(row) if row else None
+
+    def claim_next(self, worker: str) -> Job | None:
+        """Atomically move the oldest pending job to processing and return it."""
+        now = time.time()
+        with self._connect() as db:
+            row = db.execute(
+                "UPDATE jobs SET status = 'processing', worker = ?, attempts = attempts + 1,"
+                " started_at = ?, updated_at = ?, heartbeat_at = ?"
+                " WHERE id = (SELECT id FROM jobs WHERE status = 'pending'"
+                "             ORDER BY created_at LIMIT 1) AND status = 'pending'"
+                " RETURNING *",
+                (worker, now, now, now),
+            ).fetchone()
+        return _row_to_job(row) if row else None
+
+    def update_progress(
+        self, job_id: str, steps: list[dict[str, str]], progress: float, notices: list[str]
+    ) -> bool:
+        """Record progress; returns whether a cancel was requested meanwhile."""
+        now = time.time()
+        with self._connect() as db:
+            row = db.execute(
+                "UPDATE jobs SET steps = ?, progress = ?, notices = ?, updated_at = ?,"
+                " heartbeat_at = ? WHERE id = ? AND status = 'processing'"
+                " RETURNING cancel_requested",
+                (json.dumps(steps), progress, json.dumps(notices), now, now, job_id),
+            ).fetchone()
+        return bool(row and row["cancel_requested"])
+
+    def finish(
+        self,
+        job_id: str,
+        result: dict[str, Any],
+        steps: list[dict[str, str]],
+        notices: list[str],
+    ) -> None:
+        now = time.time()
+        with self._connect() as db:
+            db.execute(
+                "UPDATE jobs SET status = 'complete', result = ?, steps = ?, notices = ?,"
+                " progress = 1.0, updated_at = ?, finished_at = ? WHERE id = ?",
+                (json.dumps(result), json.dumps(steps), json.dumps(notices), now, now, job_id),
+            )
+
+    def fail(
+        self,
+        job_id: str,
+        error: str,
+        code: int = 500,
+        steps: list[dict[str, str]] | None = None,
+        status: str = "error",
+    ) -> None:
+        now = time.time()
+        with self._connect() as db:
+            if steps is None:
+                db.execute(
+                    "UPDATE jobs SET status = ?, error = ?, error_code = ?, updated_at = ?,"
+                    " finished_at = ? WHERE id = ?",
+                    (status, error, code, now, now, job_id),
+                )
+            else:
+                db.execute(
+                    "UPDATE jobs SET status = ?, error = ?, error_code = ?, steps = ?,"
+                    " updated_at = ?, finished_at = ? WHERE id = ?",
+                    (status, error, code, json.dumps(steps), now, now, job_id),
+                )
+
+    def request_cancel(self, job_id: str) -> Job | None:
+        """Pending jobs are cancelled at once; running ones stop at their next progress report."""
+        now = time.time()
+        with self._connect() as db:
+            db.execute(
+                "UPDATE jobs SET status = 'cancelled', error = 'Cancelled by the user.',"
+                " error_code = 409, cancel_requested = 1, updated_at = ?, finished_at = ?"
+                " WHERE id = ? AND status = 'pending'",
+                (now, now, job_id),
+            )
+            db.execute(
+                "UPDATE jobs SET cancel_requested = 1, updated_at = ?"
+                " WHERE id = ? AND status = 'processing'",
+                (now, job_id),
+            )
+        return self.get(job_id)
+
+    def recover_interrupted(self, reason: str, worker: str | None = None) -> list[str]:
+        """Jobs left 'processing' by a dead process become errors with `reason`."""
+        now = time.time()
+        query = (
+            "UPDATE jobs SET status = 'error', error = ?, error_code = 500, updated_at = ?,"
+            " finished_at = ? WHERE status = 'processing'"
+        )
+        args: tuple = (reason, now, now)
+        if worker is not None:
+            query += " AND worker = ?"
+            args += (worker,)
+        with self._connect() as db:
+            rows = db.execute(query + " RETURNING id", args).fetchall()
+        return [r["id"] for r in rows]
+
+    def count(self, statuses: tuple[str, ...]) -> int:
+        marks = ",".join("?" * len(statuses))
+        with self._connect() as db:
+            row = db.execute(
+                f"SELECT COUNT(*) AS n FROM jobs WHERE status IN ({marks})", statuses
+            ).fetchone()
+        return int(row["n"])
+
+    def expired(self, before: float) -> list[str]:
+        """Finished jobs last touched before `before` (never a pending or running one)."""
+        with self._connect() as db:
+            rows = db.execute(
+                "SELECT id FROM jobs WHERE status IN ('complete', 'error', 'cancelled')"
+                " AND updated_at < ?",
+                (before,),
+            ).fetchall()
+        return [r["id"] for r in rows]
+
+    def ids(self) -> set[str]:
+        with self._connect() as db:
+            return {r["id"] for r in db.execute("SELECT id FROM jobs").fetchall()}
+
+    def delete(self, job_id: str) -> None:
+        with self._connect() as db:
+            db.execute(
+                "DELETE FROM jobs WHERE id = ? AND status IN ('complete', 'error', 'cancelled')",
+                (job_id,),
+            )

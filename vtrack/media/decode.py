@@ -1,0 +1,105 @@
+"""Decode a video once, as a stream of constant-rate RGB frames at the working size.
+
+Variable-frame-rate input is resampled to a constant rate (each output instant shows the latest
+decoded frame), so frame i is always at time i / fps and the audio stays in sync. Rotation
+metadata is applied and frames are scaled by FFmpeg's swscale as they are converted.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import av
+import numpy as np
+
+from vtrack.errors import UnsupportedVideo
+from vtrack.media.frames import FrameInfo, FrameSequence
+from vtrack.media.probe import VideoProbe
+from vtrack.media.validate import WorkingFormat
+
+_ROTATE = {90: np.rot90, 180: lambda a: np.rot90(a, 2), 270: lambda a: np.rot90(a, 3)}
+
+
+def _to_rgb(frame: av.VideoFrame, probe: VideoProbe, fmt: WorkingFormat) -> np.ndarray:
+    # Scale in the coded orientation, then rotate: swscale does the resize in C.
+    if probe.rotation in (90, 270):
+        coded_w, coded_h = fmt.height, fmt.width
+    else:
+        coded_w, coded_h = fmt.width, fmt.height
+    rgb = frame.to_ndarray(format="rgb24", width=coded_w, height=coded_h)
+    rotate = _ROTATE.get(probe.rotation)
+    # FFmpeg's rotation is counter-clockwise display rotation; np.rot90 turns counter-clockwise.
+    return np.ascontiguousarray(rotate(rgb)) if rotate else rgb
+
+
+def iter_frames(
+    probe: VideoProbe, fmt: WorkingFormat, decode_threads: int = 0
+) -> Iterator[np.ndarray]:
+    """Yield exactly `fmt.frame_count` RGB frames at constant rate `fmt.fps`."""
+    try:
+        container = av.open(str(probe.path), metadata_errors="ignore")
+    except av.error.FFmpegError as exc:
+        raise UnsupportedVideo("The video could not be opened for decoding.") from exc
+    with container:
+        stream = container.streams.video[0]
+        stream.thread_type = "AUTO"
+        if decode_threads:
+            stream.codec_context.thread_count = decode_threads
+        start: float | None = None
+        last: np.ndarray | None = None
+        emitted = 0
+        half = 0.5 / fmt.fps
+        try:
+            for index, frame in enumerate(container.decode(stream)):
+                t = frame.time if frame.time is not None else index / fmt.fps
+                if start is None:
+                    start = t
+                rel = t - start
+                # Output instants before this frame's time keep showing the previous frame
+                # (VFR gaps become duplicates; frames between instants are dropped).
+                while emitted < fmt.frame_count and emitted / fmt.fps < rel - half:
+                    if last is not None:
+                        yield last
+                        emitted += 1
+                    else:
+                        break
+                if emitted >= fmt.frame_count:
+                    break
+                last = _to_rgb(frame, probe, fmt)
+        except av.error.FFmpegError as exc:
+            if emitted == 0 and last is None:
+                raise UnsupportedVideo(
+                    "The video stream could not be decoded; the file looks damaged."
+                ) from exc
+        if last is None:
+            raise UnsupportedVideo("The video has no decodable frames; the file looks damaged.")
+        # The last frame covers the remaining instants (also a stream shorter than stated).
+        while emitted < fmt.frame_count:
+            yield last
+            emitted += 1
+
+
+def decode_to_store(
+    probe: VideoProbe,
+    fmt: WorkingFormat,
+    store_path: Path,
+    progress: Callable[[float], None] | None = None,
+) -> FrameSequence:
+    """Decode the whole video once into a disk-backed array (random access, bounded RSS)."""
+    array = np.lib.format.open_memmap(
+        store_path, mode="w+", dtype=np.uint8, shape=(fmt.frame_count, fmt.height, fmt.width, 3)
+    )
+    for i, rgb in enumerate(iter_frames(probe, fmt)):
+        array[i] = rgb
+        if progress and i % 16 == 0:
+            progress(i / fmt.frame_count)
+    array.flush()
+    info = FrameInfo(
+        width=fmt.width,
+        height=fmt.height,
+        fps=fmt.fps,
+        count=fmt.frame_count,
+        source_path=probe.path,
+    )
+    return FrameSequence(array, info)

@@ -1,0 +1,34 @@
+"""Per-frame masks kept bit-packed, so a long video's masks stay small in memory."""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+class MaskStore:
+    """One bool mask per frame for one object; frames never set read back as empty."""
+
+    def __init__(self, count: int, height: int, width: int) -> None:
+        self.shape = (height, width)
+        self._packed: list[np.ndarray | None] = [None] * count
+
+    def __len__(self) -> int:
+        return len(self._packed)
+
+    def set(self, index: int, mask: np.ndarray) -> None:
+        if mask.shape != self.shape:
+            raise ValueError(f"mask shape {mask.shape} != video {self.shape}")
+        self._packed[index] = np.packbits(mask, axis=None)
+
+    def get(self, index: int) -> np.ndarray:
+        packed = self._packed[index]
+        if packed is None:
+            return np.zeros(self.shape, bool)
+        n = self.shape[0] * self.shape[1]
+        return np.unpackbits(packed, count=n).view(bool).reshape(self.shape)
+
+    def has(self, index: int) -> bool:
+        return self._packed[index] is not None
+
+    def nonempty_count(self) -> int:
+        return sum(1 for p in self._packed if p is not None and p.any())

@@ -1,0 +1,118 @@
+"""Point-to-track: a click selects an object; its mask is tracked through every frame and drawn red."""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+from vtrack.config import Settings
+from vtrack.errors import InvalidInput
+from vtrack.pipelines.engine_cache import EngineCache
+from vtrack.pipelines.mask_export import MaskZipWriter
+from vtrack.pipelines.mask_store import MaskStore
+from vtrack.pipelines.overlay import draw_mask
+from vtrack.pipelines.progress import Progress, Step
+from vtrack.pipelines.video_io import OpenedVideo, decode, encode_frames, original_audio
+from vtrack.vision.base import PointPrompt
+
+OBJECT_ID = 1
+
+
+@dataclass
+class PointRequest:
+    """Clicks (relative 0-1 coordinates) on one frame."""
+
+    points: list[PointPrompt]
+    frame_index: int = 0
+
+    def check(self, frame_count: int) -> None:
+        if not self.points or not any(p.positive for p in self.points):
+            raise InvalidInput("At least one positive click on the object is needed.")
+        for p in self.points:
+            if not (0.0 <= p.x <= 1.0 and 0.0 <= p.y <= 1.0):
+                raise InvalidInput("Click coordinates must lie inside the frame (0-100 %).")
+        if not 0 <= self.frame_index < frame_count:
+            raise InvalidInput(
+                f"frame_idx {self.frame_index} is outside the video (frames 0-{frame_count - 1})."
+            )
+
+
+def point_track_steps() -> list[Step]:
+    return [
+        Step("sam3", "Point segmentation", weight=1.0),
+        Step("track", "Tracking across frames", weight=4.0),
+        Step("mask", "Generating mask overlay", weight=3.0),
+    ]
+
+
+def track_object(
+    video: OpenedVideo,
+    request: PointRequest,
+    work_dir: Path,
+    engines: EngineCache,
+    progress: Progress,
+    segment_step: str = "sam3",
+    track_step: str = "track",
+):
+    """Decode, segment the clicked object and propagate; returns (frames, masks)."""
+    request.check(video.fmt.frame_count)
+    progress.start(segment_step)
+    frames = decode(video, work_dir, lambda f: progress.update(segment_step, 0.6 * f))
+    segmenter = engines.segmenter()
+    progress.relabel(segment_step, f"{engine_label(segmenter.name)} point segmentation")
+    masks = MaskStore(len(frames), frames.height, frames.width)
+    session = segmenter.start_session(frames)
+    try:
+        session.add_points(request.frame_index, OBJECT_ID, request.points)
+        progress.complete(segment_step)
+        progress.start(track_step)
+        for frame_masks in session.propagate(
+            "both", start_frame_index=request.frame_index, progress=progress.callback(track_step)
+        ):
+            mask = frame_masks.masks.get(OBJECT_ID)
+            if mask is not None:
+                masks.set(frame_masks.frame_index, mask)
+        progress.complete(track_step)
+    finally:
+        session.close()
+    return frames, masks
+
+
+def engine_label(name: str) -> str:
+    return {"sam3": "SAM3", "sam2": "SAM2", "embedded": "Embedded"}.get(name, name)
+
+
+def run_point_to_track(
+    video: OpenedVideo,
+    request: PointRequest,
+    out_dir: Path,
+    engines: EngineCache,
+    settings: Settings,
+    progress: Progress,
+) -> dict:
+    """Write masked_video.mp4 (red overlay, original audio) and masks.zip into `out_dir`."""
+    work_dir = out_dir / ".work"
+    try:
+        frames, masks = track_object(video, request, work_dir, engines, progress)
+        progress.start("mask")
+        audio = original_audio(video)
+        with MaskZipWriter(out_dir / "masks.zip") as zip_writer:
+
+            def overlay_frames():
+                for i in range(len(frames)):
+                    mask = masks.get(i)
+                    zip_writer.write(i, mask)
+                    yield draw_mask(frames[i].copy(), mask, alpha=settings.overlay_alpha)
+
+            encode_frames(overlay_frames(), out_dir / "masked_video.mp4", video.fmt, audio,
+                          settings, len(frames), progress.callback("mask"))
+        progress.complete("mask")
+        return {
+            "files": {"masked_video_url": "masked_video.mp4", "masks_url": "masks.zip"},
+            "frame_count": len(frames),
+            "frames_with_object": masks.nonempty_count(),
+            "engine": engines.segmenter().name,
+        }
+    finally:
+        shutil.rmtree(work_dir, ignore_errors=True)

@@ -1,0 +1,61 @@
+"""Shared media steps of every workflow: open and validate, decode once, render and mux."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from vtrack.config import Settings
+from vtrack.media.audio import AudioTrack, read_audio
+from vtrack.media.decode import decode_to_store
+from vtrack.media.encode import VideoWriter
+from vtrack.media.frames import FrameSequence
+from vtrack.media.probe import VideoProbe, probe_video
+from vtrack.media.validate import WorkingFormat, validate_video
+
+
+@dataclass
+class OpenedVideo:
+    """A validated upload: what it is and the format the pipeline will work at."""
+
+    probe: VideoProbe
+    fmt: WorkingFormat
+
+
+def open_video(path: Path, settings: Settings) -> OpenedVideo:
+    """Probe and validate; raises a domain error (UnsupportedVideo, VideoTooLong) on bad input."""
+    probe = probe_video(path)
+    return OpenedVideo(probe=probe, fmt=validate_video(probe, settings))
+
+
+def decode(video: OpenedVideo, work_dir: Path, progress: Callable[[float], None] | None = None
+           ) -> FrameSequence:
+    """Decode the whole video once into `work_dir/frames.npy`."""
+    work_dir.mkdir(parents=True, exist_ok=True)
+    return decode_to_store(video.probe, video.fmt, work_dir / "frames.npy", progress)
+
+
+def original_audio(video: OpenedVideo) -> AudioTrack | None:
+    return read_audio(video.probe.path) if video.probe.has_audio else None
+
+
+def encode_frames(
+    frames: Iterable[np.ndarray],
+    out_path: Path,
+    fmt: WorkingFormat,
+    audio: AudioTrack | None,
+    settings: Settings,
+    total: int,
+    progress: Callable[[float], None] | None = None,
+) -> Path:
+    """Encode frames to H.264 MP4 with `audio` (trimmed or padded to the video's length)."""
+    with VideoWriter(out_path, fmt.width, fmt.height, fmt.fps, audio=audio,
+                     crf=settings.video_crf, preset=settings.video_preset) as writer:
+        for i, frame in enumerate(frames):
+            writer.write(frame)
+            if progress and i % 8 == 0:
+                progress(i / max(1, total))
+    return out_path
