@@ -65,6 +65,8 @@ interface Props extends PointControlsProps {
   busy: boolean;
   prompt: string;
   onPrompt: (prompt: string) => void;
+  /** Prompts the server offered after it could not ground the last one. */
+  suggestions?: string[];
   onTrack: () => void;
   onChat: () => void;
   onRemove: () => void;
@@ -152,6 +154,16 @@ export function TabPanel(props: Props) {
                 </button>
               ))}
             </div>
+            {props.suggestions && props.suggestions.length > 0 && (
+              <div className="flex flex-wrap items-center gap-2" role="group" aria-label="Prompts the studio can find">
+                <span className="text-xs text-slate-400">Try instead:</span>
+                {props.suggestions.map((s) => (
+                  <button key={s} type="button" className="chip border-indigo-500/60" onClick={() => onPrompt(s)}>
+                    {s}
+                  </button>
+                ))}
+              </div>
+            )}
             {noVideo}
             <button type="submit" className="btn-primary self-start" disabled={!hasVideo || busy || !prompt.trim()}>
               {busy ? "Working…" : "Find and isolate"}

@@ -11,7 +11,7 @@ export interface TaskHandle {
   reset: () => void;
 }
 
-export function useTask(kind: TaskKind, onError: (message: string) => void): TaskHandle {
+export function useTask(kind: TaskKind, onError: (message: string, error?: ApiError) => void): TaskHandle {
   const [task, setTask] = useState<Task | null>(null);
   const [submitting, setSubmitting] = useState(false);
   const [cancelling, setCancelling] = useState(false);
@@ -37,7 +37,9 @@ export function useTask(kind: TaskKind, onError: (message: string) => void): Tas
         setTask(first);
         if (isTerminal(first.status)) {
           // Synchronous answer (?wait=true style): read the full task once for its result.
-          setTask(normalizeTask(await api.task(first.task_id)));
+          const full = normalizeTask(await api.task(first.task_id));
+          setTask(full);
+          if (full.status === "error") onErrorRef.current(full.error || "Processing failed.");
           return;
         }
         stopRef.current = watchTask(first.task_id, {
@@ -48,7 +50,8 @@ export function useTask(kind: TaskKind, onError: (message: string) => void): Tas
           onError: (err) => onErrorRef.current(err.message),
         });
       } catch (err) {
-        onErrorRef.current(err instanceof ApiError || err instanceof Error ? err.message : String(err));
+        if (err instanceof ApiError) onErrorRef.current(err.message, err);
+        else onErrorRef.current(err instanceof Error ? err.message : String(err));
       } finally {
         setSubmitting(false);
       }

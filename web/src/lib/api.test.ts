@@ -89,6 +89,17 @@ describe("error parsing", () => {
     expect((err as ApiError).message).toBe("The video is 140 MB; the limit is 100 MB.");
   });
 
+  it("keeps the prompts the server suggests instead", async () => {
+    vi.stubGlobal(
+      "fetch",
+      vi.fn(async () => jsonResponse(422, { detail: "I can't find “a unicorn”.", suggestions: ["person", "drums"] })),
+    );
+    const err = (await api.textToVideo(video, "a unicorn").catch((e: unknown) => e)) as ApiError;
+    expect(err.status).toBe(422);
+    expect(err.message).toBe("I can't find “a unicorn”.");
+    expect(err.suggestions).toEqual(["person", "drums"]);
+  });
+
   it("joins FastAPI validation errors", () => {
     const msg = describeError(422, {
       detail: [
@@ -160,7 +171,7 @@ describe("tasks", () => {
   it("falls back to polling when the event stream fails", async () => {
     vi.useFakeTimers();
     const statuses = ["processing", "complete"];
-    const fetchMock = vi.fn(async () =>
+    const fetchMock = vi.fn(async (_url: string) =>
       jsonResponse(200, { task_id: "p", status: statuses.shift(), progress: 0.5, steps: [], result: {}, notices: [] }),
     );
     vi.stubGlobal("fetch", fetchMock);

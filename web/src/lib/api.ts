@@ -85,10 +85,13 @@ export function isTerminal(status: string | undefined): boolean {
 /** An HTTP failure carrying the server's `detail` (already phrased for a person). */
 export class ApiError extends Error {
   readonly status: number;
-  constructor(status: number, message: string) {
+  /** Prompts the server can ground instead (422 "prompt not understood"). */
+  readonly suggestions: string[];
+  constructor(status: number, message: string, suggestions: string[] = []) {
     super(message);
     this.name = "ApiError";
     this.status = status;
+    this.suggestions = suggestions;
   }
 }
 
@@ -140,7 +143,14 @@ export async function request<T>(path: string, init?: RequestInit): Promise<T> {
       body = null;
     }
   }
-  if (!response.ok) throw new ApiError(response.status, describeError(response.status, body));
+  if (!response.ok) {
+    const suggestions = (body as { suggestions?: unknown } | null)?.suggestions;
+    throw new ApiError(
+      response.status,
+      describeError(response.status, body),
+      Array.isArray(suggestions) ? suggestions.filter((s): s is string => typeof s === "string") : [],
+    );
+  }
   return body as T;
 }
 

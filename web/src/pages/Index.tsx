@@ -1,7 +1,7 @@
 // The studio page: holds the video, the point prompts and one task per workflow.
 import { useCallback, useEffect, useMemo, useState } from "react";
 import { useQuery } from "@tanstack/react-query";
-import { api, type PromptPoint } from "../lib/api";
+import { api, type ApiError, type PromptPoint } from "../lib/api";
 import { DEFAULT_FPS } from "../lib/fps";
 import { DEFAULT_LIMITS, type UploadLimits } from "../lib/validate";
 import { useTask } from "../hooks/useTask";
@@ -37,10 +37,18 @@ export function Index() {
   const [negativeMode, setNegativeMode] = useState(false);
   const [prompt, setPrompt] = useState("");
 
+  const [suggestions, setSuggestions] = useState<string[]>([]);
   const showError = useCallback((message: string) => toast.show(message, "error"), [toast]);
+  const showChatError = useCallback(
+    (message: string, error?: ApiError) => {
+      toast.show(message, "error");
+      setSuggestions(error?.suggestions ?? []);
+    },
+    [toast],
+  );
   const tasks = {
     click: useTask("track", showError),
-    chat: useTask("text", showError),
+    chat: useTask("text", showChatError),
     remove: useTask("remove", showError),
   };
   const current = tasks[mode];
@@ -103,6 +111,7 @@ export function Index() {
   };
   const onChat = () => {
     if (!file || !prompt.trim()) return;
+    setSuggestions([]);
     void tasks.chat.start(() => api.textToVideo(file, prompt));
   };
 
@@ -149,6 +158,7 @@ export function Index() {
               onUndo={undoPoint}
               prompt={prompt}
               onPrompt={setPrompt}
+              suggestions={suggestions}
               onTrack={onTrack}
               onChat={onChat}
               onRemove={onRemove}
