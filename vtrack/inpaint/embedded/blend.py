@@ -16,8 +16,10 @@ def composite(
     out = frame.copy()
     x0, y0, x1, y1 = box
     crop = out[y0:y1, x0:x1]
-    a = alpha[..., None]
-    mixed = crop.astype(np.float32) * (1.0 - a) + fill.astype(np.float32) * a
-    touched = alpha > 0
-    crop[touched] = np.clip(mixed[touched] + 0.5, 0, 255).astype(np.uint8)
+    # Inside the hole the fill is copied as is; only the thin ring needs arithmetic.
+    np.copyto(crop, fill, where=(alpha >= 1.0)[..., None])
+    ring = (alpha > 0) & (alpha < 1.0)
+    a = alpha[ring][:, None]
+    mixed = crop[ring].astype(np.float32) * (1.0 - a) + fill[ring].astype(np.float32) * a
+    crop[ring] = np.clip(mixed + 0.5, 0, 255).astype(np.uint8)
     return out

@@ -14,7 +14,12 @@ from vtrack.inpaint.base import ProgressCallback, VideoInpainter
 from vtrack.inpaint.embedded.align import CameraMotion
 from vtrack.inpaint.embedded.blend import composite
 from vtrack.inpaint.embedded.masks import prepare
-from vtrack.inpaint.embedded.propagate import Propagated, offset_schedule, propagate
+from vtrack.inpaint.embedded.propagate import (
+    ObjectMasks,
+    Propagated,
+    offset_schedule,
+    propagate,
+)
 from vtrack.inpaint.embedded.spatial import reuse_previous, telea
 from vtrack.media.frames import FrameSequence
 
@@ -81,12 +86,13 @@ class EmbeddedInpainter(VideoInpainter):
 
         motion = CameraMotion.estimate(frames, masks, self.margin, self.workers, aligned)
         offsets = offset_schedule(self.window)
+        objects = ObjectMasks(masks, self.margin)
 
         def job(i: int) -> Propagated | None:
             prepared = prepare(np.asarray(masks[i]), self.margin, self.feather)
             if prepared is None:
                 return None
-            return propagate(i, prepared, frames, masks, motion, self.margin, offsets)
+            return propagate(i, prepared, frames, objects, motion, offsets)
 
         previous: np.ndarray | None = None  # last output frame
         prev_touched: np.ndarray | None = None  # uint8 full-frame map of what it replaced

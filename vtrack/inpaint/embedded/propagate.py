@@ -16,7 +16,7 @@ import cv2
 import numpy as np
 
 from vtrack.inpaint.embedded.align import CameraMotion
-from vtrack.inpaint.embedded.masks import PreparedMask, dilate
+from vtrack.inpaint.embedded.masks import PreparedMask, bbox, dilate
 
 
 def offset_schedule(window: int, dense: int = 6, growth: float = 1.25) -> list[int]:
@@ -33,6 +33,42 @@ def offset_schedule(window: int, dense: int = 6, growth: float = 1.25) -> list[i
     for s in steps:
         out += [s, -s]
     return out
+
+
+class ObjectMasks:
+    """Each frame's dilated object mask, cropped to its box and cached (a frame is a source for
+    dozens of others; the crops are small, so caching the whole clip costs a few MB)."""
+
+    def __init__(self, masks: Sequence[np.ndarray], margin: int) -> None:
+        self._masks = masks
+        self._margin = margin
+        self._cache: dict[int, tuple[tuple[int, int, int, int], np.ndarray] | None] = {}
+
+    def get(self, j: int) -> tuple[tuple[int, int, int, int], np.ndarray] | None:
+        """(box, dilated crop) of frame j's object, or None when frame j has none."""
+        if j not in self._cache:
+            # Computing twice from two threads is harmless (same result), so no lock.
+            mask = np.asarray(self._masks[j])
+            box = bbox(mask, pad=self._margin + 1)
+            if box is None:
+                self._cache[j] = None
+            else:
+                x0, y0, x1, y1 = box
+                self._cache[j] = (box, dilate(mask[y0:y1, x0:x1], self._margin))
+        return self._cache[j]
+
+    def valid(self, j: int, x0: int, y0: int, x1: int, y1: int) -> np.ndarray:
+        """uint8 crop [y0:y1, x0:x1] of frame j: 255 where the background shows, 0 on the object."""
+        out = np.full((y1 - y0, x1 - x0), 255, np.uint8)
+        entry = self.get(j)
+        if entry is None:
+            return out
+        (bx0, by0, bx1, by1), crop = entry
+        ix0, iy0, ix1, iy1 = max(x0, bx0), max(y0, by0), min(x1, bx1), min(y1, by1)
+        if ix0 < ix1 and iy0 < iy1:
+            sub = crop[iy0 - by0 : iy1 - by0, ix0 - bx0 : ix1 - bx0]
+            out[iy0 - y0 : iy1 - y0, ix0 - x0 : ix1 - x0][sub] = 0
+        return out
 
 
 @dataclass
@@ -54,9 +90,8 @@ def propagate(
     i: int,
     prepared: PreparedMask,
     frames: Sequence[np.ndarray],
-    masks: Sequence[np.ndarray],
+    objects: ObjectMasks,
     motion: CameraMotion,
-    margin: int,
     offsets: Sequence[int],
 ) -> Propagated:
     """Fill `prepared.region` of frame i from the closest frames that saw the background there."""
@@ -76,7 +111,6 @@ def propagate(
         # M maps frame i's pixels onto frame j's: the inverse map warpPerspective samples with.
         M = motion.between(i, j)
         mapped = cv2.perspectiveTransform(corners, M).reshape(-1, 2)
-        pad = margin + 2
         sx0 = max(0, int(np.floor(mapped[:, 0].min())) - 2)
         sy0 = max(0, int(np.floor(mapped[:, 1].min())) - 2)
         sx1 = min(width, int(np.ceil(mapped[:, 0].max())) + 3)
@@ -84,12 +118,8 @@ def propagate(
         if sx1 - sx0 < 2 or sy1 - sy0 < 2:
             continue  # this part of the scene is outside frame j
         crop_map = _translate(-sx0, -sy0) @ M @ _translate(x0, y0)
-        # Validity: inside frame j and outside j's own dilated mask (read with context `pad` so
-        # the dilation near the crop's edge sees the object just beyond it).
-        px0, py0 = max(0, sx0 - pad), max(0, sy0 - pad)
-        px1, py1 = min(width, sx1 + pad), min(height, sy1 + pad)
-        obj = dilate(np.asarray(masks[j][py0:py1, px0:px1]), margin)
-        valid_src = np.where(obj[sy0 - py0 : sy1 - py0, sx0 - px0 : sx1 - px0], 0, 255)
+        # Validity: inside frame j (border 0) and outside j's own dilated object mask.
+        valid_src = objects.valid(j, sx0, sy0, sx1, sy1)
         valid = cv2.warpPerspective(
             valid_src.astype(np.uint8),
             crop_map,
@@ -110,10 +140,10 @@ def propagate(
             flags=cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP,
             borderMode=cv2.BORDER_REPLICATE,
         )
-        fill[take] = warped[take]
+        np.copyto(fill, warped, where=take[..., None])
+        np.copyto(source, np.int16(d), where=take)
         filled |= take
-        source[take] = d
-        need &= ~take
+        need ^= take
         if not need.any():
             break
     return Propagated(index=i, mask=prepared, fill=fill, filled=filled, source=source)
