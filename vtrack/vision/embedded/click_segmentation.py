@@ -42,6 +42,9 @@ def _grabcut(image: np.ndarray, init: np.ndarray, iterations: int = 3) -> np.nda
         return labels != cv2.GC_BGD
     bgd = np.zeros((1, 65), np.float64)
     fgd = np.zeros((1, 65), np.float64)
+    # GrabCut seeds its k-means from OpenCV's global RNG: fix it so a click gives the same mask
+    # whatever ran before
+    cv2.setRNGSeed(12345)
     try:
         cv2.grabCut(image, labels, None, bgd, fgd, iterations, cv2.GC_INIT_WITH_MASK)
     except cv2.error:

@@ -73,6 +73,63 @@ def init_state(image: np.ndarray, mask: np.ndarray, seg_prob: np.ndarray | None)
     )
 
 
+def _fit_affine(
+    flow: np.ndarray, region: np.ndarray, grid: tuple[np.ndarray, np.ndarray], step: int = 3
+) -> np.ndarray | None:
+    """Least-squares affine motion (2x3) of the flow inside `region` (subsampled for speed)."""
+    sub = region[::step, ::step]
+    if np.count_nonzero(sub) < 12:
+        return None
+    xs = grid[0][::step, ::step][sub]
+    ys = grid[1][::step, ::step][sub]
+    fx = flow[::step, ::step, 0][sub]
+    fy = flow[::step, ::step, 1][sub]
+    a = np.stack([xs, ys, np.ones_like(xs)], axis=1)
+    try:
+        coef, *_ = np.linalg.lstsq(a, np.stack([fx, fy], axis=1), rcond=None)
+    except np.linalg.LinAlgError:
+        return None
+    return coef.T.astype(np.float32)
+
+
+def motion_evidence(
+    flow: np.ndarray, warped: np.ndarray, grid: tuple[np.ndarray, np.ndarray]
+) -> np.ndarray | None:
+    """Log-odds that a pixel moves with the object rather than with its surroundings.
+
+    Backward warping copies the object into the background it just uncovered (that background's
+    previous position was under the object); comparing each pixel's flow with the object's and
+    the surrounding background's affine motion tells those pixels apart. Returns None when the
+    two motions are too similar to discriminate.
+    """
+    if np.count_nonzero(warped) < 50:
+        return None
+    size = np.sqrt(np.count_nonzero(warped))
+    m = warped.astype(np.uint8)
+    core = cv2.erode(m, disk(max(2, int(0.08 * size)))) > 0
+    ring = (cv2.dilate(m, disk(max(4, int(0.3 * size)))) > 0) & ~(
+        cv2.dilate(m, disk(max(2, int(0.08 * size)))) > 0
+    )
+    a_obj = _fit_affine(flow, core, grid)
+    a_bg = _fit_affine(flow, ring, grid)
+    if a_obj is None or a_bg is None:
+        return None
+    gx, gy = grid
+    fo_x = a_obj[0, 0] * gx + a_obj[0, 1] * gy + a_obj[0, 2]
+    fo_y = a_obj[1, 0] * gx + a_obj[1, 1] * gy + a_obj[1, 2]
+    fb_x = a_bg[0, 0] * gx + a_bg[0, 1] * gy + a_bg[0, 2]
+    fb_y = a_bg[1, 0] * gx + a_bg[1, 1] * gy + a_bg[1, 2]
+    sep = float(np.hypot(fo_x - fb_x, fo_y - fb_y)[warped].mean())
+    if sep < 0.75:
+        return None
+    d_obj = (flow[..., 0] - fo_x) ** 2 + (flow[..., 1] - fo_y) ** 2
+    d_bg = (flow[..., 0] - fb_x) ** 2 + (flow[..., 1] - fb_y) ** 2
+    # scale by the separation so the cue is as strong as the motions are distinct
+    noise = 0.25 * sep * sep + 0.5
+    weight = float(np.clip((sep - 0.75) / 1.5, 0.0, 1.0)) * 1.5
+    return (weight * np.clip((d_bg - d_obj) / noise, -3.0, 3.0)).astype(np.float32)
+
+
 class FlowTracker:
     """Propagates several objects' masks through a sequence of working-resolution frames."""
 
@@ -94,15 +151,14 @@ class FlowTracker:
     def _gray(self, image: np.ndarray) -> np.ndarray:
         return resize(cv2.cvtColor(image, cv2.COLOR_RGB2GRAY), self.flow_size)
 
-    def _flow_maps(
-        self, cur_gray: np.ndarray, prev_gray: np.ndarray
-    ) -> tuple[np.ndarray, np.ndarray]:
-        """For every pixel of the current frame, where it came from in the previous one."""
+    def _flow(self, cur_gray: np.ndarray, prev_gray: np.ndarray) -> np.ndarray:
+        """For every pixel of the current frame, its displacement back to the previous one."""
         flow = self.dis.calc(cur_gray, prev_gray, None)
         w, h = self.work_size
-        sx, sy = w / self.flow_size[0], h / self.flow_size[1]
         flow = cv2.resize(flow, (w, h), interpolation=cv2.INTER_LINEAR)
-        return self._grid[0] + flow[..., 0] * sx, self._grid[1] + flow[..., 1] * sy
+        flow[..., 0] *= w / self.flow_size[0]
+        flow[..., 1] *= h / self.flow_size[1]
+        return flow
 
     def needs_seg(self, states: dict[int, TrackState]) -> bool:
         return self.person is not None and any(s.seg_weight > 0 for s in states.values())
@@ -117,23 +173,23 @@ class FlowTracker:
         prev_gray = self._gray(first_image)
         for index, image in frames:
             gray = self._gray(image)
-            mapx, mapy = self._flow_maps(gray, prev_gray)
+            flow = self._flow(gray, prev_gray)
             prev_gray = gray
             seg = self.person.person_probability(image) if self.needs_seg(states) else None
             out: dict[int, tuple[np.ndarray, float]] = {}
             for obj_id, state in states.items():
-                out[obj_id] = self._step(state, image, mapx, mapy, seg)
+                out[obj_id] = self._step(state, image, flow, seg)
             yield index, out
 
     def _step(
         self,
         state: TrackState,
         image: np.ndarray,
-        mapx: np.ndarray,
-        mapy: np.ndarray,
+        flow: np.ndarray,
         seg: np.ndarray | None,
     ) -> tuple[np.ndarray, float]:
-        w, h = self.work_size
+        mapx = self._grid[0] + flow[..., 0]
+        mapy = self._grid[1] + flow[..., 1]
         prior_src = state.mask if not state.lost else state.last_confident
         warped = cv2.remap(
             prior_src.astype(np.float32), mapx, mapy, cv2.INTER_LINEAR, borderValue=0.0
@@ -146,6 +202,9 @@ class FlowTracker:
         prior = cv2.GaussianBlur(warped, (0, 0), sigma)
         colour_p = state.colour.probability(image)
         fused = 1.6 * logit(prior, 0.03) + state.colour_weight * logit(colour_p, 0.05)
+        motion = motion_evidence(flow, warped_bin, self._grid)
+        if motion is not None:
+            fused += motion
         if seg is not None and state.seg_weight > 0:
             fused += 1.5 * state.seg_weight * logit(seg, 0.05)
         # the object cannot jump: far outside the warped mask is background

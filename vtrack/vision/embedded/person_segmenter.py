@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import threading
 from dataclasses import dataclass
@@ -140,10 +141,9 @@ class PersonSegmenter:
     def close(self) -> None:
         for model in (self._selfie, self._pose, self._face, self._hands):
             if model is not None:
-                try:
+                # closing a half-initialised graph must not raise
+                with contextlib.suppress(Exception):
                     model.close()
-                except Exception:  # closing a half-initialised graph must not raise
-                    pass
         self._selfie = self._pose = self._face = self._hands = None
 
 

@@ -106,9 +106,8 @@ class EmbeddedSession(SegmentationSession):
             pos, neg = list(prev.positive), list(prev.negative)
         for p in points:
             (pos if p.positive else neg).append(p)
-        if not pos:
-            if prev is None or prev.frame_index != frame_index:
-                raise InvalidInput("the first click on an object must be a positive one")
+        if not pos and (prev is None or prev.frame_index != frame_index):
+            raise InvalidInput("the first click on an object must be a positive one")
         image = self.work_image(frame_index)
         pos_px = [self._to_px(p.x, p.y) for p in pos]
         neg_px = [self._to_px(p.x, p.y) for p in neg]
