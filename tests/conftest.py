@@ -12,7 +12,9 @@ from vtrack.testing.make_clip import write_scene
 from vtrack.testing.scenes import Scene, composite_scene
 
 REPO = Path(__file__).resolve().parents[1]
-DAVIS_DIR = Path(os.environ.get("VTRACK_DAVIS_DIR", REPO.parent / "shared" / "data" / "davis16-dev"))
+DAVIS_DIR = Path(
+    os.environ.get("VTRACK_DAVIS_DIR", REPO.parent / "shared" / "data" / "davis16-dev")
+)
 
 
 @pytest.fixture

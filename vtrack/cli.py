@@ -72,7 +72,11 @@ def _track(args: argparse.Namespace, settings: Settings) -> int:
 
         progress = Progress(point_track_steps(), on_change=show)
         result = run_point_to_track(
-            video, PointRequest(points, args.frame), Path(tmp), EngineCache(settings), settings,
+            video,
+            PointRequest(points, args.frame),
+            Path(tmp),
+            EngineCache(settings),
+            settings,
             progress,
         )
         print(file=sys.stderr)
@@ -96,10 +100,16 @@ def build_parser() -> argparse.ArgumentParser:
     worker.add_argument("--threads", type=int, default=1)
     track = sub.add_parser("track", help="point-to-track one video from the command line")
     track.add_argument("video")
-    track.add_argument("--point", type=_parse_point, action="append", required=True,
-                       help="X,Y in percent of the frame; repeat for more positive clicks")
-    track.add_argument("--negative", type=_parse_point, action="append",
-                       help="X,Y of a background click")
+    track.add_argument(
+        "--point",
+        type=_parse_point,
+        action="append",
+        required=True,
+        help="X,Y in percent of the frame; repeat for more positive clicks",
+    )
+    track.add_argument(
+        "--negative", type=_parse_point, action="append", help="X,Y of a background click"
+    )
     track.add_argument("--frame", type=int, default=0)
     track.add_argument("-o", "--output", required=True)
     track.add_argument("--masks", help="also write the masks zip here")

@@ -24,9 +24,16 @@ def psnr(a: np.ndarray, b: np.ndarray) -> float:
     return 10 * np.log10(255.0**2 / max(mse, 1e-9))
 
 
-def write_raw(path: Path, frames: list[np.ndarray], fps: float, *, codec: str = "libx264",
-              fmt: str = "mp4", pts: list[int] | None = None,
-              time_base: Fraction | None = None) -> Path:
+def write_raw(
+    path: Path,
+    frames: list[np.ndarray],
+    fps: float,
+    *,
+    codec: str = "libx264",
+    fmt: str = "mp4",
+    pts: list[int] | None = None,
+    time_base: Fraction | None = None,
+) -> Path:
     """Write frames with explicit timestamps (to make VFR, rotated or other-container files)."""
     with av.open(str(path), "w", format=fmt) as container:
         stream = container.add_stream(codec, rate=Fraction(fps).limit_denominator(1001))
@@ -108,10 +115,31 @@ def test_video_without_audio(silent_clip: Path) -> None:
 def test_vfr_is_resampled_to_constant_rate(tmp_path: Path, settings: Settings) -> None:
     # 20 distinct frames at irregular times over ~2 s (time base 1/1000).
     frames = [np.full((32, 32, 3), 10 * i, np.uint8) for i in range(20)]
-    pts = [0, 40, 90, 200, 250, 260, 300, 420, 500, 600, 640, 700, 820, 900, 1000, 1100,
-           1300, 1500, 1700, 1900]
-    path = write_raw(tmp_path / "vfr.mkv", frames, 10.0, fmt="matroska", pts=pts,
-                     time_base=Fraction(1, 1000))
+    pts = [
+        0,
+        40,
+        90,
+        200,
+        250,
+        260,
+        300,
+        420,
+        500,
+        600,
+        640,
+        700,
+        820,
+        900,
+        1000,
+        1100,
+        1300,
+        1500,
+        1700,
+        1900,
+    ]
+    path = write_raw(
+        tmp_path / "vfr.mkv", frames, 10.0, fmt="matroska", pts=pts, time_base=Fraction(1, 1000)
+    )
     probe = probe_video(path)
     fmt = validate_video(probe, settings)
     decoded = list(iter_frames(probe, fmt))

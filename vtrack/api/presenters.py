@@ -62,6 +62,10 @@ def submit_json(job: Job) -> dict[str, Any]:
     }
     for key, name in EXPECTED_FILES.get(job.kind, {}).items():
         body[key] = file_url(job.id, name)
+    if job.kind == "text_to_video":
+        stem = job.params.get("stem")
+        body["audio_url"] = file_url(job.id, f"{stem}.wav") if stem else None
+        body["ai_response"] = job.result.get("ai_response")
     if job.status == "complete":
         body.update(task_json(job)["result"])
     elif job.status in ("error", "cancelled"):

@@ -62,8 +62,11 @@ async def submit_job(request: Request, kind: str, build_params: ParamBuilder) ->
         params = build_params(form, video)
         params.update(video=form.file_path.name, filename=form.filename)
         job = state.store.create(
-            kind, params, [s.as_dict() for s in KINDS[kind].steps()],
-            notices=video.fmt.notices, job_id=task_id,
+            kind,
+            params,
+            [s.as_dict() for s in KINDS[kind].steps()],
+            notices=video.fmt.notices,
+            job_id=task_id,
         )
     except BaseException:
         shutil.rmtree(task_dir, ignore_errors=True)

@@ -40,7 +40,7 @@ def safe_display_name(name: str | None) -> str:
     if not name:
         return "video"
     base = re.split(r"[\\/]", name)[-1]
-    cleaned = "".join(ch for ch in base if ch.isprintable() and ch not in "<>:\"|?*")
+    cleaned = "".join(ch for ch in base if ch.isprintable() and ch not in '<>:"|?*')
     return cleaned.strip(" .")[:120] or "video"
 
 

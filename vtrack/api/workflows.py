@@ -10,6 +10,7 @@ from fastapi import APIRouter, Request
 from vtrack.api.submit import parse_float, parse_int, submit_job
 from vtrack.api.upload import UploadForm
 from vtrack.errors import InvalidInput
+from vtrack.pipelines.prompt_intent import parse_prompt
 from vtrack.pipelines.video_io import OpenedVideo
 
 router = APIRouter(prefix="/api")
@@ -31,6 +32,10 @@ FORM_DOC = {
                             "description": 'JSON [{"x": pct, "y": pct, "positive": true}, ...]',
                         },
                         "prompt": {"type": "string"},
+                        "remove_stem": {
+                            "type": "string",
+                            "enum": ["drums", "bass", "vocals", "other"],
+                        },
                     },
                 }
             }
@@ -58,7 +63,9 @@ def parse_points(form: UploadForm) -> list[dict[str, Any]]:
                 raise InvalidInput("Each point needs numeric 'x' and 'y' (percent).") from exc
             if not (0 <= x <= 100 and 0 <= y <= 100):
                 raise InvalidInput("Point coordinates must be percentages between 0 and 100.")
-            points.append({"x": x / 100, "y": y / 100, "positive": bool(item.get("positive", True))})
+            points.append(
+                {"x": x / 100, "y": y / 100, "positive": bool(item.get("positive", True))}
+            )
         if not any(p["positive"] for p in points):
             raise InvalidInput("At least one positive click on the object is needed.")
         return points
@@ -78,3 +85,57 @@ def point_params(form: UploadForm, video: OpenedVideo) -> dict[str, Any]:
 @router.post("/track-point", openapi_extra=FORM_DOC, summary="Track an object from a click")
 async def track_point(request: Request) -> dict[str, Any]:
     return await submit_job(request, "track_point", point_params)
+
+
+MAX_PROMPT_CHARS = 300
+
+
+def stems_available(request: Request) -> tuple[str, ...]:
+    return request.app.state.vtrack.engines.separator().stems
+
+
+def text_params_builder(request: Request):
+    def build(form: UploadForm, video: OpenedVideo) -> dict[str, Any]:
+        prompt = (form.fields.get("prompt") or "").strip()
+        if not prompt:
+            raise InvalidInput("Type what to find, e.g. 'isolate drums' or 'the singer'.")
+        if len(prompt) > MAX_PROMPT_CHARS:
+            raise InvalidInput(f"The prompt is too long (limit {MAX_PROMPT_CHARS} characters).")
+        intent = parse_prompt(prompt, stems_available(request))
+        if not intent.visual_query and not intent.stem:
+            raise InvalidInput(
+                "I couldn't tell what to look for or listen to in that prompt. Try 'isolate "
+                "drums', 'the singer', 'the person on the left' or 'red car'."
+            )
+        return {"prompt": prompt, "stem": intent.stem}
+
+    return build
+
+
+@router.post("/text-to-video", openapi_extra=FORM_DOC, summary="Find, track and isolate by text")
+async def text_to_video(request: Request) -> dict[str, Any]:
+    return await submit_job(request, "text_to_video", text_params_builder(request))
+
+
+def removal_params_builder(request: Request):
+    def build(form: UploadForm, video: OpenedVideo) -> dict[str, Any]:
+        params = point_params(form, video)
+        stem = (form.fields.get("remove_stem") or "").strip().lower() or None
+        prompt = (form.fields.get("prompt") or "").strip()
+        if prompt and not stem:
+            stem = parse_prompt(prompt, stems_available(request)).stem
+        if stem and stem not in stems_available(request):
+            raise InvalidInput(
+                f"Unknown stem '{stem[:20]}'. Choose one of: "
+                + ", ".join(stems_available(request))
+                + "."
+            )
+        params["remove_stem"] = stem
+        return params
+
+    return build
+
+
+@router.post("/remove-object", openapi_extra=FORM_DOC, summary="Remove a clicked object")
+async def remove_object(request: Request) -> dict[str, Any]:
+    return await submit_job(request, "remove_object", removal_params_builder(request))

@@ -9,8 +9,9 @@ from pathlib import Path
 from vtrack.jobs.store import JobStore
 
 
-def cleanup_expired(store: JobStore, uploads_dir: Path, retention_s: float,
-                    now: float | None = None) -> list[str]:
+def cleanup_expired(
+    store: JobStore, uploads_dir: Path, retention_s: float, now: float | None = None
+) -> list[str]:
     """Remove expired finished jobs and stray task folders; returns the removed task ids."""
     now = time.time() if now is None else now
     cutoff = now - retention_s

@@ -11,6 +11,8 @@ from vtrack.config import Settings
 from vtrack.pipelines.engine_cache import EngineCache
 from vtrack.pipelines.point_to_track import PointRequest, point_track_steps, run_point_to_track
 from vtrack.pipelines.progress import Progress, Step
+from vtrack.pipelines.remove_object import removal_steps, run_remove_object
+from vtrack.pipelines.text_to_video import run_text_to_video, text_steps
 from vtrack.pipelines.video_io import open_video
 from vtrack.vision.base import PointPrompt
 
@@ -34,8 +36,23 @@ def _run_track_point(params, task_dir, engines, settings, progress):
     return run_point_to_track(video, request, task_dir, engines, settings, progress)
 
 
+def _run_text_to_video(params, task_dir, engines, settings, progress):
+    video = open_video(task_dir / params["video"], settings)
+    return run_text_to_video(video, params["prompt"], task_dir, engines, settings, progress)
+
+
+def _run_remove_object(params, task_dir, engines, settings, progress):
+    video = open_video(task_dir / params["video"], settings)
+    request = PointRequest(points_from_params(params), int(params.get("frame_index", 0)))
+    return run_remove_object(
+        video, request, task_dir, engines, settings, progress, remove_stem=params.get("remove_stem")
+    )
+
+
 KINDS: dict[str, JobKind] = {
     "track_point": JobKind("track_point", point_track_steps, _run_track_point),
+    "text_to_video": JobKind("text_to_video", text_steps, _run_text_to_video),
+    "remove_object": JobKind("remove_object", removal_steps, _run_remove_object),
 }
 
 

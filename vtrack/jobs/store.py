@@ -118,8 +118,17 @@ class JobStore:
             db.execute(
                 "INSERT INTO jobs (id, kind, status, steps, progress, params, notices,"
                 " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (job.id, kind, job.status, json.dumps(steps), 0.0, json.dumps(params),
-                 json.dumps(job.notices), now, now),
+                (
+                    job.id,
+                    kind,
+                    job.status,
+                    json.dumps(steps),
+                    0.0,
+                    json.dumps(params),
+                    json.dumps(job.notices),
+                    now,
+                    now,
+                ),
             )
         return job
 

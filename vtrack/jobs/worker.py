@@ -56,7 +56,9 @@ def run_job(job: Job, store: JobStore, settings: Settings, engines: EngineCache)
         if store.update_progress(job.id, p.as_steps(), p.fraction, p.notices):
             raise JobCancelled("Cancelled by the user.")
         if time.monotonic() - started > settings.job_timeout_s:
-            raise JobTimedOut(f"The job took longer than {settings.job_timeout_s:g} s and was stopped.")
+            raise JobTimedOut(
+                f"The job took longer than {settings.job_timeout_s:g} s and was stopped."
+            )
 
     progress.on_change = on_change
     try:
@@ -73,8 +75,9 @@ def run_job(job: Job, store: JobStore, settings: Settings, engines: EngineCache)
         log.exception("job %s failed", job.id)
         progress.fail_running()
         remove_outputs(task_dir, job.params.get("video", ""))
-        store.fail(job.id, f"Processing failed: {type(exc).__name__}: {exc}", 500,
-                   progress.as_steps())
+        store.fail(
+            job.id, f"Processing failed: {type(exc).__name__}: {exc}", 500, progress.as_steps()
+        )
     else:
         store.finish(job.id, result, progress.as_steps(), progress.notices)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from fractions import Fraction
 from pathlib import Path
 from types import TracebackType
@@ -38,8 +39,9 @@ class VideoWriter:
         self._tmp = self.path.with_name(f".{self.path.name}.part")
         self._frames = 0
         self._fps = Fraction(fps).limit_denominator(1001)
-        self._container = av.open(str(self._tmp), mode="w", format="mp4",
-                                  options={"movflags": "+faststart"})
+        self._container = av.open(
+            str(self._tmp), mode="w", format="mp4", options={"movflags": "+faststart"}
+        )
         self._video = self._container.add_stream("libx264", rate=self._fps)
         self._video.width = width
         self._video.height = height
@@ -89,10 +91,9 @@ class VideoWriter:
 
     def abort(self) -> None:
         """Drop the partial output."""
-        try:
+        # Best effort: we are already failing, the original error is the one to report.
+        with contextlib.suppress(Exception):
             self._container.close()
-        except Exception:  # noqa: BLE001 - best effort while already failing
-            pass
         self._tmp.unlink(missing_ok=True)
 
     def __enter__(self) -> VideoWriter:

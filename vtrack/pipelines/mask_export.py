@@ -19,7 +19,9 @@ class MaskZipWriter:
         self._zip = zipfile.ZipFile(self._tmp, "w", compression=zipfile.ZIP_STORED)
 
     def write(self, frame_index: int, mask: np.ndarray) -> None:
-        ok, png = cv2.imencode(".png", mask.astype(np.uint8) * 255, [cv2.IMWRITE_PNG_COMPRESSION, 1])
+        ok, png = cv2.imencode(
+            ".png", mask.astype(np.uint8) * 255, [cv2.IMWRITE_PNG_COMPRESSION, 1]
+        )
         if not ok:
             raise RuntimeError("PNG encoding failed")
         self._zip.writestr(f"{frame_index:05d}.png", png.tobytes())

@@ -27,6 +27,17 @@ class MaskStore:
         n = self.shape[0] * self.shape[1]
         return np.unpackbits(packed, count=n).view(bool).reshape(self.shape)
 
+    def __getitem__(self, index: int) -> np.ndarray:
+        return self.get(index)
+
+    def union(self, other: MaskStore) -> MaskStore:
+        """Per-frame OR of two stores (several objects drawn or removed as one)."""
+        merged = MaskStore(len(self), *self.shape)
+        for i in range(len(self)):
+            if self.has(i) or other.has(i):
+                merged.set(i, self.get(i) | other.get(i))
+        return merged
+
     def has(self, index: int) -> bool:
         return self._packed[index] is not None
 

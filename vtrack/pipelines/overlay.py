@@ -46,9 +46,7 @@ def draw_mask(
     return frame
 
 
-def draw_masks(
-    frame: np.ndarray, masks: dict[int, np.ndarray], alpha: float = 0.5
-) -> np.ndarray:
+def draw_masks(frame: np.ndarray, masks: dict[int, np.ndarray], alpha: float = 0.5) -> np.ndarray:
     """Overlay several objects, each in its own palette colour (object 1 is red)."""
     for obj_id, mask in sorted(masks.items()):
         draw_mask(frame, mask, PALETTE[(obj_id - 1) % len(PALETTE)], alpha)

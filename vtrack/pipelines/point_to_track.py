@@ -105,8 +105,14 @@ def run_point_to_track(
                     zip_writer.write(i, mask)
                     yield draw_mask(frames[i].copy(), mask, alpha=settings.overlay_alpha)
 
-            encode_frames(overlay_frames(), out_dir / "masked_video.mp4", video.fmt, audio,
-                          settings, len(frames), progress.callback("mask"))
+            encode_frames(
+                overlay_frames(),
+                [(out_dir / "masked_video.mp4", audio)],
+                video.fmt,
+                settings,
+                len(frames),
+                progress.callback("mask"),
+            )
         progress.complete("mask")
         return {
             "files": {"masked_video_url": "masked_video.mp4", "masks_url": "masks.zip"},

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,8 +32,9 @@ def open_video(path: Path, settings: Settings) -> OpenedVideo:
     return OpenedVideo(probe=probe, fmt=validate_video(probe, settings))
 
 
-def decode(video: OpenedVideo, work_dir: Path, progress: Callable[[float], None] | None = None
-           ) -> FrameSequence:
+def decode(
+    video: OpenedVideo, work_dir: Path, progress: Callable[[float], None] | None = None
+) -> FrameSequence:
     """Decode the whole video once into `work_dir/frames.npy`."""
     work_dir.mkdir(parents=True, exist_ok=True)
     return decode_to_store(video.probe, video.fmt, work_dir / "frames.npy", progress)
@@ -44,18 +46,34 @@ def original_audio(video: OpenedVideo) -> AudioTrack | None:
 
 def encode_frames(
     frames: Iterable[np.ndarray],
-    out_path: Path,
+    outputs: list[tuple[Path, AudioTrack | None]],
     fmt: WorkingFormat,
-    audio: AudioTrack | None,
     settings: Settings,
     total: int,
     progress: Callable[[float], None] | None = None,
-) -> Path:
-    """Encode frames to H.264 MP4 with `audio` (trimmed or padded to the video's length)."""
-    with VideoWriter(out_path, fmt.width, fmt.height, fmt.fps, audio=audio,
-                     crf=settings.video_crf, preset=settings.video_preset) as writer:
+) -> None:
+    """Encode one stream of frames into one or more H.264 MP4s, each with its own audio.
+
+    Several outputs share one pass over the frames (e.g. the highlighted video with the original
+    sound and with the isolated stem), so the frames are rendered once.
+    """
+    with contextlib.ExitStack() as stack:
+        writers = [
+            stack.enter_context(
+                VideoWriter(
+                    path,
+                    fmt.width,
+                    fmt.height,
+                    fmt.fps,
+                    audio=audio,
+                    crf=settings.video_crf,
+                    preset=settings.video_preset,
+                )
+            )
+            for path, audio in outputs
+        ]
         for i, frame in enumerate(frames):
-            writer.write(frame)
+            for writer in writers:
+                writer.write(frame)
             if progress and i % 8 == 0:
                 progress(i / max(1, total))
-    return out_path

@@ -105,8 +105,9 @@ def composite_scene(
     for i in range(n_frames):
         t = i / max(1, n_frames - 1)
         cam = np.float32([[1, 0, -pan_px * t - 4], [0, 1, -4 - 3 * np.sin(2 * np.pi * t)]])
-        back = cv2.warpAffine(bg, cam, (width, height), flags=cv2.INTER_LINEAR,
-                              borderMode=cv2.BORDER_REFLECT)
+        back = cv2.warpAffine(
+            bg, cam, (width, height), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REFLECT
+        )
         scale = (scale_range[0] + (scale_range[1] - scale_range[0]) * t) * height / ph
         cx = width * (0.22 + 0.56 * t)
         cy = height * (0.5 + 0.12 * np.sin(2 * np.pi * t))
@@ -133,10 +134,26 @@ def standard_scenes(n_frames: int = 48, size: tuple[int, int] = (320, 240)) -> l
     return [
         composite_scene("astronaut_static", pan_px=0, n_frames=n_frames, size=size, seed=1),
         composite_scene("astronaut_pan", pan_px=60, n_frames=n_frames, size=size, seed=2),
-        composite_scene("astronaut_pan_occluded", pan_px=60, occluder=True,
-                        n_frames=n_frames, size=size, seed=3),
-        composite_scene("cat_over_rocket", sprite="chelsea", background="rocket", pan_px=-40,
-                        n_frames=n_frames, size=size, seed=4),
-        composite_scene("cup_over_hubble", sprite="coffee", background="hubble_deep_field",
-                        pan_px=30, scale_range=(0.35, 0.5), n_frames=n_frames, size=size, seed=5),
+        composite_scene(
+            "astronaut_pan_occluded", pan_px=60, occluder=True, n_frames=n_frames, size=size, seed=3
+        ),
+        composite_scene(
+            "cat_over_rocket",
+            sprite="chelsea",
+            background="rocket",
+            pan_px=-40,
+            n_frames=n_frames,
+            size=size,
+            seed=4,
+        ),
+        composite_scene(
+            "cup_over_hubble",
+            sprite="coffee",
+            background="hubble_deep_field",
+            pan_px=30,
+            scale_range=(0.35, 0.5),
+            n_frames=n_frames,
+            size=size,
+            seed=5,
+        ),
     ]

@@ -1,0 +1,79 @@
+"""Object removal: track the clicked object, fill it from other frames, keep (or edit) the sound."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from vtrack.config import Settings
+from vtrack.pipelines.engine_cache import EngineCache
+from vtrack.pipelines.mask_export import MaskZipWriter
+from vtrack.pipelines.point_to_track import PointRequest, engine_label, track_object
+from vtrack.pipelines.progress import Progress, Step
+from vtrack.pipelines.stems import separate_stem
+from vtrack.pipelines.video_io import OpenedVideo, encode_frames, original_audio
+
+
+def removal_steps() -> list[Step]:
+    return [
+        Step("track", "Temporal tracking", weight=3.0),
+        Step("mask", "Generating removal mask", weight=0.5),
+        Step("inpaint", "Inpainting", weight=5.0),
+        Step("render", "Rendering final video", weight=0.5),
+    ]
+
+
+def run_remove_object(
+    video: OpenedVideo,
+    request: PointRequest,
+    out_dir: Path,
+    engines: EngineCache,
+    settings: Settings,
+    progress: Progress,
+    remove_stem: str | None = None,
+) -> dict:
+    """Write inpainted_video.mp4 (and, with `remove_stem`, the soundtrack without that stem)."""
+    work_dir = out_dir / ".work"
+    files: dict[str, str] = {}
+    said: list[str] = []
+    try:
+        # Tracking covers segmentation and propagation; "mask" is the export of what is removed.
+        frames, masks = track_object(
+            video, request, work_dir, engines, progress, segment_step="track", track_step="mask"
+        )
+        progress.relabel("track", f"{engine_label(engines.segmenter().name)} temporal tracking")
+        with MaskZipWriter(out_dir / "masks.zip") as zip_writer:
+            for i in range(len(frames)):
+                zip_writer.write(i, masks.get(i))
+        files["masks_url"] = "masks.zip"
+
+        audio = original_audio(video)
+        if remove_stem and audio is not None:
+            result = separate_stem(audio, remove_stem, engines.separator(), out_dir)
+            audio = result.complement
+            files["audio_url"] = result.complement_file
+            files["removed_audio_url"] = result.stem_file
+            said.append(f"The {remove_stem} were removed from the soundtrack too.")
+        elif remove_stem:
+            said.append(f"The video has no sound, so no {remove_stem} could be removed.")
+
+        inpainter = engines.inpainter()
+        progress.start("inpaint")
+        progress.relabel("inpaint", f"{inpainter.name.capitalize()} inpainting")
+        progress.start("render")
+        filled = inpainter.inpaint(frames, masks, progress.callback("inpaint"))
+        encode_frames(
+            filled, [(out_dir / "inpainted_video.mp4", audio)], video.fmt, settings, len(frames)
+        )
+        progress.complete("inpaint")
+        progress.complete("render")
+        files["inpainted_video_url"] = "inpainted_video.mp4"
+        said.insert(0, f"Removed the object from {masks.nonempty_count()} of {len(frames)} frames.")
+        return {
+            "files": files,
+            "ai_response": " ".join(said),
+            "frame_count": len(frames),
+            "frames_with_object": masks.nonempty_count(),
+        }
+    finally:
+        shutil.rmtree(work_dir, ignore_errors=True)

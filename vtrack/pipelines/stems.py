@@ -1,0 +1,44 @@
+"""Separate a video's audio and write the chosen stem, its complement and the matching tracks."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from vtrack.audio.base import ProgressCallback, StemSeparator
+from vtrack.audio.wav import write_wav
+from vtrack.media.audio import AudioTrack
+
+
+@dataclass
+class StemResult:
+    stem: AudioTrack
+    complement: AudioTrack
+    stem_file: str
+    complement_file: str
+
+
+def separate_stem(
+    audio: AudioTrack,
+    stem: str,
+    separator: StemSeparator,
+    out_dir: Path,
+    progress: ProgressCallback | None = None,
+) -> StemResult:
+    """Write `<stem>.wav` and `no_<stem>.wav` (the mix minus the stem) into `out_dir`."""
+    stems = separator.separate(audio.samples, audio.sample_rate, progress)
+    if stem not in stems:
+        raise KeyError(f"the separator has no '{stem}' stem (it has {sorted(stems)})")
+    isolated = np.asarray(stems[stem], np.float32)
+    complement = (audio.samples - isolated).astype(np.float32)
+    stem_file, complement_file = f"{stem}.wav", f"no_{stem}.wav"
+    write_wav(out_dir / stem_file, isolated, audio.sample_rate)
+    write_wav(out_dir / complement_file, complement, audio.sample_rate)
+    return StemResult(
+        stem=AudioTrack(isolated, audio.sample_rate),
+        complement=AudioTrack(complement, audio.sample_rate),
+        stem_file=stem_file,
+        complement_file=complement_file,
+    )

@@ -1,0 +1,177 @@
+"""Text-to-video: find and track what the prompt names, highlight it, isolate the matching stem."""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import asdict
+from pathlib import Path
+
+from vtrack.config import Settings
+from vtrack.errors import PromptNotUnderstood
+from vtrack.pipelines.engine_cache import EngineCache
+from vtrack.pipelines.mask_export import MaskZipWriter
+from vtrack.pipelines.mask_store import MaskStore
+from vtrack.pipelines.overlay import highlight
+from vtrack.pipelines.point_to_track import engine_label
+from vtrack.pipelines.progress import Progress, Step
+from vtrack.pipelines.prompt_intent import PromptIntent, parse_prompt
+from vtrack.pipelines.stems import separate_stem
+from vtrack.pipelines.video_io import OpenedVideo, decode, encode_frames, original_audio
+from vtrack.vision.base import TextDetection
+
+STEM_EMOJI = {
+    "drums": "🥁",
+    "bass": "🎸",
+    "vocals": "🎤",
+    "other": "🎹",
+    "guitar": "🎸",
+    "piano": "🎹",
+}
+
+
+def text_steps() -> list[Step]:
+    return [
+        Step("sam3", "Text understanding", weight=1.0),
+        Step("track", "Tracking object in video", weight=3.0),
+        Step("demucs", "Audio separation", weight=2.0),
+        Step("highlight", "Generating highlights", weight=3.0),
+    ]
+
+
+def intent_for(prompt: str, engines: EngineCache) -> PromptIntent:
+    return parse_prompt(prompt, engines.separator().stems)
+
+
+def _ground(session, frame_count: int, query: str) -> tuple[int, TextDetection]:
+    """Ground the query on the first frame, else on the middle and last third (objects enter)."""
+    last_error: PromptNotUnderstood | None = None
+    for frame_index in dict.fromkeys((0, frame_count // 2, (2 * frame_count) // 3)):
+        try:
+            return frame_index, session.add_text(frame_index, query)
+        except PromptNotUnderstood as exc:
+            last_error = exc
+    assert last_error is not None
+    raise last_error
+
+
+def run_text_to_video(
+    video: OpenedVideo,
+    prompt: str,
+    out_dir: Path,
+    engines: EngineCache,
+    settings: Settings,
+    progress: Progress,
+) -> dict:
+    """Write highlighted_video.mp4, masks.zip and, when the prompt names a sound, its stem files."""
+    work_dir = out_dir / ".work"
+    intent = intent_for(prompt, engines)
+    files: dict[str, str] = {}
+    said: list[str] = []
+    try:
+        progress.start("sam3")
+        frames = decode(video, work_dir, lambda f: progress.update("sam3", 0.5 * f))
+        segmenter = engines.segmenter()
+        progress.relabel("sam3", f"{engine_label(segmenter.name)} text understanding")
+        masks = MaskStore(len(frames), frames.height, frames.width)
+        found = None
+        if intent.visual_query:
+            session = segmenter.start_session(frames)
+            try:
+                try:
+                    frame_index, found = _ground(session, len(frames), intent.visual_query)
+                except PromptNotUnderstood as exc:
+                    if not intent.stem:
+                        raise
+                    said.append(
+                        f"I couldn't find '{intent.visual_query}' in the video: {exc.message}"
+                    )
+                progress.complete("sam3")
+                progress.start("track")
+                if found is not None:
+                    for fm in session.propagate(
+                        "both", start_frame_index=frame_index, progress=progress.callback("track")
+                    ):
+                        if fm.masks:
+                            union = None
+                            for mask in fm.masks.values():
+                                union = mask.copy() if union is None else union | mask
+                            masks.set(fm.frame_index, union)
+                    said.append(
+                        f"Found {found.description} and tracked it through "
+                        f"{masks.nonempty_count()} of {len(frames)} frames."
+                    )
+                progress.complete("track")
+            finally:
+                session.close()
+        else:
+            progress.skip("sam3", "Text understanding (no visual target in the prompt)")
+            progress.skip("track", "Tracking (nothing to track)")
+
+        audio = original_audio(video)
+        stem_audio = None
+        if intent.stem and audio is not None:
+            separator = engines.separator()
+            progress.start("demucs")
+            progress.relabel("demucs", f"{separator.name.capitalize()} audio separation")
+            result = separate_stem(
+                audio, intent.stem, separator, out_dir, progress.callback("demucs")
+            )
+            files["audio_url"] = result.stem_file
+            files["complement_audio_url"] = result.complement_file
+            stem_audio = result.complement if intent.complement else result.stem
+            progress.complete("demucs")
+            emoji = STEM_EMOJI.get(intent.stem, "🎵")
+            if intent.complement:
+                said.append(
+                    f"{emoji} Removed the {intent.stem} from the soundtrack "
+                    f"({result.complement_file}); the {intent.stem} alone are in "
+                    f"{result.stem_file}."
+                )
+            else:
+                said.append(
+                    f"{emoji} {intent.stem.capitalize()} isolated ({result.stem_file}); "
+                    f"everything else is in {result.complement_file}."
+                )
+        elif intent.stem:
+            progress.skip("demucs", "Audio separation (the video has no sound)")
+            said.append(f"The video has no sound, so no {intent.stem} could be isolated.")
+        else:
+            progress.skip("demucs", "Audio separation (the prompt names no sound)")
+            said.append("The prompt names no sound, so the original audio was kept.")
+
+        progress.start("highlight")
+        outputs = [(out_dir / "highlighted_video.mp4", audio)]
+        if stem_audio is not None:
+            # The same picture with only the chosen sound: see and hear just the drummer.
+            outputs.append((out_dir / "stem_video.mp4", stem_audio))
+        with MaskZipWriter(out_dir / "masks.zip") as zip_writer:
+
+            def highlighted():
+                for i in range(len(frames)):
+                    mask = masks.get(i)
+                    zip_writer.write(i, mask)
+                    yield highlight(frames[i].copy(), mask)
+
+            encode_frames(
+                highlighted(),
+                outputs,
+                video.fmt,
+                settings,
+                len(frames),
+                progress.callback("highlight"),
+            )
+        files["highlighted_video_url"] = "highlighted_video.mp4"
+        files["masks_url"] = "masks.zip"
+        if stem_audio is not None:
+            files["stem_video_url"] = "stem_video.mp4"
+        progress.complete("highlight")
+        return {
+            "files": files,
+            "ai_response": " ".join(said),
+            "intent": asdict(intent),
+            "objects": found.labels if found is not None else {},
+            "frame_count": len(frames),
+            "frames_with_object": masks.nonempty_count(),
+        }
+    finally:
+        shutil.rmtree(work_dir, ignore_errors=True)
