@@ -16,6 +16,7 @@ test: setup web system-deps
 	$(VENV)/bin/ruff format --check vtrack tests bench
 	cd web && npm run --silent typecheck && npm run --silent test
 	$(PY) -m pytest -q -ra
+	cd web && npm run --silent e2e
 
 setup: $(STAMP)
 
