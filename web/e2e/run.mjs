@@ -106,6 +106,19 @@ async function newCheckedPage(context, name) {
     // Aborted media range requests happen when a <video> changes source; not an error.
     if (!/ERR_ABORTED/.test(req.failure()?.errorText ?? "")) problems.push(`requestfailed: ${req.url()} ${req.failure()?.errorText}`);
   });
+  // Record the text fields of every multipart POST (Chromium does not expose file-bearing bodies).
+  await page.addInitScript(() => {
+    const original = window.fetch;
+    window.__sentForms = [];
+    window.fetch = (input, init) => {
+      if (init?.body instanceof FormData) {
+        const fields = {};
+        for (const [k, v] of init.body.entries()) fields[k] = typeof v === "string" ? v : `<file ${v.name} ${v.size} B>`;
+        window.__sentForms.push({ url: String(input), fields });
+      }
+      return original(input, init);
+    };
+  });
   page.problems = problems;
   page.flowName = name;
   return page;
@@ -137,12 +150,6 @@ async function framePointToClient(page, xPct, yPct) {
   );
 }
 
-/** Multipart text fields of the last matching request (the video part is skipped). */
-function formFields(postData) {
-  const fields = {};
-  for (const m of (postData ?? "").matchAll(/name="([^"]+)"\r\n\r\n([^\r]*)\r\n/g)) fields[m[1]] = m[2];
-  return fields;
-}
 
 async function waitForTask(page, scope) {
   const status = page.getByTestId("processing-status");
@@ -182,9 +189,9 @@ async function assertVideoPlays(page, selector) {
     await v.play();
     await new Promise((r) => setTimeout(r, 700));
     const advanced = v.currentTime > t0;
+    const readyState = v.readyState;
     v.pause();
-    v.currentTime = 0;
-    return { readyState: v.readyState, advanced, duration: v.duration, width: v.videoWidth, height: v.videoHeight };
+    return { readyState, advanced, duration: v.duration, width: v.videoWidth, height: v.videoHeight };
   }, selector);
   assert(!info.error, `${selector}: ${info.error}`);
   assert(info.readyState >= 2 && info.advanced, `${selector} did not play: ${JSON.stringify(info)}`);
@@ -232,11 +239,13 @@ async function placeClick(page, clip, expectFrame = 0) {
 }
 
 async function submitAndCheckFields(page, buttonName, endpoint) {
-  const [req] = await Promise.all([
+  await Promise.all([
     page.waitForRequest((r) => r.url().includes(endpoint) && r.method() === "POST"),
     page.getByRole("button", { name: buttonName }).click(),
   ]);
-  return formFields(req.postDataBuffer()?.toString("latin1"));
+  const sent = await page.evaluate((ep) => window.__sentForms.filter((f) => f.url.includes(ep)).pop(), endpoint);
+  assert(sent, `no multipart POST to ${endpoint} was recorded`);
+  return sent.fields;
 }
 
 const flows = {

@@ -38,15 +38,32 @@ function PointControls({ points, pointsFrame, negativeMode, onNegativeMode, onCl
         )}
       </p>
       <div className="flex flex-wrap gap-2">
-        <button
-          type="button"
-          aria-pressed={negativeMode}
-          onClick={() => onNegativeMode(!negativeMode)}
-          className={cx("btn-secondary", negativeMode && "border-red-400 bg-red-950 text-red-100")}
-        >
-          <span aria-hidden="true">{negativeMode ? "−" : "+"}</span>
-          {negativeMode ? "Marking “not this”" : "Marking the object"}
-        </button>
+        <div role="radiogroup" aria-label="Next point marks" className="flex rounded-md border border-slate-700 p-0.5">
+          {(
+            [
+              [false, "+ Object"],
+              [true, "− Not this"],
+            ] as const
+          ).map(([negative, label]) => (
+            <button
+              key={label}
+              type="button"
+              role="radio"
+              aria-checked={negativeMode === negative}
+              onClick={() => onNegativeMode(negative)}
+              className={cx(
+                "rounded px-3 py-1 text-sm focus-visible:outline-2 focus-visible:outline-offset-1 focus-visible:outline-indigo-400",
+                negativeMode === negative
+                  ? negative
+                    ? "bg-red-900 text-red-50"
+                    : "bg-emerald-800 text-emerald-50"
+                  : "text-slate-300 hover:bg-slate-800",
+              )}
+            >
+              {label}
+            </button>
+          ))}
+        </div>
         <button type="button" className="btn-secondary" onClick={onUndo} disabled={points.length === 0}>
           Undo point
         </button>

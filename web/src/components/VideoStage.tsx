@@ -188,7 +188,14 @@ export function VideoStage({
 
   return (
     <div className="flex flex-col gap-2">
-      <div className="relative aspect-video w-full overflow-hidden rounded-lg bg-black">
+      <div
+        className="relative w-full overflow-hidden rounded-lg bg-black"
+        style={{
+          // The frame's own shape when known (16:9 until then); capped so controls stay on screen.
+          aspectRatio: intrinsic.width && intrinsic.height ? `${intrinsic.width} / ${intrinsic.height}` : "16 / 9",
+          maxHeight: "65vh",
+        }}
+      >
         <video
           ref={videoRef}
           src={src}
