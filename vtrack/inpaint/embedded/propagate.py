@@ -18,6 +18,12 @@ import numpy as np
 from vtrack.inpaint.embedded.align import CameraMotion
 from vtrack.inpaint.embedded.masks import PreparedMask, bbox, dilate
 
+# Summed absolute RGB difference above which two candidates are taken to show different things
+# (sensor noise and sub-pixel misalignment stay well below it).
+DISAGREE = 45
+# The opposite-direction check looks at most this many frames beyond the first candidate's distance.
+REACH = 6
+
 
 def offset_schedule(window: int, dense: int = 6, growth: float = 1.25) -> list[int]:
     """Temporal offsets to try, nearest first, both directions: every frame up to `dense`, then a
@@ -94,17 +100,37 @@ def propagate(
     motion: CameraMotion,
     offsets: Sequence[int],
 ) -> Propagated:
-    """Fill `prepared.region` of frame i from the closest frames that saw the background there."""
+    """Fill `prepared.region` of frame i from the closest frames that saw the background there.
+
+    A single source can be wrong where something else that does not follow the camera (a pole
+    in front of the scene, another moving object) covered the spot in that frame. So each pixel
+    also takes the nearest candidate from the opposite temporal direction (searched up to about
+    REACH frames beyond the first one); where the two disagree, a third, further candidate decides.
+    Agreeing pixels keep the closest-in-time candidate.
+    """
     n = len(frames)
     height, width = frames[0].shape[:2]
     x0, y0, x1, y1 = prepared.box
     bw, bh = x1 - x0, y1 - y0
-    fill = np.zeros((bh, bw, 3), np.uint8)
-    filled = np.zeros((bh, bw), bool)
-    source = np.zeros((bh, bw), np.int16)
-    need = prepared.region.copy()
+    # Bookkeeping on flat indices of the pixels still waiting for something: those lists shrink
+    # fast, so the per-offset cost is the warp, not whole-box mask arithmetic.
+    first = np.zeros((bh * bw, 3), np.uint8)
+    second = np.zeros_like(first)
+    third = np.zeros_like(first)
+    src1 = np.zeros(bh * bw, np.int16)  # temporal offset of the first candidate; 0 = none
+    wait1 = np.flatnonzero(prepared.region)  # no candidate yet
+    wait2 = np.zeros(0, np.intp)  # have one, want the opposite direction's
+    reach2 = np.zeros(0, np.int32)  # ... up to this |offset|
+    forward2 = np.zeros(0, bool)  # ... which is forward (offset > 0)
+    wait3 = np.zeros(0, np.intp)  # the two disagree: want a tie-breaker
+    voted = np.zeros(0, np.intp)
     corners = np.array([[x0, y0], [x1, y0], [x0, y1], [x1, y1]], np.float32).reshape(-1, 1, 2)
     for d in offsets:
+        if wait2.size:
+            alive = reach2 >= abs(d)
+            wait2, reach2, forward2 = wait2[alive], reach2[alive], forward2[alive]
+        if not (wait1.size or wait2.size or wait3.size):
+            break
         j = i + d
         if j < 0 or j >= n:
             continue
@@ -119,31 +145,53 @@ def propagate(
             continue  # this part of the scene is outside frame j
         crop_map = _translate(-sx0, -sy0) @ M @ _translate(x0, y0)
         # Validity: inside frame j (border 0) and outside j's own dilated object mask.
-        valid_src = objects.valid(j, sx0, sy0, sx1, sy1)
         valid = cv2.warpPerspective(
-            valid_src.astype(np.uint8),
+            objects.valid(j, sx0, sy0, sx1, sy1),
             crop_map,
             (bw, bh),
             flags=cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP,
             borderMode=cv2.BORDER_CONSTANT,
             borderValue=0,
-        )
+        ).ravel()
         # 255 only where every bilinear neighbour is valid: no object colour bleeds in.
-        take = need & (valid == 255)
-        if not take.any():
+        ok1 = valid[wait1] == 255
+        ok2 = (valid[wait2] == 255) & (forward2 == (d > 0))
+        ok3 = valid[wait3] == 255
+        if not (ok1.any() or ok2.any() or ok3.any()):
             continue
-        src = np.ascontiguousarray(frames[j][sy0:sy1, sx0:sx1])
         warped = cv2.warpPerspective(
-            src,
+            np.ascontiguousarray(frames[j][sy0:sy1, sx0:sx1]),
             crop_map,
             (bw, bh),
             flags=cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP,
             borderMode=cv2.BORDER_REPLICATE,
-        )
-        np.copyto(fill, warped, where=take[..., None])
-        np.copyto(source, np.int16(d), where=take)
-        filled |= take
-        need ^= take
-        if not need.any():
-            break
+        ).reshape(-1, 3)
+        if ok3.any():
+            take = wait3[ok3]
+            third[take] = warped[take]
+            voted = np.concatenate([voted, take])
+            wait3 = wait3[~ok3]
+        if ok2.any():
+            take = wait2[ok2]
+            second[take] = warped[take]
+            diff = np.abs(first[take].astype(np.int16) - warped[take]).sum(axis=1)
+            wait3 = np.concatenate([wait3, take[diff > DISAGREE]])
+            keep = ~ok2
+            wait2, reach2, forward2 = wait2[keep], reach2[keep], forward2[keep]
+        if ok1.any():
+            take = wait1[ok1]
+            first[take] = warped[take]
+            src1[take] = d
+            wait1 = wait1[~ok1]
+            wait2 = np.concatenate([wait2, take])
+            reach2 = np.concatenate([reach2, np.full(take.size, abs(d) + REACH, np.int32)])
+            forward2 = np.concatenate([forward2, np.full(take.size, d < 0)])
+    if voted.size:
+        d1 = np.abs(first[voted].astype(np.int16) - third[voted]).sum(axis=1)
+        d2 = np.abs(second[voted].astype(np.int16) - third[voted]).sum(axis=1)
+        swap = voted[d2 < d1]
+        first[swap] = second[swap]
+    fill = first.reshape(bh, bw, 3)
+    source = src1.reshape(bh, bw)
+    filled = source != 0
     return Propagated(index=i, mask=prepared, fill=fill, filled=filled, source=source)
