@@ -17,9 +17,14 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
     import uvicorn
 
     from vtrack.api.app import create_app
+    from vtrack.jobs.factory import describe
 
     app = create_app(settings, run_workers=not args.no_workers)
-    print(f"VTrackAI Studio on http://{args.host}:{args.port}  (data: {settings.data_dir})")
+    print(
+        f"VTrackAI Studio on http://{args.host}:{args.port}  (data: {settings.data_dir},"
+        f" jobs: {describe(settings)})",
+        flush=True,
+    )
     uvicorn.run(app, host=args.host, port=args.port, log_level="info", timeout_keep_alive=10)
     return 0
 
@@ -28,16 +33,16 @@ def _worker(args: argparse.Namespace, settings: Settings) -> int:
     import signal
     import threading
 
-    from vtrack.jobs.store import JobStore
+    from vtrack.jobs.factory import describe, open_store
     from vtrack.jobs.worker import WorkerPool
     from vtrack.pipelines.engine_cache import EngineCache
 
-    pool = WorkerPool(JobStore(settings.db_path), settings, EngineCache(settings), args.threads)
+    pool = WorkerPool(open_store(settings), settings, EngineCache(settings), args.threads)
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     signal.signal(signal.SIGINT, lambda *_: stop.set())
     pool.start()
-    print(f"worker {pool.name} polling {settings.db_path}")
+    print(f"worker {pool.name} taking jobs from {describe(settings)}", flush=True)
     stop.wait()
     pool.stop()
     return 0

@@ -35,6 +35,14 @@ class Settings(BaseSettings):
     workers: int = 1
     job_timeout_s: float = 600.0
     max_queued_jobs: int = 32
+    # A running job's worker refreshes heartbeat_at every heartbeat_timeout_s / 4; a job whose
+    # heartbeat is older than heartbeat_timeout_s lost its worker (killed, machine gone) and is
+    # run again, up to max_attempts runs in all, then marked failed with the reason.
+    max_attempts: int = 2
+    heartbeat_timeout_s: float = 30.0
+    # An upload that sends nothing for upload_idle_timeout_s (slow-loris) is answered 408.
+    upload_idle_timeout_s: float = 30.0
+    upload_total_timeout_s: float = 300.0
     retention_hours: float = 24.0
     cleanup_interval_s: float = 600.0
     queue_url: str | None = None

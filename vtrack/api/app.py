@@ -20,8 +20,8 @@ from vtrack.api.state import AppState
 from vtrack.config import Settings, get_settings
 from vtrack.errors import PromptNotUnderstood, VTrackError
 from vtrack.jobs.cleanup import cleanup_expired
-from vtrack.jobs.store import JobStore
-from vtrack.jobs.worker import WorkerPool
+from vtrack.jobs.factory import open_store
+from vtrack.jobs.worker import WorkerPool, reap_dead_workers
 from vtrack.pipelines.engine_cache import EngineCache
 
 log = logging.getLogger("vtrack.api")
@@ -40,11 +40,22 @@ async def _cleanup_loop(state: AppState) -> None:
         await asyncio.sleep(settings.cleanup_interval_s)
 
 
+async def _reaper_loop(state: AppState) -> None:
+    """Every API process also requeues jobs of dead workers, so an API alone is enough to
+    recover a job whose `vtrack worker` process was killed."""
+    while True:
+        await asyncio.sleep(max(0.2, state.settings.heartbeat_timeout_s / 2))
+        try:
+            await run_in_threadpool(reap_dead_workers, state.store, state.settings)
+        except Exception:  # noqa: BLE001 - the reaper must never take the server down
+            log.exception("reaper failed")
+
+
 def create_app(settings: Settings | None = None, run_workers: bool = True) -> FastAPI:
     """Build the app; `run_workers=False` makes an API-only process (workers run elsewhere)."""
     settings = settings or get_settings()
     settings.uploads_dir.mkdir(parents=True, exist_ok=True)
-    store = JobStore(settings.db_path)
+    store = open_store(settings)
     engines = EngineCache(settings)
     workers = WorkerPool(store, settings, engines, settings.workers) if run_workers else None
     state = AppState(settings=settings, store=store, engines=engines, workers=workers)
@@ -52,15 +63,19 @@ def create_app(settings: Settings | None = None, run_workers: bool = True) -> Fa
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         if workers is not None:
-            # This process owns the local workers: anything left 'processing' died with the
-            # previous process.
-            store.recover_interrupted(RESTART_REASON)
+            if not settings.queue_url:
+                # Embedded mode: this process owns the local workers, so anything left
+                # 'processing' died with the previous process. (With a shared queue, other
+                # machines' jobs are running: the heartbeat reaper handles dead ones.)
+                store.recover_interrupted(RESTART_REASON)
             workers.start()
         cleaner = asyncio.create_task(_cleanup_loop(state))
+        reaper = asyncio.create_task(_reaper_loop(state))
         try:
             yield
         finally:
             cleaner.cancel()
+            reaper.cancel()
             if workers is not None:
                 workers.stop()
 

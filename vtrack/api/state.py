@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from vtrack.config import Settings
-from vtrack.jobs.store import JobStore
+from vtrack.jobs.factory import JobBackend
 from vtrack.jobs.worker import WorkerPool
 from vtrack.pipelines.engine_cache import EngineCache
 
@@ -13,7 +13,7 @@ from vtrack.pipelines.engine_cache import EngineCache
 @dataclass
 class AppState:
     settings: Settings
-    store: JobStore
+    store: JobBackend
     engines: EngineCache
     workers: WorkerPool | None
 

@@ -56,7 +56,14 @@ async def submit_job(request: Request, kind: str, build_params: ParamBuilder) ->
     task_dir = settings.uploads_dir / task_id
     task_dir.mkdir(parents=True)
     try:
-        form = await receive_upload(request, task_dir, "video", settings.max_upload_bytes)
+        form = await receive_upload(
+            request,
+            task_dir,
+            "video",
+            settings.max_upload_bytes,
+            idle_timeout_s=settings.upload_idle_timeout_s,
+            total_timeout_s=settings.upload_total_timeout_s,
+        )
         assert form.file_path is not None
         video = await run_in_threadpool(open_video, form.file_path, settings)
         params = build_params(form, video)

@@ -6,11 +6,11 @@ import shutil
 import time
 from pathlib import Path
 
-from vtrack.jobs.store import JobStore
+from vtrack.jobs.factory import JobBackend
 
 
 def cleanup_expired(
-    store: JobStore, uploads_dir: Path, retention_s: float, now: float | None = None
+    store: JobBackend, uploads_dir: Path, retention_s: float, now: float | None = None
 ) -> list[str]:
     """Remove expired finished jobs and stray task folders; returns the removed task ids."""
     now = time.time() if now is None else now

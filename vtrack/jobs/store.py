@@ -13,6 +13,17 @@ from pathlib import Path
 from typing import Any
 
 TERMINAL = ("complete", "error", "cancelled")
+# With a worker given, a write applies only while that worker still owns the running job: a job
+# reaped from a frozen worker and run again elsewhere must not be overwritten by the old run.
+_OWNED = " AND (? IS NULL OR (worker = ? AND status = 'processing'))"
+
+
+def retry_notice(attempt: int, max_attempts: int) -> str:
+    return (
+        f"The worker running this job stopped responding; it was started again "
+        f"(attempt {attempt} of {max_attempts})."
+    )
+
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS jobs (
@@ -152,18 +163,88 @@ class JobStore:
         return _row_to_job(row) if row else None
 
     def update_progress(
-        self, job_id: str, steps: list[dict[str, str]], progress: float, notices: list[str]
+        self,
+        job_id: str,
+        steps: list[dict[str, str]],
+        progress: float,
+        notices: list[str],
+        worker: str | None = None,
     ) -> bool:
-        """Record progress; returns whether a cancel was requested meanwhile."""
+        """Record progress; returns whether the job should stop (cancel requested, or, when
+        `worker` is given, the job no longer runs under that worker: it was reaped as dead)."""
         now = time.time()
         with self._connect() as db:
             row = db.execute(
                 "UPDATE jobs SET steps = ?, progress = ?, notices = ?, updated_at = ?,"
                 " heartbeat_at = ? WHERE id = ? AND status = 'processing'"
-                " RETURNING cancel_requested",
-                (json.dumps(steps), progress, json.dumps(notices), now, now, job_id),
+                " AND (? IS NULL OR worker = ?) RETURNING cancel_requested",
+                (json.dumps(steps), progress, json.dumps(notices), now, now, job_id)
+                + (worker, worker),
             ).fetchone()
-        return bool(row and row["cancel_requested"])
+        if row is None:
+            return worker is not None
+        return bool(row["cancel_requested"])
+
+    def heartbeat(self, job_ids: list[str], worker: str) -> None:
+        """The running jobs of `worker` are alive (called by a timer, not only on progress)."""
+        if not job_ids:
+            return
+        now = time.time()
+        marks = ",".join("?" * len(job_ids))
+        with self._connect() as db:
+            db.execute(
+                f"UPDATE jobs SET heartbeat_at = ? WHERE id IN ({marks})"
+                " AND status = 'processing' AND worker = ?",
+                (now, *job_ids, worker),
+            )
+
+    def reap_stale(
+        self, timeout_s: float, max_attempts: int, reason: str
+    ) -> tuple[list[str], list[str]]:
+        """Jobs whose worker stopped heartbeating: run again (below `max_attempts`) or fail
+        with `reason`. Returns (requeued ids, failed or cancelled ids)."""
+        now = time.time()
+        requeued: list[str] = []
+        ended: list[str] = []
+        with self._connect() as db:
+            # IMMEDIATE: two reapers (API and worker processes) must not both requeue a job.
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                rows = db.execute(
+                    "SELECT id, attempts, cancel_requested, notices FROM jobs"
+                    " WHERE status = 'processing' AND COALESCE(heartbeat_at, 0) < ?",
+                    (now - timeout_s,),
+                ).fetchall()
+                for row in rows:
+                    if row["cancel_requested"]:
+                        db.execute(
+                            "UPDATE jobs SET status = 'cancelled', error = 'Cancelled by the user.',"
+                            " error_code = 409, updated_at = ?, finished_at = ? WHERE id = ?",
+                            (now, now, row["id"]),
+                        )
+                        ended.append(row["id"])
+                    elif row["attempts"] < max_attempts:
+                        notices = json.loads(row["notices"]) + [
+                            retry_notice(row["attempts"] + 1, max_attempts)
+                        ]
+                        db.execute(
+                            "UPDATE jobs SET status = 'pending', worker = NULL, progress = 0,"
+                            " notices = ?, heartbeat_at = NULL, updated_at = ? WHERE id = ?",
+                            (json.dumps(notices), now, row["id"]),
+                        )
+                        requeued.append(row["id"])
+                    else:
+                        db.execute(
+                            "UPDATE jobs SET status = 'error', error = ?, error_code = 500,"
+                            " updated_at = ?, finished_at = ? WHERE id = ?",
+                            (reason, now, now, row["id"]),
+                        )
+                        ended.append(row["id"])
+                db.execute("COMMIT")
+            except BaseException:
+                db.execute("ROLLBACK")
+                raise
+        return requeued, ended
 
     def finish(
         self,
@@ -171,13 +252,16 @@ class JobStore:
         result: dict[str, Any],
         steps: list[dict[str, str]],
         notices: list[str],
+        worker: str | None = None,
     ) -> None:
+        """Mark complete; with `worker`, only if that worker still owns the running job."""
         now = time.time()
         with self._connect() as db:
             db.execute(
                 "UPDATE jobs SET status = 'complete', result = ?, steps = ?, notices = ?,"
-                " progress = 1.0, updated_at = ?, finished_at = ? WHERE id = ?",
-                (json.dumps(result), json.dumps(steps), json.dumps(notices), now, now, job_id),
+                " progress = 1.0, updated_at = ?, finished_at = ? WHERE id = ?" + _OWNED,
+                (json.dumps(result), json.dumps(steps), json.dumps(notices), now, now, job_id)
+                + (worker, worker),
             )
 
     def fail(
@@ -187,20 +271,23 @@ class JobStore:
         code: int = 500,
         steps: list[dict[str, str]] | None = None,
         status: str = "error",
+        worker: str | None = None,
     ) -> None:
+        """End the job with `error`; with `worker`, only if that worker still owns it."""
         now = time.time()
+        owned = (worker, worker)
         with self._connect() as db:
             if steps is None:
                 db.execute(
                     "UPDATE jobs SET status = ?, error = ?, error_code = ?, updated_at = ?,"
-                    " finished_at = ? WHERE id = ?",
-                    (status, error, code, now, now, job_id),
+                    " finished_at = ? WHERE id = ?" + _OWNED,
+                    (status, error, code, now, now, job_id) + owned,
                 )
             else:
                 db.execute(
                     "UPDATE jobs SET status = ?, error = ?, error_code = ?, steps = ?,"
-                    " updated_at = ?, finished_at = ? WHERE id = ?",
-                    (status, error, code, json.dumps(steps), now, now, job_id),
+                    " updated_at = ?, finished_at = ? WHERE id = ?" + _OWNED,
+                    (status, error, code, json.dumps(steps), now, now, job_id) + owned,
                 )
 
     def request_cancel(self, job_id: str) -> Job | None:
