@@ -24,8 +24,16 @@ def settings(tmp_path: Path) -> Settings:
 
 @pytest.fixture(scope="session")
 def moving_scene() -> Scene:
-    """A textured photo object moving over a panning photo background (2 s, 320x240, 24 fps)."""
-    return composite_scene("clip", n_frames=48, size=(320, 240), pan_px=40, seed=7)
+    """A real photo (a cat) moving over a panning photo background (2 s, 320x240, 24 fps)."""
+    return composite_scene(
+        "clip",
+        sprite="chelsea",
+        background="rocket",
+        n_frames=48,
+        size=(320, 240),
+        pan_px=40,
+        seed=7,
+    )
 
 
 @pytest.fixture(scope="session")

@@ -90,6 +90,11 @@ def probe_video(path: Path) -> VideoProbe:
             "Please upload an MP4, WebM, MOV, AVI or MKV file."
         ) from exc
     with container:
+        if container.format.name.endswith("_pipe") or container.format.name == "image2":
+            raise UnsupportedVideo(
+                "This is a still image, not a video. Please upload an MP4, WebM, MOV, AVI or "
+                "MKV file."
+            )
         if not container.streams.video:
             raise UnsupportedVideo("This file has no video stream (is it an audio file?).")
         stream = container.streams.video[0]

@@ -97,7 +97,7 @@ def run_text_to_video(
                                 union = mask.copy() if union is None else union | mask
                             masks.set(fm.frame_index, union)
                     said.append(
-                        f"Found {found.description} and tracked it through "
+                        f"{found.description.rstrip('.')}; tracked through "
                         f"{masks.nonempty_count()} of {len(frames)} frames."
                     )
                 progress.complete("track")

@@ -1,0 +1,143 @@
+"""Text-to-video and object removal through the API, checked with numbers."""
+
+from __future__ import annotations
+
+import io
+import wave
+from pathlib import Path
+
+import av
+import numpy as np
+import pytest
+from fastapi.testclient import TestClient
+
+from vtrack.media.audio import read_audio
+from vtrack.testing.scenes import Scene
+
+from .conftest import upload, wait_done
+
+
+def wav_samples(data: bytes) -> tuple[np.ndarray, int]:
+    with wave.open(io.BytesIO(data)) as wf:
+        raw = np.frombuffer(wf.readframes(wf.getnframes()), np.int16)
+        return raw.reshape(-1, wf.getnchannels()).T.astype(np.float32) / 32768, wf.getframerate()
+
+
+def streams(path: Path) -> dict[str, float]:
+    with av.open(str(path)) as container:
+        return {s.type: float(s.duration * s.time_base) for s in container.streams}
+
+
+def test_isolate_drums_contract_and_stems(
+    client: TestClient, moving_clip: Path, tmp_path: Path
+) -> None:
+    response = upload(client, moving_clip, "/api/text-to-video", prompt="isolate drums")
+    assert response.status_code == 200, response.text
+    body = response.json()
+    task_id = body["task_id"]
+    assert body["highlighted_video_url"] == f"/uploads/{task_id}/highlighted_video.mp4"
+    assert body["audio_url"] == f"/uploads/{task_id}/drums.wav"
+    assert "ai_response" in body
+    assert [s["id"] for s in body["processing_steps"]] == ["sam3", "track", "demucs", "highlight"]
+
+    task = wait_done(client, task_id, timeout_s=180)
+    assert task["status"] == "complete", task
+    result = task["result"]
+    # No drummer in this clip: the answer must say so, and still deliver the drums.
+    assert "drummer" in result["ai_response"] and "isolated" in result["ai_response"]
+    drums, rate = wav_samples(client.get(result["audio_url"]).content)
+    rest, _ = wav_samples(client.get(result["complement_audio_url"]).content)
+    mix = read_audio(moving_clip)
+    assert rate == mix.sample_rate
+    n = min(drums.shape[1], mix.samples.shape[1])
+    # The stem and its complement add back up to the original mix (16-bit rounding aside).
+    residual = drums[:, :n] + rest[:, :n] - mix.samples[:, :n]
+    assert float(np.abs(residual).max()) < 2e-3
+    assert float(np.abs(drums).max()) > 0.01
+
+    video = tmp_path / "stem.mp4"
+    video.write_bytes(client.get(result["stem_video_url"]).content)
+    lengths = streams(video)
+    assert lengths["audio"] == pytest.approx(lengths["video"], abs=0.05)
+
+
+def test_visual_prompt_highlights_the_moving_object(
+    client: TestClient, moving_clip: Path, moving_scene: Scene, tmp_path: Path
+) -> None:
+    response = upload(
+        client, moving_clip, "/api/text-to-video?wait=true", prompt="the moving object"
+    )
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert body["audio_url"] is None  # a purely visual prompt: the sound is kept as it is
+    assert "original audio was kept" in body["ai_response"]
+    video = tmp_path / "hl.mp4"
+    video.write_bytes(client.get(body["highlighted_video_url"]).content)
+    with av.open(str(video)) as container:
+        frame = next(container.decode(video=0)).to_ndarray(format="rgb24").astype(float)
+    truth = moving_scene.frames[0].astype(float)
+    inside = moving_scene.masks[0]
+    # Spotlight: the object keeps its pixels, the rest is dimmed.
+    assert np.abs(frame[inside] - truth[inside]).mean() < 25
+    assert frame[~inside].mean() < 0.6 * truth[~inside].mean()
+
+
+@pytest.mark.parametrize(
+    ("prompt", "status", "words"),
+    [
+        ("", 400, "Type what to find"),
+        ("x" * 400, 400, "too long"),
+    ],
+)
+def test_bad_prompts(
+    client: TestClient, moving_clip: Path, prompt: str, status: int, words: str
+) -> None:
+    response = upload(client, moving_clip, "/api/text-to-video", prompt=prompt)
+    assert response.status_code == status, response.text
+    assert words in response.json()["detail"]
+
+
+def test_ungroundable_visual_prompt_fails_with_422_and_suggestions(
+    client: TestClient, moving_clip: Path
+) -> None:
+    response = upload(client, moving_clip, "/api/text-to-video?wait=true", prompt="the giraffe")
+    assert response.status_code == 422, response.text
+    assert "giraffe" in response.json()["detail"]
+
+
+def test_remove_object_contract_and_fill(
+    client: TestClient, moving_clip: Path, moving_scene: Scene, tmp_path: Path
+) -> None:
+    x, y = moving_scene.click
+    response = upload(
+        client,
+        moving_clip,
+        "/api/remove-object",
+        x=str(x * 100),
+        y=str(y * 100),
+        frame_idx="0",
+        remove_stem="drums",
+    )
+    assert response.status_code == 200, response.text
+    body = response.json()
+    task_id = body["task_id"]
+    assert body["inpainted_video_url"] == f"/uploads/{task_id}/inpainted_video.mp4"
+    assert [s["id"] for s in body["processing_steps"]] == ["track", "mask", "inpaint", "render"]
+    task = wait_done(client, task_id, timeout_s=180)
+    assert task["status"] == "complete", task
+    video = tmp_path / "removed.mp4"
+    video.write_bytes(client.get(task["result"]["inpainted_video_url"]).content)
+    with av.open(str(video)) as container:
+        frames = [f.to_ndarray(format="rgb24") for f in container.decode(video=0)]
+    assert len(frames) == 48
+    lengths = streams(video)
+    assert lengths["audio"] == pytest.approx(lengths["video"], abs=0.05)
+    # Inside the object's mask the output must look like the true background, not the object.
+    errors_bg, errors_obj = [], []
+    for i in range(0, 48, 6):
+        m = moving_scene.masks[i]
+        out = frames[i][m].astype(float)
+        errors_bg.append(np.abs(out - moving_scene.backgrounds[i][m]).mean())
+        errors_obj.append(np.abs(out - moving_scene.frames[i][m]).mean())
+    assert np.mean(errors_bg) < 0.5 * np.mean(errors_obj)
+    assert task["result"]["audio_url"].endswith("no_drums.wav")
