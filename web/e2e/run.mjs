@@ -8,7 +8,7 @@
 // The server is started on a free port with a fresh VTRACK_DATA_DIR and stopped at the end.
 // Screenshots and the server log go to ../test-output/e2e/.
 import { spawn, spawnSync } from "node:child_process";
-import { createReadStream, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { createReadStream, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { createServer, request as httpRequest } from "node:http";
 import { createServer as createNetServer } from "node:net";
 import { tmpdir } from "node:os";
@@ -364,6 +364,7 @@ const flows = {
     const local = await page.getByTestId("toast").filter({ hasText: "not a video" }).innerText({ timeout: 5000 });
     // A server-side refusal: a file that claims to be MP4 but is not one (client checks pass).
     await page.getByTestId("file-input").setInputFiles({ name: "fake.mp4", mimeType: "video/mp4", buffer: Buffer.from("definitely not a video".repeat(50)) });
+    await page.getByTestId("preview-failed").waitFor({ timeout: 5000 });
     await page.getByTestId("click-target").focus();
     await page.keyboard.press("Enter");
     // The browser cannot decode it either: it logs nothing, but the server must refuse it.
@@ -392,6 +393,7 @@ async function main() {
   const selected = wanted.length ? wanted : ALL_FLOWS;
   for (const f of selected) if (!flows[f]) throw new Error(`unknown flow ${f}; known: ${ALL_FLOWS.join(", ")}`);
   mkdirSync(OUT, { recursive: true });
+  for (const f of readdirSync(OUT)) if (f.endsWith(".png")) rmSync(join(OUT, f));
   assert(existsSync(CHROMIUM), `no Chromium at ${CHROMIUM} (apt-get install -y chromium, or set CHROMIUM)`);
   assert(existsSync(join(VENV, "bin/vtrack")), `no ${VENV}/bin/vtrack: run 'make setup' first`);
 

@@ -1,7 +1,20 @@
 // Download links for every output file a finished task produced.
 import { outputsOf, type TaskResult } from "../lib/api";
 
-const ICONS: Record<string, string> = { video: "🎬", audio: "🎧", archive: "🗂️" };
+// Inline icons: emoji fonts are missing on many Linux desktops and headless browsers.
+const ICON_PATHS: Record<string, string> = {
+  video: "M4 6h11v12H4zM15 10l5-3v10l-5-3",
+  audio: "M9 18V6l10-2v12M9 18a3 3 0 11-6 0 3 3 0 016 0zM19 16a3 3 0 11-6 0 3 3 0 016 0z",
+  archive: "M4 5h16v4H4zM5 9h14v10H5zM10 13h4",
+};
+
+function Icon({ kind }: { kind: string }) {
+  return (
+    <svg viewBox="0 0 24 24" className="h-5 w-5 shrink-0 text-indigo-300" fill="none" stroke="currentColor" strokeWidth="1.8" strokeLinejoin="round" aria-hidden="true">
+      <path d={ICON_PATHS[kind] ?? ICON_PATHS.archive} />
+    </svg>
+  );
+}
 
 export function DownloadPanel({ result }: { result: TaskResult }) {
   const outputs = outputsOf(result);
@@ -20,12 +33,14 @@ export function DownloadPanel({ result }: { result: TaskResult }) {
               data-output={o.key}
               className="flex items-center gap-3 rounded-md border border-slate-700 bg-slate-800 px-3 py-2 text-sm hover:border-indigo-400 hover:bg-slate-700 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-400"
             >
-              <span aria-hidden="true">{ICONS[o.kind]}</span>
+              <Icon kind={o.kind} />
               <span className="min-w-0 flex-1">
                 <span className="block font-medium">{o.label}</span>
                 <span className="block truncate text-xs text-slate-400">{o.filename}</span>
               </span>
-              <span aria-hidden="true" className="text-slate-400">↓</span>
+              <svg viewBox="0 0 20 20" className="h-4 w-4 shrink-0 text-slate-400" fill="none" stroke="currentColor" strokeWidth="2" aria-hidden="true">
+                <path d="M10 3v10M5 9l5 5 5-5M4 17h12" />
+              </svg>
             </a>
           </li>
         ))}

@@ -55,9 +55,17 @@ export function ResultViewer({ result, originalUrl, defaultView = "result" }: Pr
               </button>
             ))}
           </div>
-          <div className={cx("grid gap-3", view === "side" && "sm:grid-cols-2")}>
+          <div className={cx("grid gap-3", view === "side" ? "sm:grid-cols-2" : "max-w-3xl")}>
             <figure className={cx(view === "result" && "hidden")}>
-              <video src={originalUrl} controls playsInline preload="metadata" className="aspect-video w-full rounded-lg bg-black object-contain" />
+              <video
+                src={originalUrl}
+                controls
+                playsInline
+                preload="auto"
+                muted
+                aria-label="Original video"
+                className="aspect-video max-h-[60vh] w-full rounded-lg bg-black object-contain"
+              />
               <figcaption className="mt-1 text-xs text-slate-400">Original</figcaption>
             </figure>
             <figure className={cx(view === "original" && "hidden")}>
@@ -67,7 +75,8 @@ export function ResultViewer({ result, originalUrl, defaultView = "result" }: Pr
                 controls
                 playsInline
                 preload="auto"
-                className="aspect-video w-full rounded-lg bg-black object-contain"
+                aria-label="Result video"
+                className="aspect-video max-h-[60vh] w-full rounded-lg bg-black object-contain"
               />
               <figcaption className="mt-1 text-xs text-slate-400">Result</figcaption>
             </figure>

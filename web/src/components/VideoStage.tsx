@@ -23,6 +23,7 @@ interface Props {
   onMeta: (meta: VideoMeta) => void;
   onAddPoint: (point: PromptPoint, frameIdx: number) => void;
   onFrameChange?: (frameIdx: number) => void;
+  onPreviewError?: () => void;
 }
 
 const STEP_PCT = 2;
@@ -39,6 +40,7 @@ export function VideoStage({
   onMeta,
   onAddPoint,
   onFrameChange,
+  onPreviewError,
 }: Props) {
   const videoRef = useRef<HTMLVideoElement>(null);
   const [size, setSize] = useState({ width: 0, height: 0 });
@@ -68,11 +70,8 @@ export function VideoStage({
     return () => observer.disconnect();
   }, []);
 
-  useEffect(() => {
-    fpsKnown.current = false;
-    setTime(0);
-    setPlaying(false);
-  }, [src]);
+  // Per-video state starts fresh because the parent keys this component by `src`.
+  const [previewFailed, setPreviewFailed] = useState(false);
 
   // Measure the real frame rate while the video plays; until then the default applies.
   useEffect(() => {
@@ -218,7 +217,21 @@ export function VideoStage({
             setTime(e.currentTarget.currentTime);
           }}
           onEnded={() => setPlaying(false)}
+          onError={() => {
+            setPreviewFailed(true);
+            onPreviewError?.();
+          }}
         />
+        {previewFailed && (
+          <p
+            role="status"
+            className="pointer-events-none absolute inset-x-0 top-1/2 -translate-y-1/2 px-6 text-center text-sm text-slate-300"
+            data-testid="preview-failed"
+          >
+            This browser cannot preview this file. The server may still read it: use Chat, or place a point with the
+            keyboard (arrows, then Enter) — or convert it to MP4 (H.264).
+          </p>
+        )}
         <div
           data-testid="click-target"
           role="application"

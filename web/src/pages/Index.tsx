@@ -1,5 +1,5 @@
 // The studio page: holds the video, the point prompts and one task per workflow.
-import { useCallback, useEffect, useMemo, useState } from "react";
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { useQuery } from "@tanstack/react-query";
 import { api, type ApiError, type PromptPoint } from "../lib/api";
 import { DEFAULT_FPS } from "../lib/fps";
@@ -53,13 +53,15 @@ export function Index() {
   };
   const current = tasks[mode];
 
-  // One object URL per picked file, released when replaced.
-  useEffect(() => {
-    if (!file) return;
-    const url = URL.createObjectURL(file);
-    setVideoUrl(url);
-    return () => URL.revokeObjectURL(url);
-  }, [file]);
+  // One object URL per picked file, made in the same update as the file (so the stage never sees a
+  // revoked URL) and released when replaced or when the page goes away.
+  const urlRef = useRef<string | null>(null);
+  useEffect(
+    () => () => {
+      if (urlRef.current) URL.revokeObjectURL(urlRef.current);
+    },
+    [],
+  );
 
   const resetTasks = () => {
     tasks.click.reset();
@@ -71,6 +73,9 @@ export function Index() {
     resetTasks();
     setPrompts({ frame: null, points: [] });
     setFps(DEFAULT_FPS);
+    if (urlRef.current) URL.revokeObjectURL(urlRef.current);
+    urlRef.current = URL.createObjectURL(picked);
+    setVideoUrl(urlRef.current);
     setFile(picked);
   };
 
@@ -128,6 +133,7 @@ export function Index() {
               <>
                 <VideoUploader limits={limits} file={file} onFile={onFile} onReject={showError} compact />
                 <VideoStage
+                  key={videoUrl}
                   src={videoUrl}
                   interactive={mode !== "chat"}
                   points={mode === "chat" ? [] : points}
