@@ -13,6 +13,7 @@ Writes the results section to bench/RESULTS_removal.md.
 from __future__ import annotations
 
 import argparse
+import os
 import platform
 import sys
 import time
@@ -141,13 +142,15 @@ def main() -> None:
                 flush=True,
             )
     command = ".venv/bin/python bench/eval_removal.py" + (" --quick" if args.quick else "")
+    # Other jobs on a shared machine slow every row alike; say how busy it was.
+    load = ", ".join(f"{v:.1f}" for v in os.getloadavg())
     text = "\n".join(
         [
             "## Object removal (inpainting)",
             "",
             f"Command: `{command}`  ",
             f"Machine: {platform.machine()}, {cv2.getNumberOfCPUs()} CPU cores as seen by OpenCV, "
-            f"OpenCV {cv2.__version__}, numpy {np.__version__}.",
+            f"OpenCV {cv2.__version__}, numpy {np.__version__}; load average at the end {load}.",
             "",
             "Clips: a real photographed object (scikit-image photos) moving over a real photographed "
             "background, composited so the clean background is known; sensor noise sigma 2. "

@@ -21,8 +21,9 @@ from vtrack.inpaint.embedded.masks import PreparedMask, bbox, dilate
 # Summed absolute RGB difference above which two candidates are taken to show different things
 # (sensor noise and sub-pixel misalignment stay well below it).
 DISAGREE = 45
-# The opposite-direction check looks at most this many frames beyond the first candidate's distance.
-REACH = 6
+# The opposite-direction check looks at most this many frames beyond the first candidate's distance
+# (6 gave 30.1 dB on the occluded pan scene, 20 gives 32.0 at about the same cost).
+REACH = 20
 
 
 def offset_schedule(window: int, dense: int = 6, growth: float = 1.25) -> list[int]:
