@@ -5,7 +5,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from vtrack.vision.embedded.imageops import disk
+from vtrack.vision.embedded.imageops import mask_box
 
 BINS = 16  # per channel; 16^3 bins is coarse enough to generalise across lighting changes
 _SHIFT = 4  # 256 / 16
@@ -24,17 +24,28 @@ class ColourModel:
         self.fg = np.zeros(BINS**3, np.float64)
         self.bg = np.zeros(BINS**3, np.float64)
         self.ring_px = ring_px
+        self._ratio = np.full(BINS**3, 0.5, np.float32)
         self.update(image, mask, rate=1.0)
 
     def _histograms(self, image: np.ndarray, mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        idx = colour_index(image)
         m = mask.astype(bool)
+        box = mask_box(m, self.ring_px)
+        assert box is not None  # callers pass non-empty masks
+        x0, y0, x1, y1 = box
+        crop_m = m[y0:y1, x0:x1]
+        idx = colour_index(image[y0:y1, x0:x1])
         # Background is sampled in a ring around the object: that is what the boundary must be
-        # told apart from, and far-away colours only dilute the model.
-        ring = cv2.dilate(m.astype(np.uint8), disk(self.ring_px)).astype(bool) & ~m
-        fg = np.bincount(idx[m], minlength=BINS**3).astype(np.float64)
+        # told apart from, and far-away colours only dilute the model. A distance transform
+        # gives the ring at any radius in linear time (a large dilation does not).
+        dist = cv2.distanceTransform((~crop_m).astype(np.uint8), cv2.DIST_L2, 3)
+        ring = (dist > 0) & (dist <= self.ring_px)
+        fg = np.bincount(idx[crop_m], minlength=BINS**3).astype(np.float64)
         bg = np.bincount(idx[ring], minlength=BINS**3).astype(np.float64)
-        bg_global = np.bincount(idx[~m][::7], minlength=BINS**3).astype(np.float64)
+        # a sparse sample of the whole frame keeps colours the ring has not seen yet
+        sub = image[::6, ::6]
+        bg_global = np.bincount(colour_index(sub)[~m[::6, ::6]], minlength=BINS**3).astype(
+            np.float64
+        )
         fg /= max(fg.sum(), 1.0)
         bg = bg / max(bg.sum(), 1.0) * 0.8 + bg_global / max(bg_global.sum(), 1.0) * 0.2
         return fg, bg

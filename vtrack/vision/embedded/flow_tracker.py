@@ -1,10 +1,15 @@
 """Mask propagation: warp the previous mask with DIS optical flow, then re-fit it to the frame.
 
 Each step fuses, in log-odds, (a) the flow-warped previous mask blurred by its uncertainty, (b) a
-colour likelihood from the object's fg/bg histograms, and (c) mediapipe's person/foreground
-probability when that cue agreed with the prompt mask. An edge-aware guided filter snaps the fused
-map to image edges. Work happens at a reduced resolution (flow at a quarter of the frame's pixels)
-and only the final soft mask is upsampled, which keeps a frame at a few milliseconds.
+colour likelihood from a long-term (prompt frame) and a short-term (recent confident frames)
+fg/bg histogram, (c) a motion cue (object vs surrounding affine motion) and (d) mediapipe's
+person/foreground probability when that cue agreed with the prompt mask. An edge-aware guided
+filter snaps the fused map to image edges.
+
+Speed: flow runs once per frame on a quarter of the working pixels; everything per object runs
+only inside a padded box around where the object can be (a few percent of the frame for small
+objects); large-radius morphology is done with distance transforms, whose cost does not grow with
+the radius. The tracker yields the soft map of that box only; the session upsamples just the box.
 """
 
 from __future__ import annotations
@@ -17,10 +22,11 @@ import numpy as np
 
 from vtrack.vision.embedded.appearance import ColourModel
 from vtrack.vision.embedded.imageops import (
-    disk,
+    Box,
     fill_holes,
     keep_components,
     logit,
+    mask_box,
     resize,
     sigmoid,
 )
@@ -29,6 +35,11 @@ from vtrack.vision.embedded.person_segmenter import PersonSegmenter
 FLOW_DOWNSCALE = 2  # flow runs at half the working resolution
 # guided-filter regulariser for a uint8 guide: edges weaker than ~5% of the range get smoothed
 _GUIDED_EPS = (0.05 * 255) ** 2
+# short-term colour model refresh: every few confident frames is enough and saves histogramming
+_COLOUR_UPDATE_EVERY = 4
+
+# (soft mask inside box, box in work pixels, score)
+StepResult = tuple[np.ndarray, Box, float]
 
 
 @dataclass
@@ -36,12 +47,14 @@ class TrackState:
     """What the tracker carries for one object from frame to frame."""
 
     mask: np.ndarray  # bool, working resolution
-    colour: ColourModel
+    colour: ColourModel  # short-term: refreshed on confident frames
+    anchor: ColourModel  # long-term: the prompt frame's appearance, never updated
     colour_weight: float
     seg_weight: float
     ref_area: float
     lost: bool = False
     last_confident: np.ndarray | None = None
+    confident_count: int = 0
     history: list[float] = field(default_factory=list)
 
 
@@ -54,6 +67,7 @@ def init_state(image: np.ndarray, mask: np.ndarray, seg_prob: np.ndarray | None)
     """Build the tracking state of one object from its prompt mask and frame (working res)."""
     mask = mask.astype(bool)
     colour = ColourModel(image, mask)
+    anchor = ColourModel(image, mask)
     sep = colour.separability(image, mask)
     colour_weight = float(np.clip((sep - 0.2) / 0.5, 0.15, 1.0))
     seg_weight = 0.0
@@ -66,6 +80,7 @@ def init_state(image: np.ndarray, mask: np.ndarray, seg_prob: np.ndarray | None)
     return TrackState(
         mask=mask,
         colour=colour,
+        anchor=anchor,
         colour_weight=colour_weight,
         seg_weight=seg_weight,
         ref_area=float(mask.sum()),
@@ -74,14 +89,14 @@ def init_state(image: np.ndarray, mask: np.ndarray, seg_prob: np.ndarray | None)
 
 
 def _fit_affine(
-    flow: np.ndarray, region: np.ndarray, grid: tuple[np.ndarray, np.ndarray], step: int = 3
+    flow: np.ndarray, region: np.ndarray, gx: np.ndarray, gy: np.ndarray, step: int = 3
 ) -> np.ndarray | None:
     """Least-squares affine motion (2x3) of the flow inside `region` (subsampled for speed)."""
     sub = region[::step, ::step]
     if np.count_nonzero(sub) < 12:
         return None
-    xs = grid[0][::step, ::step][sub]
-    ys = grid[1][::step, ::step][sub]
+    xs = gx[::step, ::step][sub]
+    ys = gy[::step, ::step][sub]
     fx = flow[::step, ::step, 0][sub]
     fy = flow[::step, ::step, 1][sub]
     a = np.stack([xs, ys, np.ones_like(xs)], axis=1)
@@ -93,35 +108,40 @@ def _fit_affine(
 
 
 def motion_evidence(
-    flow: np.ndarray, warped: np.ndarray, grid: tuple[np.ndarray, np.ndarray]
+    flow: np.ndarray,
+    warped: np.ndarray,
+    dist_in: np.ndarray,
+    dist_out: np.ndarray,
+    gx: np.ndarray,
+    gy: np.ndarray,
 ) -> np.ndarray | None:
     """Log-odds that a pixel moves with the object rather than with its surroundings.
 
     Backward warping copies the object into the background it just uncovered (that background's
     previous position was under the object); comparing each pixel's flow with the object's and
     the surrounding background's affine motion tells those pixels apart. Returns None when the
-    two motions are too similar to discriminate.
+    two motions are too similar to discriminate. `dist_in`/`dist_out` are distances to the warped
+    mask's boundary from inside/outside (they give the core and the ring at any radius).
     """
-    if np.count_nonzero(warped) < 50:
+    area = np.count_nonzero(warped)
+    if area < 50:
         return None
-    size = np.sqrt(np.count_nonzero(warped))
-    m = warped.astype(np.uint8)
-    core = cv2.erode(m, disk(max(2, int(0.08 * size)))) > 0
-    ring = (cv2.dilate(m, disk(max(4, int(0.3 * size)))) > 0) & ~(
-        cv2.dilate(m, disk(max(2, int(0.08 * size)))) > 0
-    )
-    a_obj = _fit_affine(flow, core, grid)
-    a_bg = _fit_affine(flow, ring, grid)
+    size = np.sqrt(area)
+    core = dist_in > max(2.0, 0.08 * size)
+    ring = (dist_out > max(2.0, 0.08 * size)) & (dist_out <= max(4.0, 0.3 * size))
+    a_obj = _fit_affine(flow, core, gx, gy)
+    a_bg = _fit_affine(flow, ring, gx, gy)
     if a_obj is None or a_bg is None:
         return None
-    gx, gy = grid
-    fo_x = a_obj[0, 0] * gx + a_obj[0, 1] * gy + a_obj[0, 2]
-    fo_y = a_obj[1, 0] * gx + a_obj[1, 1] * gy + a_obj[1, 2]
-    fb_x = a_bg[0, 0] * gx + a_bg[0, 1] * gy + a_bg[0, 2]
-    fb_y = a_bg[1, 0] * gx + a_bg[1, 1] * gy + a_bg[1, 2]
-    sep = float(np.hypot(fo_x - fb_x, fo_y - fb_y)[warped].mean())
+    d = a_obj - a_bg
+    dfx = d[0, 0] * gx + d[0, 1] * gy + d[0, 2]
+    dfy = d[1, 0] * gx + d[1, 1] * gy + d[1, 2]
+    sep = float(np.sqrt(dfx[warped] ** 2 + dfy[warped] ** 2).mean())
     if sep < 0.75:
         return None
+    fo_x = a_obj[0, 0] * gx + a_obj[0, 1] * gy + a_obj[0, 2]
+    fo_y = a_obj[1, 0] * gx + a_obj[1, 1] * gy + a_obj[1, 2]
+    fb_x, fb_y = fo_x - dfx, fo_y - dfy
     d_obj = (flow[..., 0] - fo_x) ** 2 + (flow[..., 1] - fo_y) ** 2
     d_bg = (flow[..., 0] - fb_x) ** 2 + (flow[..., 1] - fb_y) ** 2
     # scale by the separation so the cue is as strong as the motions are distinct
@@ -140,11 +160,9 @@ class FlowTracker:
         self.person = person if person is not None and person.available else None
         self.quality = quality
         w, h = work_size
-        self.flow_size = (max(16, w // FLOW_DOWNSCALE), max(16, h // FLOW_DOWNSCALE))
-        preset = cv2.DISOPTICAL_FLOW_PRESET_FAST
-        if quality == "best":
-            preset = cv2.DISOPTICAL_FLOW_PRESET_MEDIUM
-        self.dis = cv2.DISOpticalFlow_create(preset)
+        down = FLOW_DOWNSCALE if quality == "fast" else 1
+        self.flow_size = (max(16, w // down), max(16, h // down))
+        self.dis = cv2.DISOpticalFlow_create(cv2.DISOPTICAL_FLOW_PRESET_FAST)
         gx, gy = np.meshgrid(np.arange(w, dtype=np.float32), np.arange(h, dtype=np.float32))
         self._grid = (gx, gy)
 
@@ -155,9 +173,10 @@ class FlowTracker:
         """For every pixel of the current frame, its displacement back to the previous one."""
         flow = self.dis.calc(cur_gray, prev_gray, None)
         w, h = self.work_size
-        flow = cv2.resize(flow, (w, h), interpolation=cv2.INTER_LINEAR)
-        flow[..., 0] *= w / self.flow_size[0]
-        flow[..., 1] *= h / self.flow_size[1]
+        if (w, h) != self.flow_size:
+            flow = cv2.resize(flow, (w, h), interpolation=cv2.INTER_LINEAR)
+            flow[..., 0] *= w / self.flow_size[0]
+            flow[..., 1] *= h / self.flow_size[1]
         return flow
 
     def needs_seg(self, states: dict[int, TrackState]) -> bool:
@@ -168,18 +187,37 @@ class FlowTracker:
         frames: Iterator[tuple[int, np.ndarray]],
         states: dict[int, TrackState],
         first_image: np.ndarray,
-    ) -> Iterator[tuple[int, dict[int, tuple[np.ndarray, float]]]]:
-        """Yield (frame index, {obj: (soft mask at working res, score)}) for frames after the first."""
+    ) -> Iterator[tuple[int, dict[int, StepResult]]]:
+        """Yield (frame index, {obj: (soft mask in box, box, score)}) for frames after the first."""
         prev_gray = self._gray(first_image)
         for index, image in frames:
             gray = self._gray(image)
             flow = self._flow(gray, prev_gray)
             prev_gray = gray
             seg = self.person.person_probability(image) if self.needs_seg(states) else None
-            out: dict[int, tuple[np.ndarray, float]] = {}
+            out: dict[int, StepResult] = {}
             for obj_id, state in states.items():
                 out[obj_id] = self._step(state, image, flow, seg)
             yield index, out
+
+    def _search_box(self, src: np.ndarray, flow: np.ndarray, reach: int) -> Box | None:
+        """Where the object can be now: its last box grown by `reach`, shifted by its motion."""
+        box = mask_box(src)
+        if box is None:
+            return None
+        h, w = src.shape
+        x0, y0, x1, y1 = box
+        # flow points back to the previous frame; its median over the old box is (minus) the
+        # object's motion when it dominates its box, and a small shift otherwise
+        fx = float(np.median(flow[y0:y1:4, x0:x1:4, 0]))
+        fy = float(np.median(flow[y0:y1:4, x0:x1:4, 1]))
+        pad = reach + 4
+        return (
+            max(0, int(min(x0, x0 - fx)) - pad),
+            max(0, int(min(y0, y0 - fy)) - pad),
+            min(w, int(max(x1, x1 - fx)) + pad + 1),
+            min(h, int(max(y1, y1 - fy)) + pad + 1),
+        )
 
     def _step(
         self,
@@ -187,53 +225,75 @@ class FlowTracker:
         image: np.ndarray,
         flow: np.ndarray,
         seg: np.ndarray | None,
-    ) -> tuple[np.ndarray, float]:
-        mapx = self._grid[0] + flow[..., 0]
-        mapy = self._grid[1] + flow[..., 1]
+    ) -> StepResult:
+        h, w = state.mask.shape
         prior_src = state.mask if not state.lost else state.last_confident
+        assert prior_src is not None
+        size0 = np.sqrt(max(float(np.count_nonzero(prior_src)), state.ref_area * 0.25, 1.0))
+        reach = int(np.clip(0.25 * size0, 6, 40))
+        box = self._search_box(prior_src, flow, reach)
+        if box is None:
+            state.lost = True
+            state.history.append(0.0)
+            return np.zeros((1, 1), np.float32), (0, 0, 1, 1), 0.0
+        x0, y0, x1, y1 = box
+        fl = flow[y0:y1, x0:x1]
+        gx = self._grid[0][y0:y1, x0:x1]
+        gy = self._grid[1][y0:y1, x0:x1]
+        img = image[y0:y1, x0:x1]
         warped = cv2.remap(
-            prior_src.astype(np.float32), mapx, mapy, cv2.INTER_LINEAR, borderValue=0.0
+            prior_src.astype(np.float32),
+            gx + fl[..., 0],
+            gy + fl[..., 1],
+            cv2.INTER_LINEAR,
+            borderValue=0.0,
         )
         warped_bin = warped > 0.5
-        area = max(float(warped_bin.sum()), 1.0)
+        area = max(float(np.count_nonzero(warped_bin)), 1.0)
         size = np.sqrt(max(area, state.ref_area * 0.25))
         # the prior's uncertainty grows with object size: boundaries of big things move more
         sigma = float(np.clip(0.04 * size, 1.5, 8.0))
         prior = cv2.GaussianBlur(warped, (0, 0), sigma)
-        colour_p = state.colour.probability(image)
+        colour_p = 0.5 * (state.colour.probability(img) + state.anchor.probability(img))
         fused = 1.6 * logit(prior, 0.03) + state.colour_weight * logit(colour_p, 0.05)
-        motion = motion_evidence(flow, warped_bin, self._grid)
+        wb8 = warped_bin.astype(np.uint8)
+        dist_out = cv2.distanceTransform(1 - wb8, cv2.DIST_L2, 3)
+        dist_in = cv2.distanceTransform(wb8, cv2.DIST_L2, 3)
+        motion = motion_evidence(fl, warped_bin, dist_in, dist_out, gx, gy)
         if motion is not None:
             fused += motion
         if seg is not None and state.seg_weight > 0:
-            fused += 1.5 * state.seg_weight * logit(seg, 0.05)
+            fused += 1.5 * state.seg_weight * logit(seg[y0:y1, x0:x1], 0.05)
         # the object cannot jump: far outside the warped mask is background
-        reach = int(np.clip(0.25 * size, 6, 40))
-        near = cv2.dilate(warped_bin.astype(np.uint8), disk(reach)) > 0
-        fused[~near] = -8.0
+        fused[dist_out > reach] = -8.0
         soft = sigmoid(fused)
-        soft = cv2.ximgproc.guidedFilter(image, soft, 4, _GUIDED_EPS)
+        guide = cv2.cvtColor(img, cv2.COLOR_RGB2GRAY)
+        soft = cv2.ximgproc.guidedFilter(guide, soft, 4, _GUIDED_EPS)
         new = soft > 0.5
         if new.any():
             new = keep_components(new, warped_bin, min_overlap=0.3, min_area=int(0.02 * area))
             new = fill_holes(new)
         agree = _iou(new, warped_bin) if warped_bin.any() else 0.0
-        new_area = float(new.sum())
+        new_area = float(np.count_nonzero(new))
         ratio = new_area / max(state.ref_area, 1.0)
         score = float(np.clip(agree, 0.0, 1.0)) * float(
             np.clip(min(ratio, 1 / max(ratio, 1e-3)) * 2, 0, 1)
         )
-        if not new.any() and warped_bin.any() and warped_bin.sum() > 0.15 * state.ref_area:
+        if not new.any() and warped_bin.any() and area > 0.15 * state.ref_area:
             # the evidence dropped the object (e.g. lighting change): fall back to the flow mask
             new = warped_bin
             soft = np.clip(warped, 0.0, 1.0)
             score = 0.3
-        state.mask = new
+        full = np.zeros((h, w), bool)
+        full[y0:y1, x0:x1] = new
+        state.mask = full
         state.lost = not new.any()
         if score > 0.7 and new.any():
-            state.colour.update(image, new, rate=0.05)
+            state.confident_count += 1
+            if state.confident_count % _COLOUR_UPDATE_EVERY == 0:
+                state.colour.update(image, full, rate=0.15)
             state.ref_area = 0.9 * state.ref_area + 0.1 * new_area
-            state.last_confident = new
+            state.last_confident = full
         state.history.append(score)
         soft = np.where(new, np.maximum(soft, 0.51), np.minimum(soft, 0.49)).astype(np.float32)
-        return soft, score
+        return soft, box, score

@@ -11,9 +11,14 @@ WORK_LONG_SIDE = 480
 
 
 def work_size(width: int, height: int, long_side: int = WORK_LONG_SIDE) -> tuple[int, int]:
-    """(w, h) of the working resolution for a frame of width x height (never upscales)."""
-    scale = min(1.0, long_side / max(width, height))
-    return max(8, round(width * scale)), max(8, round(height * scale))
+    """(w, h) of the working resolution for a frame of width x height (never upscales).
+
+    The frame is shrunk by a whole factor (854x480 -> 427x240): area averaging by an integer
+    factor takes OpenCV's fast path (~0.3 ms instead of ~3.5 ms for 854 -> 480) and work pixels
+    map onto whole blocks of video pixels.
+    """
+    factor = max(1, int(np.ceil(max(width, height) / long_side)))
+    return max(8, round(width / factor)), max(8, round(height / factor))
 
 
 def resize(image: np.ndarray, size: tuple[int, int]) -> np.ndarray:
@@ -96,3 +101,46 @@ def disk(radius: int) -> np.ndarray:
     """Elliptic structuring element of the given radius."""
     r = max(1, int(radius))
     return cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * r + 1, 2 * r + 1))
+
+
+Box = tuple[int, int, int, int]  # x0, y0, x1, y1 (exclusive), pixels
+
+
+def mask_box(mask: np.ndarray, pad: int = 0) -> Box | None:
+    """Bounding box of a mask grown by `pad` and clipped to the image; None when it is empty."""
+    m = mask.astype(np.uint8, copy=False)
+    x, y, w, h = cv2.boundingRect(m)
+    if w == 0 or h == 0:
+        return None
+    hh, ww = m.shape
+    return max(0, x - pad), max(0, y - pad), min(ww, x + w + pad), min(hh, y + h + pad)
+
+
+def upsample_box(
+    soft: np.ndarray, box: Box, scale: tuple[float, float], size: tuple[int, int]
+) -> np.ndarray:
+    """Bilinear upsampling of a soft map covering `box` (work pixels) into a full-size bool mask.
+
+    Only the box's footprint at full resolution is interpolated; pixel centres are mapped exactly
+    ((X + 0.5) / s - 0.5), so masks stay aligned whatever the box.
+    """
+    sx, sy = scale
+    width, height = size
+    out = np.zeros((height, width), bool)
+    x0, y0, x1, y1 = box
+    fx0, fy0 = max(0, int(np.floor(x0 * sx))), max(0, int(np.floor(y0 * sy)))
+    fx1, fy1 = min(width, int(np.ceil(x1 * sx))), min(height, int(np.ceil(y1 * sy)))
+    if fx1 <= fx0 or fy1 <= fy0:
+        return out
+    m = np.float32(
+        [[1 / sx, 0, (fx0 + 0.5) / sx - 0.5 - x0], [0, 1 / sy, (fy0 + 0.5) / sy - 0.5 - y0]]
+    )
+    up = cv2.warpAffine(
+        soft.astype(np.float32, copy=False),
+        m,
+        (fx1 - fx0, fy1 - fy0),
+        flags=cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP,
+        borderMode=cv2.BORDER_REPLICATE,
+    )
+    out[fy0:fy1, fx0:fx1] = up > 0.5
+    return out

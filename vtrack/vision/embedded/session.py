@@ -21,8 +21,8 @@ from vtrack.vision.base import (
     TextDetection,
 )
 from vtrack.vision.embedded.click_segmentation import segment_box, segment_points
-from vtrack.vision.embedded.flow_tracker import FlowTracker, init_state
-from vtrack.vision.embedded.imageops import resize, work_size
+from vtrack.vision.embedded.flow_tracker import FlowTracker, StepResult, init_state
+from vtrack.vision.embedded.imageops import Box, resize, upsample_box, work_size
 from vtrack.vision.embedded.person_segmenter import PersonSegmenter
 
 log = logging.getLogger(__name__)
@@ -53,6 +53,7 @@ class EmbeddedSession(SegmentationSession):
         self.quality = quality
         self.size = (video.width, video.height)
         self.work = work_size(*self.size)
+        self._scale = (self.size[0] / self.work[0], self.size[1] / self.work[1])
         self.objects: dict[int, ObjectPrompt] = {}
         self._work_cache: tuple[int, np.ndarray] | None = None
 
@@ -78,13 +79,16 @@ class EmbeddedSession(SegmentationSession):
             int(np.clip(round(y * h - 0.5), 0, h - 1)),
         )
 
-    def to_full(self, soft_or_mask: np.ndarray) -> np.ndarray:
-        """Working-resolution mask (bool or soft) to a bool mask at the video's resolution."""
+    def to_full(self, soft_or_mask: np.ndarray, box: Box | None = None) -> np.ndarray:
+        """Working-resolution mask (bool or soft, covering `box` or the whole frame) to a bool
+        mask at the video's resolution."""
         soft = soft_or_mask.astype(np.float32)
         if soft_or_mask.dtype == bool:
             # a light blur turns the staircase of an upsampled binary mask into a smooth edge
             soft = cv2.GaussianBlur(soft, (0, 0), 0.8)
-        return resize(soft, self.size) > 0.5
+        if box is None:
+            box = (0, 0, soft.shape[1], soft.shape[0])
+        return upsample_box(soft, box, self._scale, self.size)
 
     def _frame_masks(self, frame_index: int) -> FrameMasks:
         out = FrameMasks(frame_index=frame_index)
@@ -157,18 +161,20 @@ class EmbeddedSession(SegmentationSession):
     # ---- tracking ------------------------------------------------------------------------
     def _track_group(
         self, start: int, obj_ids: list[int], direction: Direction
-    ) -> Iterator[tuple[int, dict[int, tuple[np.ndarray, float]]]]:
-        """Yield (frame, {obj: (soft work-res mask, score)}) for one prompt frame's objects."""
+    ) -> Iterator[tuple[int, dict[int, StepResult]]]:
+        """Yield (frame, {obj: (soft work-res mask in box, box, score)}) for one prompt frame."""
         first = self.work_image(start)
         seg = None
         tracker = FlowTracker(self.work, self.person, self.quality)
         if self.person is not None and self.person.available:
             seg = self.person.person_probability(first)
+        whole = (0, 0, self.work[0], self.work[1])
         yield (
             start,
             {
                 o: (
-                    self.objects[o].mask.astype(np.float32),
+                    self.objects[o].mask,
+                    whole,
                     1.0 if self.objects[o].mask.any() else 0.0,
                 )
                 for o in obj_ids
@@ -223,29 +229,29 @@ class EmbeddedSession(SegmentationSession):
                     progress(min(1.0, done / total))
             return
         # several prompt frames: collect compact working-resolution masks, merge, then yield
-        merged: dict[int, dict[int, tuple[np.ndarray, float]]] = {}
+        merged: dict[int, dict[int, StepResult]] = {}
         for g in ordered:
             for index, per_obj in self._track_group(g, groups[g], direction):
                 slot = merged.setdefault(index, {})
-                for obj_id, (soft, score) in per_obj.items():
-                    slot[obj_id] = ((soft * 255).astype(np.uint8), score)
+                for obj_id, (soft, box, score) in per_obj.items():
+                    compact = soft if soft.dtype == bool else (soft * 255).astype(np.uint8)
+                    slot[obj_id] = (compact, box, score)
                 done += 1
                 if progress:
                     progress(min(0.99, done / total))
         for index in sorted(merged):
             per_obj = {
-                o: (s.astype(np.float32) / 255.0, sc) for o, (s, sc) in merged[index].items()
+                o: (s if s.dtype == bool else s.astype(np.float32) / 255.0, b, sc)
+                for o, (s, b, sc) in merged[index].items()
             }
             yield self._to_frame_masks(index, per_obj)
         if progress:
             progress(1.0)
 
-    def _to_frame_masks(
-        self, index: int, per_obj: dict[int, tuple[np.ndarray, float]]
-    ) -> FrameMasks:
+    def _to_frame_masks(self, index: int, per_obj: dict[int, StepResult]) -> FrameMasks:
         fm = FrameMasks(frame_index=index)
-        for obj_id, (soft, score) in per_obj.items():
-            fm.masks[obj_id] = self.to_full(soft)
+        for obj_id, (soft, box, score) in per_obj.items():
+            fm.masks[obj_id] = self.to_full(soft, box)
             fm.scores[obj_id] = float(score)
         return fm
 
