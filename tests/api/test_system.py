@@ -1,0 +1,52 @@
+"""GET / and GET /api/health: the spec's fields, with truthful engine reporting."""
+
+from __future__ import annotations
+
+from fastapi.testclient import TestClient
+
+SPEC_HEALTH = {
+    "status": str,
+    "sam3_available": bool,
+    "sam3_setup_valid": bool,
+    "sam3_message": str,
+    "demucs_available": bool,
+    "upload_dir": str,
+    "active_tasks": int,
+    "device": str,
+}
+
+
+def test_health_has_the_spec_fields_and_engines(client: TestClient, settings) -> None:
+    body = client.get("/api/health").json()
+    for key, kind in SPEC_HEALTH.items():
+        assert isinstance(body[key], kind), key
+    assert body["status"] == "healthy"
+    assert body["upload_dir"] == str(settings.uploads_dir)
+    # No sam3 package and no GPU here: it must never claim SAM 3.
+    assert body["sam3_available"] is False
+    assert body["sam3_message"]
+    assert body["active"] == {"vision": "embedded", "audio": "embedded", "inpaint": "embedded"}
+    for kind in ("vision", "audio", "inpaint"):
+        names = {e["name"]: e for e in body["engines"][kind]}
+        assert names["embedded"]["available"] is True
+        for engine in names.values():
+            assert engine["available"] or engine["reason"], engine
+    assert {"sam3", "sam2"} <= {e["name"] for e in body["engines"]["vision"]}
+    assert body["limits"]["max_upload_mb"] == settings.max_upload_mb
+
+
+def test_root_is_the_spec_json_for_api_clients(client: TestClient) -> None:
+    body = client.get("/", headers={"accept": "application/json"}).json()
+    assert body["status"] == "ok"
+    assert isinstance(body["message"], str)
+    assert body["sam3_available"] is False
+    assert isinstance(body["sam3_setup"], str)
+    assert body["vision_engine"] == "embedded"
+
+
+def test_openapi_documents_the_workflows(client: TestClient) -> None:
+    paths = client.get("/openapi.json").json()["paths"]
+    for path in ("/api/track-point", "/api/text-to-video", "/api/remove-object"):
+        form = paths[path]["post"]["requestBody"]["content"]["multipart/form-data"]
+        assert "video" in form["schema"]["properties"]
+    assert "/api/task/{task_id}" in paths
