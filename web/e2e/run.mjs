@@ -272,11 +272,12 @@ const flows = {
     const page = await newCheckedPage(ctx.context, "chat");
     await openStudio(page, ctx.base, ctx.clip.path);
     await page.getByRole("tab", { name: "Chat" }).click();
-    const prompt = process.env.E2E_PROMPT ?? "the person";
+    const prompt = process.env.E2E_PROMPT ?? "isolate drums";
     await page.getByLabel("What should I find?").fill(prompt);
     const fields = await submitAndCheckFields(page, "Find and isolate", "/api/text-to-video");
     assert(fields.prompt === prompt, `sent prompt=${fields.prompt}`);
     const steps = await waitForTask(page, "text-to-video");
+    await page.getByTestId("ai-response").scrollIntoViewIfNeeded();
     const response = (await page.getByTestId("ai-response").innerText({ timeout: 5000 })).trim();
     assert(response.length > 10, `ai_response looks empty: ${response}`);
     const video = await assertVideoPlays(page, '[data-testid="result-video"]');
@@ -359,6 +360,17 @@ const flows = {
   async errors(ctx) {
     const page = await newCheckedPage(ctx.context, "errors");
     await openStudio(page, ctx.base, ctx.clip.path);
+    // A prompt the server cannot ground: the task ends in error and its message is shown.
+    await page.getByRole("tab", { name: "Chat" }).click();
+    await page.getByLabel("What should I find?").fill("a unicorn");
+    await page.getByRole("button", { name: "Find and isolate" }).click();
+    await page.locator('[data-testid="processing-status"][data-status="error"]').waitFor({ timeout: JOB_TIMEOUT_MS });
+    const taskError = await page.getByTestId("processing-status").getByRole("alert").innerText();
+    assert(/unicorn/.test(taskError), `task error does not mention the prompt: ${taskError}`);
+    // Shown once, in the panel, not again in a toast on top of it.
+    assert((await page.getByTestId("toast").filter({ hasText: "unicorn" }).count()) === 0, "task error also toasted");
+    const chatShot = await shot(page, "errors-chat-unknown-prompt");
+    await page.getByRole("tab", { name: "Click" }).click();
     // A client-side refusal: not a video.
     await page.getByTestId("file-input").setInputFiles({ name: "notes.txt", mimeType: "text/plain", buffer: Buffer.from("hello") });
     const local = await page.getByTestId("toast").filter({ hasText: "not a video" }).innerText({ timeout: 5000 });
@@ -382,7 +394,7 @@ const flows = {
     page.problems = page.problems.filter((p) => !(p.includes("status of 4") && p.includes("/api/track-point")));
     checkProblems(page);
     await page.close();
-    return { local, server: `${status} ${detail}`, screenshots: [done] };
+    return { taskError, local, server: `${status} ${detail}`, screenshots: [chatShot, done] };
   },
 };
 

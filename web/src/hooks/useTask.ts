@@ -11,7 +11,10 @@ export interface TaskHandle {
   reset: () => void;
 }
 
-export function useTask(kind: TaskKind, onError: (message: string, error?: ApiError) => void): TaskHandle {
+/** `fromTask` is true when the job itself failed (its panel shows why), false for a refused request. */
+export type TaskErrorHandler = (message: string, error?: ApiError, fromTask?: boolean) => void;
+
+export function useTask(kind: TaskKind, onError: TaskErrorHandler): TaskHandle {
   const [task, setTask] = useState<Task | null>(null);
   const [submitting, setSubmitting] = useState(false);
   const [cancelling, setCancelling] = useState(false);
@@ -39,13 +42,13 @@ export function useTask(kind: TaskKind, onError: (message: string, error?: ApiEr
           // Synchronous answer (?wait=true style): read the full task once for its result.
           const full = normalizeTask(await api.task(first.task_id));
           setTask(full);
-          if (full.status === "error") onErrorRef.current(full.error || "Processing failed.");
+          if (full.status === "error") onErrorRef.current(full.error || "Processing failed.", undefined, true);
           return;
         }
         stopRef.current = watchTask(first.task_id, {
           onUpdate: (t) => {
             setTask(t);
-            if (t.status === "error") onErrorRef.current(t.error || "Processing failed.");
+            if (t.status === "error") onErrorRef.current(t.error || "Processing failed.", undefined, true);
           },
           onError: (err) => onErrorRef.current(err.message),
         });

@@ -1,10 +1,10 @@
 // The studio page: holds the video, the point prompts and one task per workflow.
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { useQuery } from "@tanstack/react-query";
-import { api, type ApiError, type PromptPoint } from "../lib/api";
+import { api, type PromptPoint } from "../lib/api";
 import { DEFAULT_FPS } from "../lib/fps";
 import { DEFAULT_LIMITS, type UploadLimits } from "../lib/validate";
-import { useTask } from "../hooks/useTask";
+import { useTask, type TaskErrorHandler } from "../hooks/useTask";
 import { Header } from "../components/Header";
 import { VideoUploader } from "../components/VideoUploader";
 import { VideoStage, type VideoMeta } from "../components/VideoStage";
@@ -38,18 +38,24 @@ export function Index() {
   const [prompt, setPrompt] = useState("");
 
   const [suggestions, setSuggestions] = useState<string[]>([]);
+  const modeRef = useRef<Mode>(mode);
+  modeRef.current = mode;
   const showError = useCallback((message: string) => toast.show(message, "error"), [toast]);
-  const showChatError = useCallback(
-    (message: string, error?: ApiError) => {
-      toast.show(message, "error");
-      setSuggestions(error?.suggestions ?? []);
-    },
+  // A job that fails shows its reason in its own panel; a toast is only needed when that panel is
+  // not on screen. Refused requests (4xx) always toast.
+  const errorHandler = useCallback(
+    (tab: Mode, label: string): TaskErrorHandler =>
+      (message, error, fromTask) => {
+        if (tab === "chat") setSuggestions(error?.suggestions ?? []);
+        if (!fromTask) toast.show(message, "error");
+        else if (modeRef.current !== tab) toast.show(`${label} failed: ${message}`, "error");
+      },
     [toast],
   );
   const tasks = {
-    click: useTask("track", showError),
-    chat: useTask("text", showChatError),
-    remove: useTask("remove", showError),
+    click: useTask("track", useMemo(() => errorHandler("click", "Tracking"), [errorHandler])),
+    chat: useTask("text", useMemo(() => errorHandler("chat", "Chat"), [errorHandler])),
+    remove: useTask("remove", useMemo(() => errorHandler("remove", "Removal"), [errorHandler])),
   };
   const current = tasks[mode];
 
