@@ -7,6 +7,7 @@ metadata is applied and frames are scaled by FFmpeg's swscale as they are conver
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -14,7 +15,7 @@ import av
 import numpy as np
 
 from vtrack.errors import UnsupportedVideo
-from vtrack.media.frames import FrameInfo, FrameSequence
+from vtrack.media.frames import FrameInfo, ProgressiveFrames
 from vtrack.media.probe import VideoProbe
 from vtrack.media.validate import WorkingFormat
 
@@ -80,21 +81,19 @@ def iter_frames(
             emitted += 1
 
 
-def decode_to_store(
+def decode_in_background(
     probe: VideoProbe,
     fmt: WorkingFormat,
     store_path: Path,
     progress: Callable[[float], None] | None = None,
-) -> FrameSequence:
-    """Decode the whole video once into a disk-backed array (random access, bounded RSS)."""
+) -> ProgressiveFrames:
+    """Start decoding into a disk-backed array on a thread; frames become readable as they land.
+
+    The caller must eventually call `frames.stop()` (on failure) or read to the end.
+    """
     array = np.lib.format.open_memmap(
         store_path, mode="w+", dtype=np.uint8, shape=(fmt.frame_count, fmt.height, fmt.width, 3)
     )
-    for i, rgb in enumerate(iter_frames(probe, fmt)):
-        array[i] = rgb
-        if progress and i % 16 == 0:
-            progress(i / fmt.frame_count)
-    array.flush()
     info = FrameInfo(
         width=fmt.width,
         height=fmt.height,
@@ -102,4 +101,21 @@ def decode_to_store(
         count=fmt.frame_count,
         source_path=probe.path,
     )
-    return FrameSequence(array, info)
+    frames = ProgressiveFrames(array, info)
+
+    def run() -> None:
+        try:
+            for i, rgb in enumerate(iter_frames(probe, fmt)):
+                if frames.stopped.is_set():
+                    raise RuntimeError("decoding stopped")
+                array[i] = rgb
+                frames.mark_ready(i + 1)
+                if progress and i % 16 == 0:
+                    progress(i / fmt.frame_count)
+        except BaseException as exc:  # noqa: BLE001 - handed to the reader, who reports it
+            frames.fail(exc)
+        finally:
+            frames.finished.set()
+
+    threading.Thread(target=run, name="vtrack-decode", daemon=True).start()
+    return frames

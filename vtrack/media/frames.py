@@ -7,6 +7,7 @@ resident memory stays bounded by what the OS keeps cached, not by the video's le
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -73,3 +74,65 @@ class FrameSequence(Sequence[np.ndarray]):
     def __iter__(self) -> Iterator[np.ndarray]:
         for i in range(len(self)):
             yield self._array[i]
+
+
+class ProgressiveFrames(FrameSequence):
+    """A FrameSequence filled by a background decoder; reading frame i waits until it exists.
+
+    Lets tracking start on the first frames while the rest of the video is still decoding.
+    A decoder error is re-raised in whoever waits for a frame it never produced.
+    """
+
+    def __init__(self, array: np.ndarray, info: FrameInfo) -> None:
+        super().__init__(array, info)
+        self._ready = 0
+        self._error: BaseException | None = None
+        self._cond = threading.Condition()
+        self.stopped = threading.Event()
+        self.finished = threading.Event()
+
+    def mark_ready(self, count: int) -> None:
+        with self._cond:
+            self._ready = count
+            self._cond.notify_all()
+
+    def fail(self, error: BaseException) -> None:
+        with self._cond:
+            self._error = error
+            self._cond.notify_all()
+
+    def wait_until(self, count: int) -> None:
+        """Block until the first `count` frames are decoded."""
+        with self._cond:
+            while self._ready < count:
+                if self._error is not None:
+                    raise self._error
+                self._cond.wait(0.5)
+
+    def wait_all(self) -> None:
+        self.wait_until(len(self))
+
+    def __getitem__(self, index):  # type: ignore[override]
+        if isinstance(index, int | np.integer):
+            i = int(index) if index >= 0 else len(self) + int(index)
+            self.wait_until(i + 1)
+        else:
+            self.wait_all()
+        return self._array[index]
+
+    def __iter__(self) -> Iterator[np.ndarray]:
+        for i in range(len(self)):
+            yield self[i]
+
+    @property
+    def array(self) -> np.ndarray:
+        self.wait_all()
+        return self._array
+
+    def stop(self) -> None:
+        """Ask the decoder to stop early (the job was cancelled or failed)."""
+        self.stopped.set()
+
+    def wait_finished(self, timeout: float = 30.0) -> None:
+        """Wait for the decoder thread to end (before its files are removed)."""
+        self.finished.wait(timeout)

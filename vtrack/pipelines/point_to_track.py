@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
 import shutil
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from vtrack.config import Settings
 from vtrack.errors import InvalidInput
+from vtrack.media.frames import FrameSequence
+from vtrack.pipelines.concurrency import Background, InOrder
 from vtrack.pipelines.engine_cache import EngineCache
 from vtrack.pipelines.mask_export import MaskZipWriter
 from vtrack.pipelines.mask_store import MaskStore
@@ -47,21 +51,21 @@ def point_track_steps() -> list[Step]:
 
 
 def track_object(
-    video: OpenedVideo,
+    frames: FrameSequence,
     request: PointRequest,
-    work_dir: Path,
     engines: EngineCache,
     progress: Progress,
+    masks: MaskStore,
     segment_step: str = "sam3",
     track_step: str = "track",
-):
-    """Decode, segment the clicked object and propagate; returns (frames, masks)."""
-    request.check(video.fmt.frame_count)
-    progress.start(segment_step)
-    frames = decode(video, work_dir, lambda f: progress.update(segment_step, 0.6 * f))
+    on_mask: Callable[[int], None] | None = None,
+) -> MaskStore:
+    """Segment the clicked object and propagate it both ways into `masks`.
+
+    `on_mask(i)` fires once frame i's mask is stored (another thread may then read it).
+    """
     segmenter = engines.segmenter()
     progress.relabel(segment_step, f"{engine_label(segmenter.name)} point segmentation")
-    masks = MaskStore(len(frames), frames.height, frames.width)
     session = segmenter.start_session(frames)
     try:
         session.add_points(request.frame_index, OBJECT_ID, request.points)
@@ -73,10 +77,12 @@ def track_object(
             mask = frame_masks.masks.get(OBJECT_ID)
             if mask is not None:
                 masks.set(frame_masks.frame_index, mask)
+            if on_mask is not None:
+                on_mask(frame_masks.frame_index)
         progress.complete(track_step)
     finally:
         session.close()
-    return frames, masks
+    return masks
 
 
 def engine_label(name: str) -> str:
@@ -91,16 +97,24 @@ def run_point_to_track(
     settings: Settings,
     progress: Progress,
 ) -> dict:
-    """Write masked_video.mp4 (red overlay, original audio) and masks.zip into `out_dir`."""
+    """Write masked_video.mp4 (red overlay, original audio) and masks.zip into `out_dir`.
+
+    Three stages overlap: decoding (background thread), tracking (this thread) and
+    overlay + H.264 encoding (background thread, fed frames in order as their masks land).
+    """
+    request.check(video.fmt.frame_count)
     work_dir = out_dir / ".work"
-    try:
-        frames, masks = track_object(video, request, work_dir, engines, progress)
-        progress.start("mask")
+    progress.start("sam3")
+    frames = decode(video, work_dir)
+    masks = MaskStore(len(frames), frames.height, frames.width)
+    order = InOrder(len(frames))
+
+    def render() -> None:
         audio = original_audio(video)
         with MaskZipWriter(out_dir / "masks.zip") as zip_writer:
 
             def overlay_frames():
-                for i in range(len(frames)):
+                for i in order:
                     mask = masks.get(i)
                     zip_writer.write(i, mask)
                     yield draw_mask(frames[i].copy(), mask, alpha=settings.overlay_alpha)
@@ -111,8 +125,14 @@ def run_point_to_track(
                 video.fmt,
                 settings,
                 len(frames),
-                progress.callback("mask"),
             )
+
+    renderer = Background(render, name="vtrack-render")
+    try:
+        track_object(frames, request, engines, progress, masks, on_mask=order.ready)
+        order.close()
+        progress.start("mask")
+        renderer.join()
         progress.complete("mask")
         return {
             "files": {"masked_video_url": "masked_video.mp4", "masks_url": "masks.zip"},
@@ -120,5 +140,12 @@ def run_point_to_track(
             "frames_with_object": masks.nonempty_count(),
             "engine": engines.segmenter().name,
         }
+    except BaseException as exc:
+        order.close(exc)
+        frames.stop()
+        with contextlib.suppress(BaseException):
+            renderer.join()
+        raise
     finally:
+        frames.wait_finished()
         shutil.rmtree(work_dir, ignore_errors=True)

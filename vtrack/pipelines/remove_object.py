@@ -8,10 +8,11 @@ from pathlib import Path
 from vtrack.config import Settings
 from vtrack.pipelines.engine_cache import EngineCache
 from vtrack.pipelines.mask_export import MaskZipWriter
+from vtrack.pipelines.mask_store import MaskStore
 from vtrack.pipelines.point_to_track import PointRequest, engine_label, track_object
 from vtrack.pipelines.progress import Progress, Step
 from vtrack.pipelines.stems import separate_stem
-from vtrack.pipelines.video_io import OpenedVideo, encode_frames, original_audio
+from vtrack.pipelines.video_io import OpenedVideo, decode, encode_frames, original_audio
 
 
 def removal_steps() -> list[Step]:
@@ -33,13 +34,17 @@ def run_remove_object(
     remove_stem: str | None = None,
 ) -> dict:
     """Write inpainted_video.mp4 (and, with `remove_stem`, the soundtrack without that stem)."""
+    request.check(video.fmt.frame_count)
     work_dir = out_dir / ".work"
     files: dict[str, str] = {}
     said: list[str] = []
+    progress.start("track")
+    frames = decode(video, work_dir)
     try:
         # Tracking covers segmentation and propagation; "mask" is the export of what is removed.
-        frames, masks = track_object(
-            video, request, work_dir, engines, progress, segment_step="track", track_step="mask"
+        masks = MaskStore(len(frames), frames.height, frames.width)
+        track_object(
+            frames, request, engines, progress, masks, segment_step="track", track_step="mask"
         )
         progress.relabel("track", f"{engine_label(engines.segmenter().name)} temporal tracking")
         with MaskZipWriter(out_dir / "masks.zip") as zip_writer:
@@ -76,4 +81,6 @@ def run_remove_object(
             "frames_with_object": masks.nonempty_count(),
         }
     finally:
+        frames.stop()
+        frames.wait_finished()
         shutil.rmtree(work_dir, ignore_errors=True)

@@ -67,9 +67,10 @@ def run_text_to_video(
     intent = intent_for(prompt, engines)
     files: dict[str, str] = {}
     said: list[str] = []
+    frames = None
     try:
         progress.start("sam3")
-        frames = decode(video, work_dir, lambda f: progress.update("sam3", 0.5 * f))
+        frames = decode(video, work_dir)
         segmenter = engines.segmenter()
         progress.relabel("sam3", f"{engine_label(segmenter.name)} text understanding")
         masks = MaskStore(len(frames), frames.height, frames.width)
@@ -174,4 +175,7 @@ def run_text_to_video(
             "frames_with_object": masks.nonempty_count(),
         }
     finally:
+        if frames is not None:
+            frames.stop()
+            frames.wait_finished()
         shutil.rmtree(work_dir, ignore_errors=True)

@@ -11,9 +11,9 @@ import numpy as np
 
 from vtrack.config import Settings
 from vtrack.media.audio import AudioTrack, read_audio
-from vtrack.media.decode import decode_to_store
+from vtrack.media.decode import decode_in_background
 from vtrack.media.encode import VideoWriter
-from vtrack.media.frames import FrameSequence
+from vtrack.media.frames import ProgressiveFrames
 from vtrack.media.probe import VideoProbe, probe_video
 from vtrack.media.validate import WorkingFormat, validate_video
 
@@ -32,12 +32,13 @@ def open_video(path: Path, settings: Settings) -> OpenedVideo:
     return OpenedVideo(probe=probe, fmt=validate_video(probe, settings))
 
 
-def decode(
-    video: OpenedVideo, work_dir: Path, progress: Callable[[float], None] | None = None
-) -> FrameSequence:
-    """Decode the whole video once into `work_dir/frames.npy`."""
+def decode(video: OpenedVideo, work_dir: Path) -> ProgressiveFrames:
+    """Decode the whole video once into `work_dir/frames.npy`, on a background thread.
+
+    Frames can be read as soon as they are decoded; call `.stop()` when giving up early.
+    """
     work_dir.mkdir(parents=True, exist_ok=True)
-    return decode_to_store(video.probe, video.fmt, work_dir / "frames.npy", progress)
+    return decode_in_background(video.probe, video.fmt, work_dir / "frames.npy")
 
 
 def original_audio(video: OpenedVideo) -> AudioTrack | None:
