@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 import cv2
 import numpy as np
 
+from vtrack.vision.embedded.appearance import BINS, colour_index
 from vtrack.vision.embedded.imageops import component_at, disk, fill_holes, resize
 from vtrack.vision.embedded.person_segmenter import PersonSegmenter
 
@@ -83,6 +84,11 @@ def refine_with_grabcut(
     return _grabcut(image, labels)
 
 
+def _iou(a: np.ndarray, b: np.ndarray) -> float:
+    union = np.count_nonzero(a | b)
+    return float(np.count_nonzero(a & b) / union) if union else 0.0
+
+
 def _edge_strength(image: np.ndarray) -> np.ndarray:
     gray = cv2.cvtColor(image, cv2.COLOR_RGB2GRAY).astype(np.float32)
     gx = cv2.Sobel(gray, cv2.CV_32F, 1, 0, ksize=3)
@@ -96,31 +102,45 @@ def _boundary(mask: np.ndarray) -> np.ndarray:
     return (m - cv2.erode(m, disk(1))) > 0
 
 
-def _score_candidate(mask: np.ndarray, rect: tuple[int, int, int, int], edges: np.ndarray) -> float:
-    """High when the contour sits on strong edges and stays clear of the rectangle's inner sides."""
+def colour_distinctness(image: np.ndarray, mask: np.ndarray) -> float:
+    """How unlike its immediate surroundings a region's colours are (0 = same, 1 = disjoint).
+
+    1 - Bhattacharyya coefficient of the region's colour histogram against that of a ring just
+    outside it. A real object differs from what touches it; a GrabCut leak into the background,
+    or half an object, shares colours with its ring. Measured on the eight test scenes this
+    picks the right GrabCut candidate far more often than edge strength along the contour.
+    """
+    m = mask.astype(bool)
+    area = np.count_nonzero(m)
+    if area == 0:
+        return 0.0
+    idx = colour_index(image)
+    dist = cv2.distanceTransform((~m).astype(np.uint8), cv2.DIST_L2, 3)
+    ring = (dist > 0) & (dist <= max(4.0, 0.15 * np.sqrt(area)))
+    if np.count_nonzero(ring) < 0.1 * area:
+        return 0.0  # the region fills the frame: nothing to compare it with
+    a = np.bincount(idx[m], minlength=BINS**3).astype(np.float64)
+    b = np.bincount(idx[ring], minlength=BINS**3).astype(np.float64)
+    a /= a.sum()
+    b /= b.sum()
+    return float(1.0 - np.sqrt(a * b).sum())
+
+
+def _score_candidate(
+    image: np.ndarray, mask: np.ndarray, rect: tuple[int, int, int, int], edges: np.ndarray
+) -> float:
+    """Colour distinctness from the surroundings, edge contrast as a tie-break."""
     area = np.count_nonzero(mask)
     h, w = mask.shape
-    if area < 0.002 * h * w:
+    if area < 0.002 * h * w or area > 0.5 * h * w:
         return -1.0
+    x0, y0, x1, y1 = rect
+    fill = area / max(1, (x1 - x0) * (y1 - y0))
+    if fill > 0.85:
+        return -1.0  # a mask filling its whole rectangle is GrabCut giving up, not an object
     contour = _boundary(mask)
     contrast = float(edges[contour].mean()) if contour.any() else 0.0
-    x0, y0, x1, y1 = rect
-    touches, sides = 0.0, 0
-    m = 2
-    for side, at_border in (
-        (mask[y0:y1, x0 : x0 + m], x0 <= 0),
-        (mask[y0:y1, x1 - m : x1], x1 >= w),
-        (mask[y0 : y0 + m, x0:x1], y0 <= 0),
-        (mask[y1 - m : y1, x0:x1], y1 >= h),
-    ):
-        if at_border or side.size == 0:
-            continue
-        sides += 1
-        touches += float(side.any(axis=0 if side.shape[0] == m else 1).mean())
-    touch = touches / sides if sides else 0.0
-    fill = area / max(1, (x1 - x0) * (y1 - y0))
-    # a mask filling its whole rectangle is GrabCut giving up, not an object
-    return contrast * (1 - touch) ** 2 * (1.0 if fill < 0.85 else 0.3)
+    return colour_distinctness(image, mask) + 0.01 * contrast
 
 
 def grabcut_search(
@@ -140,7 +160,7 @@ def grabcut_search(
     span_x, span_y = max(xs) - min(xs), max(ys) - min(ys)
     best, best_score = None, -np.inf
     base = min(sw, sh)
-    for half in (0.12, 0.22, 0.35, 0.5):
+    for half in (0.12, 0.22, 0.35, 0.5, 0.7):
         for aspect in (1.0, 0.55, 1.8):
             hx = half * base * np.sqrt(aspect) + span_x / 2
             hy = half * base / np.sqrt(aspect) + span_y / 2
@@ -157,9 +177,14 @@ def grabcut_search(
             _stamp_clicks(labels, spos, sneg, 2)
             mask = _grabcut(small, labels, iterations=2)
             mask = component_at(mask, *spos[0])
-            score = _score_candidate(mask, rect, edges)
+            score = _score_candidate(small, mask, rect, edges)
             if score > best_score:
+                if best is not None and best_score > 0.85 and _iou(mask, best) > 0.95:
+                    # two rectangles agree on a clearly distinct region: the search has converged
+                    return resize(mask.astype(np.float32), (w, h)) > 0.5
                 best, best_score = mask, score
+            elif score > 0.85 and best is not None and _iou(mask, best) > 0.95:
+                return resize(best.astype(np.float32), (w, h)) > 0.5
     if best is None or not best.any():
         best = np.zeros((sh, sw), bool)
         cv2.circle(best.view(np.uint8), spos[0], max(2, base // 20), 1, -1)
@@ -188,7 +213,9 @@ def segment_points(
             prob = person.person_probability(image)
             if prob is not None and prob[y, x] > 0.5:
                 comp = component_at(prob > 0.5, x, y)
-                if 0.001 * h * w < comp.sum() < 0.6 * h * w:
+                # a component over a third of the frame is the model's scene-level foreground
+                # (a cup under a small face), not the clicked object
+                if 0.001 * h * w < comp.sum() < 0.35 * h * w:
                     refined = component_at(refine_with_grabcut(image, comp, pos, neg), x, y)
                     if refined.any():
                         comp = refined
