@@ -67,7 +67,8 @@ def run_one(workflow: str, clip: Path, click: tuple[float, float]) -> dict:
             frames = decode(video, out / ".work")
             encode_frames(
                 iter(frames),
-                [(out / "copy.mp4", original_audio(video))],
+                out / "copy.mp4",
+                original_audio(video),
                 video.fmt,
                 settings,
                 len(frames),

@@ -15,6 +15,59 @@ from vtrack.media.audio import AudioTrack
 AAC_FRAME = 1024
 
 
+def add_aac_stream(container: av.container.OutputContainer, audio: AudioTrack):
+    layout = "mono" if audio.channels == 1 else "stereo"
+    stream = container.add_stream("aac", rate=audio.sample_rate, layout=layout)
+    stream.bit_rate = 160_000
+    return stream
+
+
+def encode_audio(container: av.container.OutputContainer, stream, track: AudioTrack) -> None:
+    """Encode a whole track to AAC into `stream` of `container`."""
+    samples = np.ascontiguousarray(track.samples, dtype=np.float32)
+    layout = "mono" if track.channels == 1 else "stereo"
+    for start in range(0, samples.shape[1], AAC_FRAME):
+        chunk = np.ascontiguousarray(samples[:, start : start + AAC_FRAME])
+        frame = av.AudioFrame.from_ndarray(chunk, format="fltp", layout=layout)
+        frame.sample_rate = track.sample_rate
+        frame.pts = start
+        frame.time_base = Fraction(1, track.sample_rate)
+        for packet in stream.encode(frame):
+            container.mux(packet)
+    for packet in stream.encode(None):
+        container.mux(packet)
+
+
+def remux_with_audio(source: Path, audio: AudioTrack, out: Path) -> Path:
+    """Copy `source`'s H.264 video without re-encoding and give it `audio` instead.
+
+    The same picture with another soundtrack (e.g. the isolated stem) costs a remux, not a
+    second encode.
+    """
+    tmp = out.with_name(f".{out.name}.part")
+    try:
+        with (
+            av.open(str(source)) as src,
+            av.open(str(tmp), "w", format="mp4", options={"movflags": "+faststart"}) as dst,
+        ):
+            video_in = src.streams.video[0]
+            video_out = dst.add_stream_from_template(video_in)
+            duration = float(video_in.duration * video_in.time_base) if video_in.duration else None
+            audio_out = add_aac_stream(dst, audio)
+            for packet in src.demux(video_in):
+                if packet.dts is None:
+                    continue
+                packet.stream = video_out
+                dst.mux(packet)
+            track = audio.fitted(duration) if duration else audio
+            encode_audio(dst, audio_out, track)
+        tmp.replace(out)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return out
+
+
 class VideoWriter:
     """Streamed H.264 writer: `write(frame)` per frame, audio muxed on close.
 
@@ -51,9 +104,7 @@ class VideoWriter:
         self._audio_track = audio
         self._audio = None
         if audio is not None and audio.samples.size:
-            layout = "mono" if audio.channels == 1 else "stereo"
-            self._audio = self._container.add_stream("aac", rate=audio.sample_rate, layout=layout)
-            self._audio.bit_rate = 160_000
+            self._audio = add_aac_stream(self._container, audio)
 
     def write(self, rgb: np.ndarray) -> None:
         frame = av.VideoFrame.from_ndarray(rgb, format="rgb24")
@@ -66,18 +117,7 @@ class VideoWriter:
     def _write_audio(self) -> None:
         assert self._audio is not None and self._audio_track is not None
         track = self._audio_track.fitted(self._frames / float(self._fps))
-        samples = np.ascontiguousarray(track.samples, dtype=np.float32)
-        layout = "mono" if track.channels == 1 else "stereo"
-        for start in range(0, samples.shape[1], AAC_FRAME):
-            chunk = np.ascontiguousarray(samples[:, start : start + AAC_FRAME])
-            frame = av.AudioFrame.from_ndarray(chunk, format="fltp", layout=layout)
-            frame.sample_rate = track.sample_rate
-            frame.pts = start
-            frame.time_base = Fraction(1, track.sample_rate)
-            for packet in self._audio.encode(frame):
-                self._container.mux(packet)
-        for packet in self._audio.encode(None):
-            self._container.mux(packet)
+        encode_audio(self._container, self._audio, track)
 
     def close(self) -> Path:
         """Flush, mux the audio, and move the file to its final name."""

@@ -121,7 +121,8 @@ def run_point_to_track(
 
             encode_frames(
                 overlay_frames(),
-                [(out_dir / "masked_video.mp4", audio)],
+                out_dir / "masked_video.mp4",
+                audio,
                 video.fmt,
                 settings,
                 len(frames),

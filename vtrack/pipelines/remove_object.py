@@ -68,7 +68,7 @@ def run_remove_object(
         progress.start("render")
         filled = inpainter.inpaint(frames, masks, progress.callback("inpaint"))
         encode_frames(
-            filled, [(out_dir / "inpainted_video.mp4", audio)], video.fmt, settings, len(frames)
+            filled, out_dir / "inpainted_video.mp4", audio, video.fmt, settings, len(frames)
         )
         progress.complete("inpaint")
         progress.complete("render")

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from vtrack.config import Settings
 from vtrack.errors import PromptNotUnderstood
+from vtrack.media.encode import remux_with_audio
 from vtrack.pipelines.engine_cache import EngineCache
 from vtrack.pipelines.mask_export import MaskZipWriter
 from vtrack.pipelines.mask_store import MaskStore
@@ -141,10 +142,6 @@ def run_text_to_video(
             said.append("The prompt names no sound, so the original audio was kept.")
 
         progress.start("highlight")
-        outputs = [(out_dir / "highlighted_video.mp4", audio)]
-        if stem_audio is not None:
-            # The same picture with only the chosen sound: see and hear just the drummer.
-            outputs.append((out_dir / "stem_video.mp4", stem_audio))
         with MaskZipWriter(out_dir / "masks.zip") as zip_writer:
 
             def highlighted():
@@ -155,7 +152,8 @@ def run_text_to_video(
 
             encode_frames(
                 highlighted(),
-                outputs,
+                out_dir / "highlighted_video.mp4",
+                audio,
                 video.fmt,
                 settings,
                 len(frames),
@@ -164,6 +162,10 @@ def run_text_to_video(
         files["highlighted_video_url"] = "highlighted_video.mp4"
         files["masks_url"] = "masks.zip"
         if stem_audio is not None:
+            # The same picture with only the chosen sound: see and hear just the drummer.
+            remux_with_audio(
+                out_dir / "highlighted_video.mp4", stem_audio, out_dir / "stem_video.mp4"
+            )
             files["stem_video_url"] = "stem_video.mp4"
         progress.complete("highlight")
         return {

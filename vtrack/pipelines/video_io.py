@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -47,34 +46,25 @@ def original_audio(video: OpenedVideo) -> AudioTrack | None:
 
 def encode_frames(
     frames: Iterable[np.ndarray],
-    outputs: list[tuple[Path, AudioTrack | None]],
+    out_path: Path,
+    audio: AudioTrack | None,
     fmt: WorkingFormat,
     settings: Settings,
     total: int,
     progress: Callable[[float], None] | None = None,
-) -> None:
-    """Encode one stream of frames into one or more H.264 MP4s, each with its own audio.
-
-    Several outputs share one pass over the frames (e.g. the highlighted video with the original
-    sound and with the isolated stem), so the frames are rendered once.
-    """
-    with contextlib.ExitStack() as stack:
-        writers = [
-            stack.enter_context(
-                VideoWriter(
-                    path,
-                    fmt.width,
-                    fmt.height,
-                    fmt.fps,
-                    audio=audio,
-                    crf=settings.video_crf,
-                    preset=settings.video_preset,
-                )
-            )
-            for path, audio in outputs
-        ]
+) -> Path:
+    """Encode frames to an H.264 MP4 with `audio` (trimmed or padded to the video's length)."""
+    with VideoWriter(
+        out_path,
+        fmt.width,
+        fmt.height,
+        fmt.fps,
+        audio=audio,
+        crf=settings.video_crf,
+        preset=settings.video_preset,
+    ) as writer:
         for i, frame in enumerate(frames):
-            for writer in writers:
-                writer.write(frame)
+            writer.write(frame)
             if progress and i % 8 == 0:
                 progress(i / max(1, total))
+    return out_path
