@@ -68,7 +68,7 @@ class Cluster:
             self.start_worker()
 
     def client(self, **kwargs) -> httpx.Client:
-        return httpx.Client(base_url=self.base, timeout=30, **kwargs)
+        return httpx.Client(base_url=self.base, **{"timeout": 30, **kwargs})
 
     def wait(self, client: httpx.Client, task_id: str, timeout_s: float = 90) -> dict:
         deadline = time.monotonic() + timeout_s
