@@ -4,7 +4,8 @@
 //   npm run e2e -- click chat       only some flows (click, chat, remove, narrow, errors)
 //
 // Env: CHROMIUM (default /usr/bin/chromium), VTRACK_VENV (default ../.venv), E2E_CLIP (a video to
-// use instead of generating one; E2E_CLICK="x,y" percent of its object), E2E_TIMEOUT_S per job.
+// use instead of generating one; E2E_CLICK="x,y" percent of its object), E2E_TIMEOUT_S per job,
+// E2E_BASE_URL (test an already running studio instead of starting one), E2E_PROMPT (chat flow).
 // The server is started on a free port with a fresh VTRACK_DATA_DIR and stopped at the end.
 // Screenshots and the server log go to ../test-output/e2e/.
 import { spawn, spawnSync } from "node:child_process";
@@ -22,7 +23,7 @@ const OUT = resolve(ROOT, "test-output/e2e");
 const VENV = process.env.VTRACK_VENV ?? resolve(ROOT, ".venv");
 const CHROMIUM = process.env.CHROMIUM ?? "/usr/bin/chromium";
 const JOB_TIMEOUT_MS = Number(process.env.E2E_TIMEOUT_S ?? 240) * 1000;
-const ALL_FLOWS = ["click", "chat", "remove", "narrow", "errors"];
+const ALL_FLOWS = ["click", "chat", "remove", "narrow", "fps", "errors"];
 
 const started = Date.now();
 const log = (...args) => console.log(`[e2e ${((Date.now() - started) / 1000).toFixed(1)}s]`, ...args);
@@ -356,6 +357,38 @@ const flows = {
     }
   },
 
+  /** A 30 fps clip: the rate is read from the video, a later frame's index is sent, Cancel works. */
+  async fps(ctx) {
+    const clip30 = join(ctx.tmp, "clip30.mp4");
+    const made = spawnSync(join(VENV, "bin/python"), ["-m", "vtrack.testing.make_clip", clip30, "--fps", "30"], { cwd: ROOT, encoding: "utf8" });
+    assert(made.status === 0, `make_clip --fps 30 failed:\n${made.stderr}`);
+    const page = await newCheckedPage(ctx.context, "fps");
+    await openStudio(page, ctx.base, clip30);
+    await page.getByTestId("fps-readout").filter({ hasText: "30 fps" }).waitFor({ timeout: 8000 });
+    for (let i = 0; i < 15; i++) {
+      await page.getByRole("button", { name: "Next frame" }).click();
+      await page.getByTestId("frame-readout").filter({ hasText: `frame ${i + 1}/` }).waitFor({ timeout: 3000 });
+    }
+    await page.waitForFunction(() => document.querySelector('[data-testid="source-video"]').readyState >= 2);
+    const target = await framePointToClient(page, 50, 50);
+    await page.mouse.click(target.x, target.y);
+    await page.getByTestId("points-summary").filter({ hasText: "on frame 15" }).waitFor({ timeout: 5000 });
+    const fields = await submitAndCheckFields(page, "Track object", "/api/track-point");
+    assert(fields.frame_idx === "15", `sent frame_idx=${fields.frame_idx}, expected 15`);
+    const status = page.getByTestId("processing-status");
+    await status.waitFor();
+    let outcome = await status.getAttribute("data-status");
+    if (outcome !== "complete") {
+      await page.getByRole("button", { name: "Cancel" }).click();
+      await page.locator('[data-testid="processing-status"][data-status="cancelled"], [data-testid="processing-status"][data-status="complete"]').waitFor({ timeout: 30000 });
+      outcome = await status.getAttribute("data-status");
+    }
+    const done = await shot(page, "fps-30-cancelled");
+    checkProblems(page);
+    await page.close();
+    return { sent: fields, outcome, screenshots: [done] };
+  },
+
   /** The server's own messages reach the person as toasts. */
   async errors(ctx) {
     const page = await newCheckedPage(ctx.context, "errors");
@@ -400,6 +433,53 @@ const flows = {
 
 // ---------------------------------------------------------------- main
 
+/** Starts `vtrack serve` on a free port with a fresh data dir; returns the URL the browser uses. */
+async function startServerAndUi(tmp, cleanup) {
+  const port = await freePort();
+  const dataDir = join(tmp, "data");
+  const serverLog = join(OUT, "server.log");
+  writeFileSync(serverLog, "");
+  const server = spawn(join(VENV, "bin/vtrack"), ["serve", "--host", "127.0.0.1", "--port", String(port)], {
+    cwd: ROOT,
+    env: { ...process.env, VTRACK_DATA_DIR: dataDir },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  const logChunks = [];
+  server.stdout.on("data", (d) => logChunks.push(d));
+  server.stderr.on("data", (d) => logChunks.push(d));
+  cleanup.push(async () => {
+    if (server.exitCode === null) {
+      server.kill("SIGTERM");
+      await Promise.race([new Promise((r) => server.once("exit", r)), new Promise((r) => setTimeout(r, 8000))]);
+      if (server.exitCode === null) server.kill("SIGKILL");
+    }
+    writeFileSync(serverLog, Buffer.concat(logChunks));
+  });
+  const backend = `http://127.0.0.1:${port}`;
+  const health = await waitForHealth(backend, server, 90000);
+  log(`server up on ${backend}: engines ${JSON.stringify(health.active)} device ${health.device}`);
+
+  // Test the production path (FastAPI serving the build) when its static copy is this build;
+  // otherwise serve this build ourselves in front of the same server.
+  const staticIndex = join(ROOT, "vtrack/api/static/index.html");
+  const sameBuild = existsSync(staticIndex) && readFileSync(staticIndex, "utf8") === readFileSync(join(WEB, "dist/index.html"), "utf8");
+  let base = backend;
+  if (!sameBuild) {
+    const uiPort = await freePort();
+    const proxy = await startUiProxy(uiPort, port);
+    cleanup.push(() => {
+      proxy.closeAllConnections();
+      return new Promise((r) => proxy.close(r));
+    });
+    base = `http://127.0.0.1:${uiPort}`;
+    log(`UI from web/dist via ${base} (vtrack/api/static is not this build; 'make web' copies it)`);
+  } else {
+    log("UI served by FastAPI from vtrack/api/static");
+  }
+  return base;
+}
+
+
 async function main() {
   const wanted = process.argv.slice(2).filter((a) => !a.startsWith("-"));
   const selected = wanted.length ? wanted : ALL_FLOWS;
@@ -430,46 +510,14 @@ async function main() {
     }
     log(`clip ${clip.path}, object at ${clip.click.join("%, ")}%`);
 
-    const port = await freePort();
-    const dataDir = join(tmp, "data");
-    const serverLog = join(OUT, "server.log");
-    writeFileSync(serverLog, "");
-    const server = spawn(join(VENV, "bin/vtrack"), ["serve", "--host", "127.0.0.1", "--port", String(port)], {
-      cwd: ROOT,
-      env: { ...process.env, VTRACK_DATA_DIR: dataDir },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    const logChunks = [];
-    server.stdout.on("data", (d) => logChunks.push(d));
-    server.stderr.on("data", (d) => logChunks.push(d));
-    cleanup.push(async () => {
-      if (server.exitCode === null) {
-        server.kill("SIGTERM");
-        await Promise.race([new Promise((r) => server.once("exit", r)), new Promise((r) => setTimeout(r, 8000))]);
-        if (server.exitCode === null) server.kill("SIGKILL");
-      }
-      writeFileSync(serverLog, Buffer.concat(logChunks));
-    });
-    const backend = `http://127.0.0.1:${port}`;
-    const health = await waitForHealth(backend, server, 90000);
-    log(`server up on ${backend}: engines ${JSON.stringify(health.active)} device ${health.device}`);
-
-    // Test the production path (FastAPI serving the build) when its static copy is this build;
-    // otherwise serve this build ourselves in front of the same server.
-    const staticIndex = join(ROOT, "vtrack/api/static/index.html");
-    const sameBuild = existsSync(staticIndex) && readFileSync(staticIndex, "utf8") === readFileSync(join(WEB, "dist/index.html"), "utf8");
-    let base = backend;
-    if (!sameBuild) {
-      const uiPort = await freePort();
-      const proxy = await startUiProxy(uiPort, port);
-      cleanup.push(() => {
-        proxy.closeAllConnections();
-        return new Promise((r) => proxy.close(r));
-      });
-      base = `http://127.0.0.1:${uiPort}`;
-      log(`UI from web/dist via ${base} (vtrack/api/static is not this build; 'make web' copies it)`);
+    let base;
+    if (process.env.E2E_BASE_URL) {
+      // An already running studio (e.g. `make run`): test it as it is, UI included.
+      base = process.env.E2E_BASE_URL.replace(/\/+$/, "");
+      const health = await (await fetch(`${base}/api/health`)).json();
+      log(`using the running server at ${base}: engines ${JSON.stringify(health.active)}`);
     } else {
-      log("UI served by FastAPI from vtrack/api/static");
+      base = await startServerAndUi(tmp, cleanup);
     }
 
     // launch() gives every run a fresh temporary profile (user-data-dir) and removes it after.
@@ -489,7 +537,7 @@ async function main() {
     });
     cleanup.unshift(() => browser.close());
     const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-    const ctx = { context, browser, base, clip };
+    const ctx = { context, browser, base, clip, tmp };
 
     const results = [];
     for (const name of selected) {

@@ -106,11 +106,14 @@ export function ProcessingStatus({ task, onCancel, cancelling }: Props) {
           ))}
         </ol>
       )}
-      {task.error && (
-        <p role="alert" className="mt-3 rounded bg-red-950/60 px-3 py-2 text-sm text-red-200">
-          {task.error}
-        </p>
-      )}
+      {task.error &&
+        (task.status === "cancelled" ? (
+          <p className="mt-3 rounded bg-slate-800 px-3 py-2 text-sm text-slate-300">{task.error}</p>
+        ) : (
+          <p role="alert" className="mt-3 rounded bg-red-950/60 px-3 py-2 text-sm text-red-200">
+            {task.error}
+          </p>
+        ))}
       {task.notices.length > 0 && (
         <ul className="mt-3 space-y-1 text-xs text-amber-200" aria-label="Notices">
           {task.notices.map((n, i) => (

@@ -2,7 +2,7 @@
 import { useCallback, useEffect, useLayoutEffect, useRef, useState, type KeyboardEvent, type MouseEvent } from "react";
 import type { PromptPoint } from "../lib/api";
 import { clamp, clientToFramePercent, containedFrameBox, elementInsets, frameIndexAt, type Box } from "../lib/geometry";
-import { DEFAULT_FPS, measureFps } from "../lib/fps";
+import { DEFAULT_FPS, measureFps, probeFps } from "../lib/fps";
 import { cx, formatTime } from "../lib/format";
 
 export interface VideoMeta {
@@ -73,7 +73,21 @@ export function VideoStage({
   // Per-video state starts fresh because the parent keys this component by `src`.
   const [previewFailed, setPreviewFailed] = useState(false);
 
-  // Measure the real frame rate while the video plays; until then the default applies.
+  // Read the real frame rate from a hidden copy as soon as the video is picked...
+  useEffect(() => {
+    let cancelled = false;
+    void probeFps(src).then((measured) => {
+      if (!cancelled && measured && !fpsKnown.current) {
+        fpsKnown.current = true;
+        onFps(measured);
+      }
+    });
+    return () => {
+      cancelled = true;
+    };
+  }, [src, onFps]);
+
+  // ...and, failing that, while the video plays; until then the default applies.
   useEffect(() => {
     const video = videoRef.current;
     if (!video || !playing || fpsKnown.current) return;
@@ -343,6 +357,10 @@ export function VideoStage({
         <span className="tabular-nums text-slate-400" data-testid="frame-readout">
           {formatTime(time)} · frame {frameIdx}
           {totalFrames ? `/${totalFrames - 1}` : ""}
+          <span className="text-slate-500" data-testid="fps-readout" title={fpsKnown.current ? "measured from the video" : "assumed until measured"}>
+            {" "}
+            · {Math.round((fps || DEFAULT_FPS) * 100) / 100} fps
+          </span>
         </span>
       </div>
     </div>

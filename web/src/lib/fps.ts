@@ -60,3 +60,32 @@ export function measureFps(video: HTMLVideoElement, onFps: (fps: number) => void
     v.cancelVideoFrameCallback?.(handle);
   };
 }
+
+/**
+ * Measures a video's frame rate without touching the visible player: a detached, muted copy plays
+ * a dozen frames and reports their presentation times. Resolves null where that is unsupported or
+ * takes longer than `timeoutMs`.
+ */
+export function probeFps(src: string, timeoutMs = 4000): Promise<number | null> {
+  if (typeof document === "undefined") return Promise.resolve(null);
+  const probe = document.createElement("video") as RvfcVideo;
+  if (typeof probe.requestVideoFrameCallback !== "function") return Promise.resolve(null);
+  return new Promise((resolve) => {
+    let stop = () => {};
+    const finish = (fps: number | null) => {
+      clearTimeout(timer);
+      stop();
+      probe.pause();
+      probe.removeAttribute("src");
+      probe.load();
+      resolve(fps);
+    };
+    const timer = setTimeout(() => finish(null), timeoutMs);
+    probe.muted = true;
+    probe.playsInline = true;
+    probe.preload = "auto";
+    probe.src = src;
+    stop = measureFps(probe, (fps) => finish(fps));
+    probe.play().catch(() => finish(null));
+  });
+}
