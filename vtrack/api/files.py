@@ -26,9 +26,12 @@ def result_file(task_id: str, name: str, request: Request) -> FileResponse:
     # partial output, never anything a path trick could reach.
     if job is None or job.status != "complete" or name not in job.result.get("files", {}).values():
         raise not_found
-    base = (state.settings.uploads_dir / task_id).resolve()
+    uploads = state.settings.uploads_dir.resolve()
+    base = (uploads / task_id).resolve()
     path = (base / name).resolve()
-    if path.parent != base or not path.is_file():
+    # Resolved, the file must sit directly in its task folder, and that folder directly in the
+    # uploads dir: a symlinked file or a symlinked task folder pointing elsewhere is refused.
+    if base.parent != uploads or path.parent != base or not path.is_file():
         raise not_found
     return FileResponse(
         path,
