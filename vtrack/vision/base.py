@@ -67,9 +67,7 @@ class SegmentationSession(ABC):
     """One video, several objects, prompts on any frame, propagation in both directions."""
 
     @abstractmethod
-    def add_points(
-        self, frame_index: int, obj_id: int, points: list[PointPrompt]
-    ) -> FrameMasks:
+    def add_points(self, frame_index: int, obj_id: int, points: list[PointPrompt]) -> FrameMasks:
         """Add (or refine with) clicks for one object on one frame; returns that frame's masks."""
 
     @abstractmethod
