@@ -15,6 +15,7 @@ import { createServer as createNetServer } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, extname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { createRequire } from "node:module";
 import { chromium } from "playwright-core";
 
 const WEB = resolve(dirname(fileURLToPath(import.meta.url)), "..");
@@ -227,6 +228,37 @@ async function shot(page, name) {
   return path;
 }
 
+const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
+
+/** Runs axe-core on the page; serious or critical WCAG A/AA violations fail the flow. */
+async function checkAccessibility(page, label) {
+  await page.addScriptTag({ content: AXE_SOURCE });
+  const result = await page.evaluate(async () => {
+    const r = await window.axe.run(document, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] } });
+    return r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 3).map((n) => n.target.join(" ")) }));
+  });
+  const serious = result.filter((v) => v.impact === "serious" || v.impact === "critical");
+  assert(serious.length === 0, `${label}: accessibility violations:\n  ${serious.map((v) => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.join(", ")}`).join("\n  ")}`);
+  return result.map((v) => `${v.id}:${v.impact}`);
+}
+
+/** Drops a file on an element the way a person drags one from the desktop. */
+async function dropFile(page, selector, path, mimeType = "video/mp4") {
+  const bytes = readFileSync(path).toString("base64");
+  await page.evaluate(
+    async ({ selector, bytes, name, mimeType }) => {
+      const data = Uint8Array.from(atob(bytes), (c) => c.charCodeAt(0));
+      const dt = new DataTransfer();
+      dt.items.add(new File([data], name, { type: mimeType }));
+      const target = document.querySelector(selector);
+      for (const type of ["dragenter", "dragover", "drop"]) {
+        target.dispatchEvent(new DragEvent(type, { bubbles: true, cancelable: true, dataTransfer: dt }));
+      }
+    },
+    { selector, bytes, name: path.split("/").pop(), mimeType },
+  );
+}
+
 function checkProblems(page) {
   assert(page.problems.length === 0, `console/page errors:\n  ${page.problems.join("\n  ")}`);
 }
@@ -252,6 +284,10 @@ async function submitAndCheckFields(page, buttonName, endpoint) {
 const flows = {
   async click(ctx) {
     const page = await newCheckedPage(ctx.context, "click");
+    await page.goto(ctx.base, { waitUntil: "domcontentloaded" });
+    await page.getByText("Server ready").waitFor({ timeout: 15000 });
+    const a11yEmpty = await checkAccessibility(page, "empty page");
+    await page.goto("about:blank");
     await openStudio(page, ctx.base, ctx.clip.path);
     await placeClick(page, ctx.clip);
     const shotPoint = await shot(page, "click-1-point-placed");
@@ -264,9 +300,10 @@ const flows = {
     const downloads = [await assertDownload(page, "masked_video_url", "mp4")];
     if (await page.locator('a[data-output="masks_url"]').count()) downloads.push(await assertDownload(page, "masks_url", "zip"));
     const done = await shot(page, "click-2-complete");
+    const a11yDone = await checkAccessibility(page, "finished track");
     checkProblems(page);
     await page.close();
-    return { sent: fields, steps, video, downloads, screenshots: [shotPoint, done] };
+    return { sent: fields, steps, video, downloads, a11y: { empty: a11yEmpty, done: a11yDone }, screenshots: [shotPoint, done] };
   },
 
   async chat(ctx) {
@@ -299,9 +336,10 @@ const flows = {
       if (await page.locator(`a[data-output="${key}"]`).count()) downloads.push(await assertDownload(page, key, "wav"));
     }
     const done = await shot(page, "chat-complete");
+    const a11y = await checkAccessibility(page, "finished chat");
     checkProblems(page);
     await page.close();
-    return { sent: fields, steps, aiResponse: response, video, downloads, screenshots: [done] };
+    return { sent: fields, steps, aiResponse: response, video, downloads, a11y, screenshots: [done] };
   },
 
   async remove(ctx) {
@@ -336,7 +374,13 @@ const flows = {
     const context = await ctx.browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 3, isMobile: true, hasTouch: true });
     const page = await newCheckedPage(context, "narrow");
     try {
-      await openStudio(page, ctx.base, ctx.clip.path);
+      await page.goto(ctx.base, { waitUntil: "domcontentloaded" });
+      await page.getByText("Server ready").waitFor({ timeout: 15000 });
+      await dropFile(page, '[data-testid="drop-zone"]', ctx.clip.path);
+      await page.waitForFunction(() => {
+        const v = document.querySelector('[data-testid="source-video"]');
+        return v && v.readyState >= 2 && v.videoWidth > 0;
+      });
       const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
       assert(overflow <= 0, `page scrolls sideways by ${overflow}px at 390px`);
       const target = await framePointToClient(page, ctx.clip.click[0], ctx.clip.click[1]);

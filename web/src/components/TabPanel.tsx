@@ -162,7 +162,7 @@ export function TabPanel(props: Props) {
               }}
               placeholder="e.g. isolate drums"
               maxLength={300}
-              className="w-full resize-y rounded-md border border-slate-700 bg-slate-950 px-3 py-2 text-sm placeholder:text-slate-500 focus-visible:border-indigo-400 focus-visible:outline-2 focus-visible:outline-indigo-400"
+              className="w-full resize-y rounded-md border border-slate-700 bg-slate-950 px-3 py-2 text-sm placeholder:text-slate-400 focus-visible:border-indigo-400 focus-visible:outline-2 focus-visible:outline-indigo-400"
             />
             <div className="flex flex-wrap gap-2" aria-label="Example prompts" role="group">
               {EXAMPLE_PROMPTS.map((example) => (

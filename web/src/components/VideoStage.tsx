@@ -357,7 +357,7 @@ export function VideoStage({
         <span className="tabular-nums text-slate-400" data-testid="frame-readout">
           {formatTime(time)} · frame {frameIdx}
           {totalFrames ? `/${totalFrames - 1}` : ""}
-          <span className="text-slate-500" data-testid="fps-readout" title={fpsKnown.current ? "measured from the video" : "assumed until measured"}>
+          <span className="text-slate-400" data-testid="fps-readout" title={fpsKnown.current ? "measured from the video" : "assumed until measured"}>
             {" "}
             · {Math.round((fps || DEFAULT_FPS) * 100) / 100} fps
           </span>

@@ -24,6 +24,7 @@ export function VideoUploader({ limits, file, onFile, onReject, compact }: Props
 
   const onDrop = (event: DragEvent<HTMLElement>) => {
     event.preventDefault();
+    event.stopPropagation(); // handled here; the page-wide drop handler must not take it again
     setDragging(false);
     accept(event.dataTransfer.files?.[0]);
   };
@@ -55,7 +56,7 @@ export function VideoUploader({ limits, file, onFile, onReject, compact }: Props
       >
         <p className="min-w-0 truncate text-slate-300">
           <span className="font-medium text-slate-100">{file.name}</span>
-          <span className="text-slate-500"> · {formatBytes(file.size)}</span>
+          <span className="text-slate-400"> · {formatBytes(file.size)}</span>
         </p>
         {input}
         <button type="button" className="btn-secondary" onClick={() => inputRef.current?.click()}>

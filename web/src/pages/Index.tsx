@@ -3,7 +3,7 @@ import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { useQuery } from "@tanstack/react-query";
 import { api, type PromptPoint } from "../lib/api";
 import { DEFAULT_FPS } from "../lib/fps";
-import { DEFAULT_LIMITS, type UploadLimits } from "../lib/validate";
+import { checkVideoFile, DEFAULT_LIMITS, type UploadLimits } from "../lib/validate";
 import { useTask, type TaskErrorHandler } from "../hooks/useTask";
 import { Header } from "../components/Header";
 import { VideoUploader } from "../components/VideoUploader";
@@ -85,6 +85,13 @@ export function Index() {
     setFile(picked);
   };
 
+  const onFileRef = useRef<(file: File) => void>(() => {});
+  onFileRef.current = (dropped: File) => {
+    const problem = checkVideoFile(dropped, limits);
+    if (problem) showError(problem);
+    else onFile(dropped);
+  };
+
   const onMeta = useCallback(
     (meta: VideoMeta) => {
       if (meta.duration > limits.maxDurationS + 0.05) {
@@ -103,6 +110,26 @@ export function Index() {
       frame: frameIdx,
       points: prev.frame === null || prev.frame === frameIdx ? [...prev.points, point] : [point],
     }));
+  }, []);
+
+  // A file dropped anywhere on the page (not only on the drop zone) is taken as the new video,
+  // instead of the browser navigating away to play it.
+  useEffect(() => {
+    const over = (e: DragEvent) => {
+      if (e.dataTransfer?.types.includes("Files")) e.preventDefault();
+    };
+    const drop = (e: DragEvent) => {
+      const dropped = e.dataTransfer?.files?.[0];
+      if (!dropped) return;
+      e.preventDefault();
+      onFileRef.current(dropped);
+    };
+    window.addEventListener("dragover", over);
+    window.addEventListener("drop", drop);
+    return () => {
+      window.removeEventListener("dragover", over);
+      window.removeEventListener("drop", drop);
+    };
   }, []);
 
   const clearPoints = () => setPrompts({ frame: null, points: [] });
