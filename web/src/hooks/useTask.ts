@@ -76,8 +76,14 @@ export function useTask(kind: TaskKind, onError: TaskErrorHandler): TaskHandle {
     }
   }, [task]);
 
+  // Forgetting a job that still runs (a new video was picked) also stops it on the server, so it
+  // does not hold the worker for results nobody can see.
+  const taskRef = useRef<Task | null>(null);
+  taskRef.current = task;
   const reset = useCallback(() => {
     stopWatching();
+    const running = taskRef.current;
+    if (running && !isTerminal(running.status)) api.cancel(running.task_id).catch(() => {});
     setTask(null);
   }, []);
 

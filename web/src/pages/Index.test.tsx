@@ -119,6 +119,20 @@ describe("the studio page", () => {
     expect(screen.queryByTestId("result-viewer")).toBeNull();
   });
 
+  it("stops a running job when another video is picked", async () => {
+    taskStates = [{ task_id: "t1", status: "processing", progress: 0.3, steps: steps(["complete", "processing", "pending"]), error: null, result: {}, notices: [] }];
+    await uploadAndClick();
+    fireEvent.click(screen.getByRole("button", { name: "Track object" }));
+    await screen.findByRole("button", { name: "Cancel" });
+    const other = new File([new Uint8Array(64)], "other.mp4", { type: "video/mp4" });
+    fireEvent.change(screen.getByTestId("file-input"), { target: { files: [other] } });
+    await waitFor(() =>
+      expect(vi.mocked(fetch).mock.calls.some(([url, init]) => url === "/api/task/t1/cancel" && init?.method === "POST")).toBe(true),
+    );
+    expect(screen.queryByTestId("processing-status")).toBeNull();
+    expect(screen.getByTestId("points-summary").textContent).toMatch(/Pause on a frame/);
+  });
+
   it("shows the server's refusal as a toast", async () => {
     await uploadAndClick();
     vi.mocked(fetch).mockImplementationOnce(async () => json({ detail: "The video is 14.0 s long; the limit is 10 s." }, 400));
