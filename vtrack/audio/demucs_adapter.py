@@ -113,6 +113,8 @@ class DemucsSeparator(StemSeparator):
         if audio.ndim != 2 or audio.shape[0] < 1:
             raise InvalidInput(f"audio must be (channels, samples), got shape {audio.shape}")
         n_ch, n = audio.shape
+        if n_ch > 2:
+            raise InvalidInput("Demucs takes mono or stereo audio")
         out = {s: np.zeros((n_ch, n), np.float32) for s in self._sources}
         if n == 0:
             return out
@@ -125,8 +127,6 @@ class DemucsSeparator(StemSeparator):
             end = n if i == len(starts) - 1 else min(n, start + chunk)
             self._sep.update_parameter(callback=self._callback(progress, i, len(starts)))
             piece = torch.from_numpy(np.ascontiguousarray(audio[:, start:end]))
-            if n_ch > 2:
-                raise InvalidInput("Demucs takes mono or stereo audio")
             # Demucs models are stereo; it converts channels itself (mono is duplicated) and
             # resamples to the model rate. We bring its output back to the caller's shape and rate.
             _, stems = self._sep.separate_tensor(piece, sample_rate)
