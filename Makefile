@@ -23,9 +23,10 @@ setup: $(STAMP)
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PIP) install -q --upgrade pip
-	$(PIP) install -q -e '.[embedded,queue,dev]'
-	# mediapipe's own requirements pull jax and a GUI OpenCV; it needs none of them to run.
-	$(PIP) install -q --no-deps mediapipe==0.10.14
+	$(PIP) install -q -e '.[embedded,queue,demucs,dev]'
+	# mediapipe's own requirements pull jax and a GUI OpenCV, demucs's pull hub clients; neither
+	# needs them to run here.
+	$(PIP) install -q --no-deps mediapipe==0.10.14 demucs==4.1.0
 	touch $@
 
 web: vtrack/api/static/index.html
