@@ -123,6 +123,11 @@ async function newCheckedPage(context, name) {
   });
   page.problems = problems;
   page.flowName = name;
+  page.apiCalls = [];
+  page.on("request", (req) => {
+    const path = new URL(req.url()).pathname;
+    if (path.startsWith("/api/task/")) page.apiCalls.push(`${req.method()} ${path}`);
+  });
   return page;
 }
 
@@ -296,6 +301,11 @@ const flows = {
     assert(Math.abs(Number(fields.y) - ctx.clip.click[1]) < 0.6, `sent y=${fields.y}, expected ≈${ctx.clip.click[1]}`);
     assert(fields.frame_idx === "0", `sent frame_idx=${fields.frame_idx}`);
     const steps = await waitForTask(page, "track-point");
+    // Progress came over Server-Sent Events, with no fallback polling.
+    const streams = page.apiCalls.filter((c) => c.endsWith("/events"));
+    const polls = page.apiCalls.filter((c) => c.startsWith("GET") && !c.endsWith("/events"));
+    assert(streams.length === 1 && polls.length === 0, `expected one event stream and no polling, saw ${JSON.stringify(page.apiCalls)}`);
+    assert(steps.some((s) => s.endsWith(": running")), `no step was ever seen running: ${steps}`);
     const video = await assertVideoPlays(page, '[data-testid="result-video"]');
     const downloads = [await assertDownload(page, "masked_video_url", "mp4")];
     if (await page.locator('a[data-output="masks_url"]').count()) downloads.push(await assertDownload(page, "masks_url", "zip"));
