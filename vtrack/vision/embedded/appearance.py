@@ -71,3 +71,26 @@ class ColourModel:
         m = mask.astype(bool)
         union = np.count_nonzero(p | m)
         return float(np.count_nonzero(p & m) / union) if union else 0.0
+
+    def boundary_accuracy(self, image: np.ndarray, mask: np.ndarray, band: int = 6) -> float:
+        """Balanced accuracy of P>0.5 within `band` pixels of the mask's boundary.
+
+        Tracking only asks colour to place the boundary, so that is where its reliability is
+        measured (a multi-coloured object can be told from its surroundings even when its
+        interior's colours are not all "foreground" on their own).
+        """
+        m = mask.astype(bool)
+        box = mask_box(m, band + 1)
+        if box is None:
+            return 0.5
+        x0, y0, x1, y1 = box
+        crop = m[y0:y1, x0:x1]
+        m8 = crop.astype(np.uint8)
+        d_out = cv2.distanceTransform(1 - m8, cv2.DIST_L2, 3)
+        d_in = cv2.distanceTransform(m8, cv2.DIST_L2, 3)
+        p = self.probability(image[y0:y1, x0:x1]) > 0.5
+        inner = crop & (d_in <= band)
+        outer = ~crop & (d_out <= band)
+        if not inner.any() or not outer.any():
+            return 0.5
+        return 0.5 * (float(p[inner].mean()) + float(1.0 - p[outer].mean()))
