@@ -39,6 +39,13 @@ function StepIcon({ status }: { status: string }) {
         <path d="M10 18a8 8 0 100-16 8 8 0 000 16zM9 5h2v6H9zm0 8h2v2H9z" />
       </svg>
     );
+  if (status === "skipped" || status === "cancelled")
+    return (
+      <svg viewBox="0 0 20 20" className="h-5 w-5 text-slate-400" fill="none" stroke="currentColor" strokeWidth="2" aria-hidden="true">
+        <circle cx="10" cy="10" r="7" />
+        <path d="M6.5 10h7" strokeLinecap="round" />
+      </svg>
+    );
   return <span aria-hidden="true" className="m-1 inline-block h-3 w-3 rounded-full border-2 border-slate-600" />;
 }
 
@@ -100,7 +107,9 @@ export function ProcessingStatus({ task, onCancel, cancelling }: Props) {
           {task.steps.map((step: ProcessingStep) => (
             <li key={step.id} className="flex items-center gap-2" data-testid="step" data-step-status={step.status}>
               <StepIcon status={step.status} />
-              <span className={cx(step.status === "pending" ? "text-slate-400" : "text-slate-100")}>{step.label}</span>
+              <span className={cx(step.status === "pending" || step.status === "skipped" ? "text-slate-400" : "text-slate-100")}>
+                {step.label}
+              </span>
               <span className="sr-only">: {STATUS_WORDS[step.status] ?? step.status}</span>
             </li>
           ))}
