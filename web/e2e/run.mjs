@@ -367,16 +367,18 @@ const flows = {
     for (const [key, n] of moves) for (let i = 0; i < n; i++) await page.keyboard.press(key);
     await page.keyboard.press("Enter");
     await page.getByTestId("points-summary").filter({ hasText: "1 object point on frame 0" }).waitFor({ timeout: 5000 });
+    await page.getByTestId("crosshair").waitFor();
+    const keyboardShot = await shot(page, "remove-1-keyboard-point");
     const fields = await submitAndCheckFields(page, "Remove object", "/api/remove-object");
     assert(Math.abs(Number(fields.x) - ctx.clip.click[0]) < 1.5, `sent x=${fields.x}, expected ≈${ctx.clip.click[0]}`);
     assert(Math.abs(Number(fields.y) - ctx.clip.click[1]) < 1.5, `sent y=${fields.y}, expected ≈${ctx.clip.click[1]}`);
     const steps = await waitForTask(page, "remove-object");
     const video = await assertVideoPlays(page, '[data-testid="result-video"]');
     const downloads = [await assertDownload(page, "inpainted_video_url", "mp4")];
-    const done = await shot(page, "remove-complete");
+    const done = await shot(page, "remove-2-complete");
     checkProblems(page);
     await page.close();
-    return { sent: fields, steps, video, downloads, screenshots: [done] };
+    return { sent: fields, steps, video, downloads, screenshots: [keyboardShot, done] };
   },
 
   /** A 390 px phone screen: nothing overflows sideways and a point can be placed and tracked. */

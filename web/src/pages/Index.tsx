@@ -14,6 +14,9 @@ import { ResultViewer } from "../components/ResultViewer";
 import { DownloadPanel } from "../components/DownloadPanel";
 import { useToast } from "../components/Toaster";
 
+/** The API accepts 1 to 32 clicks per request. */
+const MAX_POINTS = 32;
+
 export function Index() {
   const toast = useToast();
   const health = useQuery({ queryKey: ["health"], queryFn: api.health, refetchInterval: 30_000, retry: 1 });
@@ -104,13 +107,20 @@ export function Index() {
     [limits.maxDurationS, toast],
   );
 
-  const onAddPoint = useCallback((point: PromptPoint, frameIdx: number) => {
-    // A point on another frame starts a new set.
-    setPrompts((prev) => ({
-      frame: frameIdx,
-      points: prev.frame === null || prev.frame === frameIdx ? [...prev.points, point] : [point],
-    }));
-  }, []);
+  const onAddPoint = useCallback(
+    (point: PromptPoint, frameIdx: number) => {
+      if (prompts.frame === frameIdx && prompts.points.length >= MAX_POINTS) {
+        toast.show(`Up to ${MAX_POINTS} points per object; undo or clear some first.`, "info");
+        return;
+      }
+      // A point on another frame starts a new set.
+      setPrompts((prev) => ({
+        frame: frameIdx,
+        points: prev.frame === null || prev.frame === frameIdx ? [...prev.points, point] : [point],
+      }));
+    },
+    [prompts, toast],
+  );
 
   // A file dropped anywhere on the page (not only on the drop zone) is taken as the new video,
   // instead of the browser navigating away to play it.
