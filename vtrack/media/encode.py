@@ -5,11 +5,11 @@ from __future__ import annotations
 import contextlib
 from fractions import Fraction
 from pathlib import Path
-from types import TracebackType
 
 import av
 import numpy as np
 
+from vtrack.media.atomic import AtomicOutput
 from vtrack.media.audio import AudioTrack
 
 AAC_FRAME = 1024
@@ -68,7 +68,7 @@ def remux_with_audio(source: Path, audio: AudioTrack, out: Path) -> Path:
     return out
 
 
-class VideoWriter:
+class VideoWriter(AtomicOutput):
     """Streamed H.264 writer: `write(frame)` per frame, audio muxed on close.
 
     Writes to a temporary name and renames on success, so a crash never leaves a partial file
@@ -88,8 +88,7 @@ class VideoWriter:
     ) -> None:
         if width % 2 or height % 2:
             raise ValueError(f"H.264 yuv420p needs even sizes, got {width}x{height}")
-        self.path = Path(path)
-        self._tmp = self.path.with_name(f".{self.path.name}.part")
+        super().__init__(path)
         self._frames = 0
         self._fps = Fraction(fps).limit_denominator(1001)
         self._container = av.open(
@@ -119,33 +118,15 @@ class VideoWriter:
         track = self._audio_track.fitted(self._frames / float(self._fps))
         encode_audio(self._container, self._audio, track)
 
-    def close(self) -> Path:
-        """Flush, mux the audio, and move the file to its final name."""
+    def _finish(self) -> None:
+        """Flush the encoder and mux the audio."""
         for packet in self._video.encode(None):
             self._container.mux(packet)
         if self._audio is not None:
             self._write_audio()
         self._container.close()
-        self._tmp.replace(self.path)
-        return self.path
 
-    def abort(self) -> None:
-        """Drop the partial output."""
+    def _discard(self) -> None:
         # Best effort: we are already failing, the original error is the one to report.
         with contextlib.suppress(Exception):
             self._container.close()
-        self._tmp.unlink(missing_ok=True)
-
-    def __enter__(self) -> VideoWriter:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        if exc_type is None:
-            self.close()
-        else:
-            self.abort()

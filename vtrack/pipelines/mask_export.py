@@ -4,18 +4,18 @@ from __future__ import annotations
 
 import zipfile
 from pathlib import Path
-from types import TracebackType
 
 import cv2
 import numpy as np
 
+from vtrack.media.atomic import AtomicOutput
 
-class MaskZipWriter:
+
+class MaskZipWriter(AtomicOutput):
     """Streamed writer; PNGs are already compressed, so the zip stores them as they are."""
 
     def __init__(self, path: Path) -> None:
-        self.path = Path(path)
-        self._tmp = self.path.with_name(f".{self.path.name}.part")
+        super().__init__(path)
         self._zip = zipfile.ZipFile(self._tmp, "w", compression=zipfile.ZIP_STORED)
 
     def write(self, frame_index: int, mask: np.ndarray) -> None:
@@ -26,28 +26,11 @@ class MaskZipWriter:
             raise RuntimeError("PNG encoding failed")
         self._zip.writestr(f"{frame_index:05d}.png", png.tobytes())
 
-    def close(self) -> Path:
+    def _finish(self) -> None:
         self._zip.close()
-        self._tmp.replace(self.path)
-        return self.path
 
-    def abort(self) -> None:
+    def _discard(self) -> None:
         self._zip.close()
-        self._tmp.unlink(missing_ok=True)
-
-    def __enter__(self) -> MaskZipWriter:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        if exc_type is None:
-            self.close()
-        else:
-            self.abort()
 
 
 def read_mask_zip(path: Path) -> dict[int, np.ndarray]:
