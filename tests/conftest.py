@@ -19,7 +19,9 @@ DAVIS_DIR = Path(
 
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
-    return Settings(data_dir=tmp_path / "data", cleanup_interval_s=3600, workers=1)
+    return Settings(
+        data_dir=tmp_path / "data", cleanup_interval_s=3600, workers=1, preload_engines=False
+    )
 
 
 @pytest.fixture(scope="session")

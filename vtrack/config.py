@@ -58,6 +58,9 @@ class Settings(BaseSettings):
     demucs_repo: Path | None = None
     demucs_model: str = "htdemucs"
 
+    # Load the engines when the server starts, so the first job does not wait for them.
+    preload_engines: bool = True
+
     # Rendering
     overlay_alpha: float = 0.5
     removal_margin_px: int = 6

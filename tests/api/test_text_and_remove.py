@@ -141,3 +141,11 @@ def test_remove_object_contract_and_fill(
         errors_obj.append(np.abs(out - moving_scene.frames[i][m]).mean())
     assert np.mean(errors_bg) < 0.5 * np.mean(errors_obj)
     assert task["result"]["audio_url"].endswith("no_drums.wav")
+
+
+def test_failed_grounding_reports_422_in_the_task(client: TestClient, moving_clip: Path) -> None:
+    body = upload(client, moving_clip, "/api/text-to-video", prompt="a unicorn").json()
+    task = wait_done(client, body["task_id"])
+    assert task["status"] == "error"
+    assert task["error_code"] == 422
+    assert "unicorn" in task["error"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import threading
 from collections.abc import AsyncIterator
 
 from fastapi import FastAPI, Request
@@ -69,6 +70,8 @@ def create_app(settings: Settings | None = None, run_workers: bool = True) -> Fa
                 # machines' jobs are running: the heartbeat reaper handles dead ones.)
                 store.recover_interrupted(RESTART_REASON)
             workers.start()
+            if settings.preload_engines:
+                threading.Thread(target=engines.preload, name="vtrack-preload", daemon=True).start()
         cleaner = asyncio.create_task(_cleanup_loop(state))
         reaper = asyncio.create_task(_reaper_loop(state))
         try:

@@ -42,6 +42,7 @@ def task_json(job: Job) -> dict[str, Any]:
         "steps": job.steps,
         "progress": round(job.progress, 4),
         "error": job.error,
+        "error_code": job.error_code,
         "result": result,
         "notices": job.notices,
         "created_at": job.created_at,

@@ -66,7 +66,8 @@ async def submit_job(request: Request, kind: str, build_params: ParamBuilder) ->
         )
         assert form.file_path is not None
         video = await run_in_threadpool(open_video, form.file_path, settings)
-        params = build_params(form, video)
+        # Builders may load an engine (the separator's stem list): keep the event loop free.
+        params = await run_in_threadpool(build_params, form, video)
         params.update(video=form.file_path.name, filename=form.filename)
         job = state.store.create(
             kind,

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import logging
 import threading
 from typing import Any
 
 from vtrack.config import Settings
+
+log = logging.getLogger("vtrack.engines")
 
 
 class EngineCache:
@@ -21,6 +24,15 @@ class EngineCache:
             if kind not in self._engines:
                 self._engines[kind] = load(self.settings)
             return self._engines[kind]
+
+    def preload(self) -> None:
+        """Load every engine now (on a background thread at server start); failures are logged
+        and retried when a job needs the engine."""
+        for load in (self.segmenter, self.separator, self.inpainter):
+            try:
+                load()
+            except Exception:  # noqa: BLE001 - a job will report it with a clear message
+                log.exception("could not preload an engine")
 
     def segmenter(self):
         from vtrack.vision.registry import load_segmenter
