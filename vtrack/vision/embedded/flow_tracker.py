@@ -228,6 +228,31 @@ class FlowTracker:
                     out[obj_id] = self._step(state, image, flow, seg)
                 yield index, out
 
+    def _redetect(self, state: TrackState, image: np.ndarray) -> np.ndarray:
+        """Where the lost object most likely is now, from its first-frame colour model.
+
+        The object left the frame or went behind something and the flow has nothing to carry.
+        The long-term colour model is evaluated on the whole (small) frame, smoothed at the
+        object's scale, and the blob that best matches the object's colours and size becomes
+        the prior; when nothing fits, the last confident mask is used.
+        """
+        fallback = state.last_confident if state.last_confident is not None else state.mask
+        size = np.sqrt(max(state.ref_area, 1.0))
+        prob = state.anchor.probability(image)
+        k = max(3, int(0.3 * size)) | 1
+        smooth = cv2.blur(prob, (k, k))
+        blobs = (smooth > 0.6).astype(np.uint8)
+        n, labels, stats, _ = cv2.connectedComponentsWithStats(blobs, connectivity=8)
+        if n <= 1:
+            return fallback
+        areas = stats[1:, cv2.CC_STAT_AREA].astype(np.float64)
+        mass = np.bincount(labels.ravel(), weights=smooth.ravel(), minlength=n)[1:]
+        ok = (areas > 0.3 * state.ref_area) & (areas < 3.0 * state.ref_area)
+        if not ok.any():
+            return fallback
+        best = 1 + int(np.argmax(np.where(ok, mass, -1.0)))
+        return labels == best
+
     def _search_box(self, src: np.ndarray, flow: np.ndarray, reach: int) -> Box | None:
         """Where the object can be now: its last box grown by `reach`, shifted by its motion."""
         box = mask_box(src)
@@ -255,7 +280,7 @@ class FlowTracker:
         seg: np.ndarray | None,
     ) -> StepResult:
         h, w = state.mask.shape
-        prior_src = state.mask if not state.lost else state.last_confident
+        prior_src = state.mask if not state.lost else self._redetect(state, image)
         assert prior_src is not None
         size0 = np.sqrt(max(float(np.count_nonzero(prior_src)), state.ref_area * 0.25, 1.0))
         reach = int(np.clip(0.25 * size0, 6, 40))
@@ -336,6 +361,17 @@ class FlowTracker:
             new = warped_bin
             soft = np.clip(warped, 0.0, 1.0)
             score = 0.3
+        if not new.any():
+            # nothing left where the object was: answer with the best colour match in the frame
+            # (low score) rather than an empty mask, and track on from it
+            found = self._redetect(state, image)
+            found_box = mask_box(found, 2)
+            if found_box is not None and found is not state.last_confident:
+                fx0, fy0, fx1, fy1 = found_box
+                state.mask = found
+                state.lost = False
+                state.history.append(0.1)
+                return found[fy0:fy1, fx0:fx1].astype(np.float32), found_box, 0.1
         full = np.zeros((h, w), bool)
         full[y0:y1, x0:x1] = new
         state.mask = full
