@@ -228,8 +228,23 @@ def segment_points(
     if neg:
         # a negative click must win even when the cue that produced the mask ignored it
         mask = apply_negative_clicks(image, mask, pos, neg)
-    result.mask = fill_holes(mask)
+    mask = fill_holes(mask)
+    if neg:
+        _carve_negatives(mask, neg)  # filling holes must not bring a negative click back
+    result.mask = mask
     return result
+
+
+def _carve_negatives(mask: np.ndarray, neg: list[tuple[int, int]]) -> None:
+    """Clear a small disk around each negative click in place.
+
+    GrabCut may bridge around a negative seed, and the light blur applied when the mask is
+    upsampled would close a one-pixel cut: a disk a few pixels wide keeps the click outside.
+    """
+    r = max(3, int(0.012 * max(mask.shape)))
+    m8 = mask.view(np.uint8)
+    for x, y in neg:
+        cv2.circle(m8, (x, y), r, 0, -1)
 
 
 def apply_negative_clicks(
@@ -239,10 +254,7 @@ def apply_negative_clicks(
     if not any(mask[y, x] for x, y in neg):
         return mask
     refined = refine_with_grabcut(image, mask, pos, neg)
-    for x, y in neg:
-        # GrabCut may still bridge around a small negative disk: carve its colour-similar region
-        if refined[y, x]:
-            refined[y, x] = False
+    _carve_negatives(refined, neg)
     comps = np.zeros(mask.shape, bool)
     for x, y in pos:
         if 0 <= y < mask.shape[0] and 0 <= x < mask.shape[1]:
