@@ -7,13 +7,14 @@ import pytest
 
 from vtrack.errors import InvalidInput
 from vtrack.media.frames import FrameSequence
-from vtrack.testing.scenes import composite_scene, farthest_interior_point
+from vtrack.testing.scenes import composite_scene, farthest_interior_point, standard_scenes
 from vtrack.vision.base import BoxPrompt, PointPrompt
 from vtrack.vision.embedded import EmbeddedSegmenter
 from vtrack.vision.metrics import jaccard, sequence_scores
 
-# Floors sit well under the measured scores (bench/RESULTS_tracking.md) so noise cannot flap them.
-JF_FLOOR = 0.6
+# Floors sit well under the measured scores (bench/RESULTS_tracking.md) so noise cannot flap them:
+# measured 0.99 (cat, cup), 0.89 (lucia 30 frames), 0.82 (bear 30 frames).
+JF_FLOOR = 0.75
 
 
 def _track(engine: EmbeddedSegmenter, video: FrameSequence, gts: np.ndarray, start: int = 0):
@@ -60,6 +61,36 @@ def test_generated_scene_tracks_from_one_click(engine: EmbeddedSegmenter, kwargs
     scores, empty = _track(engine, video, scene.masks, start=start)
     assert scores["JF"] >= JF_FLOOR, scores["JF"]
     assert not empty
+
+
+@pytest.mark.parametrize(
+    ("index", "floor"),
+    [(0, 0.85), (2, 0.65)],  # measured 0.98 and 0.75 on 24 frames
+    ids=["astronaut_static", "astronaut_pan_occluded"],
+)
+def test_first_mask_and_occlusion(engine: EmbeddedSegmenter, index: int, floor: float) -> None:
+    # astronaut_static once started from the wrong selfie component (frame-0 J 0.07); the
+    # occluded scene passes behind a pole and must be picked up again on the other side
+    scene = standard_scenes(n_frames=24)[index]
+    video = FrameSequence.from_arrays(list(scene.frames))
+    scores, empty = _track(engine, video, scene.masks)
+    assert scores["J_frames"][0] >= 0.9, scores["J_frames"][0]
+    assert scores["JF"] >= floor, scores["JF"]
+    assert not empty
+
+
+def test_propagation_is_fast(engine: EmbeddedSegmenter, davis_clip) -> None:
+    import time
+
+    video, gts = davis_clip("bear", 30)
+    session = engine.start_session(video)
+    x, y = farthest_interior_point(gts[0])
+    session.add_points(0, 1, [PointPrompt(x, y)])
+    t0 = time.perf_counter()
+    n = sum(1 for _ in session.propagate())
+    per_frame = (time.perf_counter() - t0) / n
+    # ~6-11 ms per 854x480 frame measured on 2 loaded cores; 4x slack for a busy CI machine
+    assert per_frame < 0.045, per_frame
 
 
 @pytest.mark.parametrize("seq", ["lucia", "bear"])
