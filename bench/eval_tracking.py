@@ -2,11 +2,13 @@
 
 .venv/bin/python bench/eval_tracking.py            # generated scenes + 8 DAVIS sequences
 .venv/bin/python bench/eval_tracking.py --quick    # 2 scenes + 2 DAVIS sequences, 30 frames
+.venv/bin/python bench/eval_tracking.py --speed    # only: 300 frames of 854x480, one click
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from pathlib import Path
@@ -65,6 +67,30 @@ def evaluate(
     }
 
 
+def speed(engine: EmbeddedSegmenter, seq: str = "bear", n_frames: int = 300) -> None:
+    """Time one click + propagation through `n_frames` of 854x480 (a DAVIS clip played back and
+    forth, so motion stays continuous); prints wall and CPU time."""
+    video, gts = load_davis(seq)
+    order = list(range(len(video))) + list(range(len(video) - 2, 0, -1))
+    frames = [np.asarray(video[order[i % len(order)]]) for i in range(n_frames)]
+    clip = FrameSequence.from_arrays(frames, fps=24.0)
+    x, y = farthest_interior_point(gts[0])
+    session = engine.start_session(clip)
+    session.add_points(0, 1, [PointPrompt(x, y, True)])  # warm-up: loads mediapipe graphs
+    session = engine.start_session(clip)
+    t0, c0 = time.perf_counter(), time.process_time()
+    session.add_points(0, 1, [PointPrompt(x, y, True)])
+    t_click = time.perf_counter() - t0
+    t1 = time.perf_counter()
+    count = sum(1 for _ in session.propagate(direction="both"))
+    wall, cpu = time.perf_counter() - t1, time.process_time() - c0
+    print(
+        f"speed: {seq} x{count} frames {clip.width}x{clip.height}: click {t_click:.2f} s, "
+        f"propagate {wall:.2f} s wall ({1000 * wall / count:.1f} ms/frame), "
+        f"click+propagate {cpu:.2f} s CPU on {os.cpu_count()} cores"
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="2 scenes + 2 DAVIS clips, 30 frames")
@@ -72,9 +98,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--set", choices=["all", "generated", "davis"], default="all")
     parser.add_argument("--no-mediapipe", action="store_true", help="measure the fallback path")
     parser.add_argument("--seq", nargs="*", help="only these sequence names")
+    parser.add_argument("--speed", action="store_true", help="only time 300 frames of 854x480")
     args = parser.parse_args(argv)
 
     engine = EmbeddedSegmenter(quality=args.quality, use_mediapipe=not args.no_mediapipe)
+    if args.speed:
+        speed(engine)
+        return 0
     rows = []
     if args.set in ("all", "generated"):
         scenes = standard_scenes()
