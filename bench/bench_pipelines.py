@@ -104,14 +104,36 @@ def main() -> None:
     parser.add_argument("--fps", type=float, default=30.0)
     parser.add_argument("--only", default=",".join(WORKFLOWS))
     parser.add_argument("--child", nargs=4, help=argparse.SUPPRESS)
+    parser.add_argument("--make-clip", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.make_clip:
+        x, y = make_clip(Path(args.make_clip), args.frames, args.fps)
+        print(f"{x} {y}")
+        return
     if args.child:
         workflow, clip, x, y = args.child
         print(json.dumps(run_one(workflow, Path(clip), (float(x), float(y)))))
         return
     with tempfile.TemporaryDirectory() as tmp:
         clip = Path(tmp) / "bench.mp4"
-        x, y = make_clip(clip, args.frames, args.fps)
+        # Made in a child process: ru_maxrss survives fork+exec, so a parent that held the
+        # generated frames would inflate every workflow's reported peak.
+        made = subprocess.run(
+            [
+                sys.executable,
+                __file__,
+                "--make-clip",
+                str(clip),
+                "--frames",
+                str(args.frames),
+                "--fps",
+                str(args.fps),
+            ],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        x, y = (float(v) for v in made.stdout.split()[-2:])
         print(f"clip: {args.frames} frames 854x480 @ {args.fps:g} fps with AAC audio")
         print(f"{'workflow':<10}{'wall s':>8}{'budget':>8}{'load s':>8}{'peak RSS MB':>13}")
         for workflow in args.only.split(","):

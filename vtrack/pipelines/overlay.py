@@ -54,14 +54,19 @@ def draw_masks(frame: np.ndarray, masks: dict[int, np.ndarray], alpha: float = 0
 
 
 def highlight(frame: np.ndarray, mask: np.ndarray, dim: float = 0.35) -> np.ndarray:
-    """Spotlight: keep the object at full brightness, dim and desaturate everything else."""
-    if not mask.any():
-        return frame
+    """Spotlight: the object at full colour with a yellow outline, the rest dimmed to grey.
+
+    Returns a new frame. Every frame is dimmed, also those where the object is not visible,
+    so the video does not flash when it leaves the picture.
+    """
     gray = cv2.cvtColor(frame, cv2.COLOR_RGB2GRAY)
-    background = (gray.astype(np.float32) * dim).astype(np.uint8)
-    out = np.repeat(background[..., None], 3, axis=2)
-    out[mask] = frame[mask]
-    contours, _ = cv2.findContours(mask.astype(np.uint8), cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_NONE)
-    cv2.drawContours(out, contours, -1, (255, 220, 0), 2, lineType=cv2.LINE_AA)
-    frame[...] = out
-    return frame
+    cv2.convertScaleAbs(gray, dst=gray, alpha=dim)
+    out = cv2.cvtColor(gray, cv2.COLOR_GRAY2RGB)
+    box = _bbox(mask, 3)
+    if box is None:
+        return out
+    region, m = out[box], mask[box]
+    np.copyto(region, frame[box], where=m[..., None])
+    contours, _ = cv2.findContours(m.astype(np.uint8), cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_NONE)
+    cv2.drawContours(region, contours, -1, (255, 220, 0), 2, lineType=cv2.LINE_AA)
+    return out

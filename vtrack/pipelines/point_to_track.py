@@ -11,13 +11,13 @@ from pathlib import Path
 from vtrack.config import Settings
 from vtrack.errors import InvalidInput
 from vtrack.media.frames import FrameSequence
-from vtrack.pipelines.concurrency import Background, InOrder
+from vtrack.pipelines.concurrency import InOrder
 from vtrack.pipelines.engine_cache import EngineCache
-from vtrack.pipelines.mask_export import MaskZipWriter
 from vtrack.pipelines.mask_store import MaskStore
 from vtrack.pipelines.overlay import draw_mask
 from vtrack.pipelines.progress import Progress, Step
-from vtrack.pipelines.video_io import OpenedVideo, decode, encode_frames, original_audio
+from vtrack.pipelines.render import start_rendering
+from vtrack.pipelines.video_io import OpenedVideo, decode, original_audio
 from vtrack.vision.base import PointPrompt
 
 OBJECT_ID = 1
@@ -109,26 +109,17 @@ def run_point_to_track(
     masks = MaskStore(len(frames), frames.height, frames.width)
     order = InOrder(len(frames))
 
-    def render() -> None:
-        audio = original_audio(video)
-        with MaskZipWriter(out_dir / "masks.zip") as zip_writer:
-
-            def overlay_frames():
-                for i in order:
-                    mask = masks.get(i)
-                    zip_writer.write(i, mask)
-                    yield draw_mask(frames[i].copy(), mask, alpha=settings.overlay_alpha)
-
-            encode_frames(
-                overlay_frames(),
-                out_dir / "masked_video.mp4",
-                audio,
-                video.fmt,
-                settings,
-                len(frames),
-            )
-
-    renderer = Background(render, name="vtrack-render")
+    renderer = start_rendering(
+        frames,
+        masks,
+        order,
+        lambda frame, mask: draw_mask(frame, mask, alpha=settings.overlay_alpha),
+        out_dir / "masked_video.mp4",
+        out_dir / "masks.zip",
+        original_audio(video),
+        video.fmt,
+        settings,
+    )
     try:
         track_object(frames, request, engines, progress, masks, on_mask=order.ready)
         order.close()

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 from pathlib import Path
 
 from vtrack.config import Settings
+from vtrack.pipelines.concurrency import Background
 from vtrack.pipelines.engine_cache import EngineCache
 from vtrack.pipelines.mask_export import MaskZipWriter
 from vtrack.pipelines.mask_store import MaskStore
@@ -40,6 +42,14 @@ def run_remove_object(
     said: list[str] = []
     progress.start("track")
     frames = decode(video, work_dir)
+    audio = original_audio(video)
+    # The sound is separated on its own thread while the picture is tracked.
+    separation = None
+    if remove_stem and audio is not None:
+        separator, mix = engines.separator(), audio
+        separation = Background(
+            lambda: separate_stem(mix, remove_stem, separator, out_dir), name="vtrack-separate"
+        )
     try:
         # Tracking covers segmentation and propagation; "mask" is the export of what is removed.
         masks = MaskStore(len(frames), frames.height, frames.width)
@@ -52,9 +62,9 @@ def run_remove_object(
                 zip_writer.write(i, masks.get(i))
         files["masks_url"] = "masks.zip"
 
-        audio = original_audio(video)
-        if remove_stem and audio is not None:
-            result = separate_stem(audio, remove_stem, engines.separator(), out_dir)
+        if separation is not None:
+            result = separation.join()
+            separation = None
             audio = result.complement
             files["audio_url"] = result.complement_file
             files["removed_audio_url"] = result.stem_file
@@ -82,5 +92,8 @@ def run_remove_object(
         }
     finally:
         frames.stop()
+        if separation is not None:
+            with contextlib.suppress(BaseException):
+                separation.join()
         frames.wait_finished()
         shutil.rmtree(work_dir, ignore_errors=True)
