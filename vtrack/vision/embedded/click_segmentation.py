@@ -6,11 +6,15 @@ Strategy, first match wins:
    for animals and boats) -> that component, refined by GrabCut;
 3. otherwise GrabCut from several candidate rectangles around the click, keeping the candidate
    whose contour follows strong edges without running into its rectangle.
+For objects other than people, a few frames later of the same video then prune the mask: pixels
+that move like the dominant (camera) motion and not like the click are cut away before a last
+GrabCut pass (a rhino's mask stops at the rocks it stands in front of).
 Negative clicks become certain background for GrabCut and cut their component away.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import cv2
@@ -191,13 +195,71 @@ def grabcut_search(
     return resize(best.astype(np.float32), (w, h)) > 0.5
 
 
+def motion_logodds(image: np.ndarray, other: np.ndarray, x: int, y: int) -> np.ndarray | None:
+    """Log-odds that each pixel moves like the clicked point rather than like the camera.
+
+    DIS flow from `image` to `other` (a frame a few steps away); the camera's motion is the
+    RANSAC homography of the whole flow field (the background is most of the frame), the
+    object's is the median flow in a disk around the click. None when the two motions are too
+    alike to tell apart (a still object, or a camera following it exactly).
+    """
+    g0 = cv2.cvtColor(image, cv2.COLOR_RGB2GRAY)
+    g1 = cv2.cvtColor(other, cv2.COLOR_RGB2GRAY)
+    flow = cv2.DISOpticalFlow_create(cv2.DISOPTICAL_FLOW_PRESET_MEDIUM).calc(g0, g1, None)
+    h, w = g0.shape
+    gy, gx = np.mgrid[0:h:4, 0:w:4]
+    src = np.stack([gx.ravel(), gy.ravel()], 1).astype(np.float32)
+    dst = src + flow[::4, ::4].reshape(-1, 2)
+    if len(src) < 8:
+        return None
+    hom, _ = cv2.findHomography(src, dst, cv2.RANSAC, 1.0)
+    if hom is None:
+        return None
+    yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
+    pts = np.stack([xx, yy], -1)
+    cam = cv2.perspectiveTransform(pts.reshape(-1, 1, 2), hom).reshape(h, w, 2) - pts
+    r = max(3, int(0.03 * np.hypot(w, h)))
+    disc = flow[max(0, y - r) : y + r + 1, max(0, x - r) : x + r + 1].reshape(-1, 2)
+    f_obj = np.median(disc, axis=0)
+    sep = float(np.linalg.norm(f_obj - cam[y, x]))
+    if sep < 1.0:
+        return None
+    d_obj = ((flow - f_obj) ** 2).sum(-1)
+    d_cam = ((flow - cam) ** 2).sum(-1)
+    # as in the tracker's motion cue: differences are judged relative to how distinct the two
+    # motions are, so fast objects do not turn flow noise into certainty
+    noise = 0.25 * sep * sep + 0.5
+    return np.clip((d_cam - d_obj) / noise, -3.0, 3.0).astype(np.float32)
+
+
+def prune_by_motion(
+    image: np.ndarray, mask: np.ndarray, motion: np.ndarray, x: int, y: int
+) -> np.ndarray:
+    """Cut away what clearly moves with the camera, then let GrabCut re-place the boundary.
+
+    Measured on frame 0 of DAVIS (motion from frame 4): rhino J 0.52 -> 0.78, boat 0.34 ->
+    0.39, composited scenes +0.01-0.03; bear -0.01. People are left to the pose model (their
+    limbs move unlike their body and would be cut).
+    """
+    kept = component_at(mask & ~(motion < -1.5), x, y)
+    if not kept.any():
+        return mask
+    refined = component_at(refine_with_grabcut(image, kept, [(x, y)], []), x, y)
+    return fill_holes(refined) if refined.any() else kept
+
+
 def segment_points(
     image: np.ndarray,
     pos: list[tuple[int, int]],
     neg: list[tuple[int, int]],
     person: PersonSegmenter | None = None,
+    later_frame: Callable[[], np.ndarray | None] | None = None,
 ) -> ClickResult:
-    """Segment the object under the positive clicks (pixel coordinates of `image`)."""
+    """Segment the object under the positive clicks (pixel coordinates of `image`).
+
+    `later_frame` gives a frame a few steps away (same size) for the motion cue; it is only
+    called for objects that are not people.
+    """
     if not pos:
         return ClickResult(np.zeros(image.shape[:2], bool), "object", "no positive click")
     h, w = image.shape[:2]
@@ -225,6 +287,11 @@ def segment_points(
             grabcut_search(image, pos, neg), "object", "the object under the click"
         )
     mask = result.mask
+    if result.kind != "person" and later_frame is not None and mask.any():
+        other = later_frame()
+        motion = motion_logodds(image, other, x, y) if other is not None else None
+        if motion is not None:
+            mask = prune_by_motion(image, mask, motion, x, y)
     if neg:
         # a negative click must win even when the cue that produced the mask ignored it
         mask = apply_negative_clicks(image, mask, pos, neg)

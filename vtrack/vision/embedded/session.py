@@ -72,6 +72,16 @@ class EmbeddedSession(SegmentationSession):
         self._work_cache = (frame_index, image)
         return image
 
+    def _motion_partner(self, frame_index: int, step: int = 4) -> np.ndarray | None:
+        """A frame `step` away (forward when possible) at working resolution, for the click's
+        motion cue; None for a single-frame video."""
+        n = len(self.video)
+        other = frame_index + step if frame_index + step < n else frame_index - step
+        other = int(np.clip(other, 0, n - 1))
+        if other == frame_index:
+            return None
+        return np.ascontiguousarray(resize(np.asarray(self.video[other]), self.work))
+
     def _to_px(self, x: float, y: float) -> tuple[int, int]:
         w, h = self.work
         return (
@@ -115,7 +125,9 @@ class EmbeddedSession(SegmentationSession):
         image = self.work_image(frame_index)
         pos_px = [self._to_px(p.x, p.y) for p in pos]
         neg_px = [self._to_px(p.x, p.y) for p in neg]
-        result = segment_points(image, pos_px, neg_px, self.person)
+        result = segment_points(
+            image, pos_px, neg_px, self.person, lambda: self._motion_partner(frame_index)
+        )
         self.objects[obj_id] = ObjectPrompt(
             frame_index, result.mask, result.kind, pos, neg, result.description
         )
