@@ -6,12 +6,12 @@ import asyncio
 import contextlib
 import logging
 import threading
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.concurrency import run_in_threadpool
 
@@ -104,7 +104,9 @@ def create_app(settings: Settings | None = None, run_workers: bool = True) -> Fa
         expected = settings.api_key
 
         @app.middleware("http")
-        async def require_api_key(request: Request, call_next):
+        async def require_api_key(
+            request: Request, call_next: Callable[[Request], Awaitable[Response]]
+        ) -> Response:
             path = request.url.path
             if path.startswith(("/api/", "/uploads/")) and path != "/api/health":
                 given = request.headers.get("x-api-key") or ""

@@ -16,12 +16,15 @@ from vtrack.api.state import AppState
 from vtrack.api.upload import UploadForm, receive_upload
 from vtrack.errors import InvalidInput, QueueFull
 from vtrack.jobs.kinds import KINDS
+from vtrack.jobs.store import Job
 from vtrack.pipelines.video_io import OpenedVideo, open_video
 
 ParamBuilder = Callable[[UploadForm, OpenedVideo], dict[str, Any]]
 
 
-def parse_float(form: UploadForm, name: str, low: float, high: float, default=None) -> float:
+def parse_float(
+    form: UploadForm, name: str, low: float, high: float, default: float | None = None
+) -> float:
     raw = form.fields.get(name)
     if raw is None or raw.strip() == "":
         if default is None:
@@ -87,7 +90,7 @@ async def submit_job(request: Request, kind: str, build_params: ParamBuilder) ->
     return submit_json(job)
 
 
-async def wait_for_job(state: AppState, job_id: str, poll_s: float = 0.2):
+async def wait_for_job(state: AppState, job_id: str, poll_s: float = 0.2) -> Job | None:
     """Block (asynchronously) until the job ends; the spec's synchronous response shape."""
     deadline = asyncio.get_running_loop().time() + state.settings.job_timeout_s + 30
     while True:

@@ -7,7 +7,7 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 
-from vtrack.api.submit import parse_float, parse_int, submit_job
+from vtrack.api.submit import ParamBuilder, parse_float, parse_int, submit_job
 from vtrack.api.upload import UploadForm
 from vtrack.errors import InvalidInput
 from vtrack.pipelines.prompt_intent import parse_prompt
@@ -94,7 +94,7 @@ def stems_available(request: Request) -> tuple[str, ...]:
     return request.app.state.vtrack.engines.separator().stems
 
 
-def text_params_builder(request: Request):
+def text_params_builder(request: Request) -> ParamBuilder:
     def build(form: UploadForm, video: OpenedVideo) -> dict[str, Any]:
         prompt = (form.fields.get("prompt") or "").strip()
         if not prompt:
@@ -117,7 +117,7 @@ async def text_to_video(request: Request) -> dict[str, Any]:
     return await submit_job(request, "text_to_video", text_params_builder(request))
 
 
-def removal_params_builder(request: Request):
+def removal_params_builder(request: Request) -> ParamBuilder:
     def build(form: UploadForm, video: OpenedVideo) -> dict[str, Any]:
         params = point_params(form, video)
         stem = (form.fields.get("remove_stem") or "").strip().lower() or None

@@ -30,18 +30,36 @@ def points_from_params(params: dict[str, Any]) -> list[PointPrompt]:
     return [PointPrompt(p["x"], p["y"], bool(p.get("positive", True))) for p in params["points"]]
 
 
-def _run_track_point(params, task_dir, engines, settings, progress):
+def _run_track_point(
+    params: dict[str, Any],
+    task_dir: Path,
+    engines: EngineCache,
+    settings: Settings,
+    progress: Progress,
+) -> dict[str, Any]:
     video = open_video(task_dir / params["video"], settings)
     request = PointRequest(points_from_params(params), int(params.get("frame_index", 0)))
     return run_point_to_track(video, request, task_dir, engines, settings, progress)
 
 
-def _run_text_to_video(params, task_dir, engines, settings, progress):
+def _run_text_to_video(
+    params: dict[str, Any],
+    task_dir: Path,
+    engines: EngineCache,
+    settings: Settings,
+    progress: Progress,
+) -> dict[str, Any]:
     video = open_video(task_dir / params["video"], settings)
     return run_text_to_video(video, params["prompt"], task_dir, engines, settings, progress)
 
 
-def _run_remove_object(params, task_dir, engines, settings, progress):
+def _run_remove_object(
+    params: dict[str, Any],
+    task_dir: Path,
+    engines: EngineCache,
+    settings: Settings,
+    progress: Progress,
+) -> dict[str, Any]:
     video = open_video(task_dir / params["video"], settings)
     request = PointRequest(points_from_params(params), int(params.get("frame_index", 0)))
     return run_remove_object(

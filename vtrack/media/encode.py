@@ -15,14 +15,18 @@ from vtrack.media.audio import AudioTrack
 AAC_FRAME = 1024
 
 
-def add_aac_stream(container: av.container.OutputContainer, audio: AudioTrack):
+def add_aac_stream(
+    container: av.container.OutputContainer, audio: AudioTrack
+) -> av.audio.stream.AudioStream:
     layout = "mono" if audio.channels == 1 else "stereo"
     stream = container.add_stream("aac", rate=audio.sample_rate, layout=layout)
     stream.bit_rate = 160_000
     return stream
 
 
-def encode_audio(container: av.container.OutputContainer, stream, track: AudioTrack) -> None:
+def encode_audio(
+    container: av.container.OutputContainer, stream: av.audio.stream.AudioStream, track: AudioTrack
+) -> None:
     """Encode a whole track to AAC into `stream` of `container`."""
     samples = np.ascontiguousarray(track.samples, dtype=np.float32)
     layout = "mono" if track.channels == 1 else "stereo"

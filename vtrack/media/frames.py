@@ -68,7 +68,7 @@ class FrameSequence(Sequence[np.ndarray]):
     def __len__(self) -> int:
         return self._array.shape[0]
 
-    def __getitem__(self, index):  # type: ignore[override]
+    def __getitem__(self, index: int | slice) -> np.ndarray:  # type: ignore[override]
         return self._array[index]
 
     def __iter__(self) -> Iterator[np.ndarray]:
@@ -112,7 +112,7 @@ class ProgressiveFrames(FrameSequence):
     def wait_all(self) -> None:
         self.wait_until(len(self))
 
-    def __getitem__(self, index):  # type: ignore[override]
+    def __getitem__(self, index: int | slice) -> np.ndarray:  # type: ignore[override]
         if isinstance(index, int | np.integer):
             i = int(index) if index >= 0 else len(self) + int(index)
             self.wait_until(i + 1)

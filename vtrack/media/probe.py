@@ -70,7 +70,9 @@ def _stream_duration(stream: av.stream.Stream) -> float | None:
     return None
 
 
-def _first_frame_rotation(container: av.container.InputContainer, stream) -> int:
+def _first_frame_rotation(
+    container: av.container.InputContainer, stream: av.video.stream.VideoStream
+) -> int:
     """Rotation from the display matrix, read off the first decoded frame."""
     try:
         for frame in container.decode(stream):

@@ -4,11 +4,17 @@ from __future__ import annotations
 
 import logging
 import threading
-from typing import Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from vtrack.config import Settings
 
 log = logging.getLogger("vtrack.engines")
+
+if TYPE_CHECKING:
+    from vtrack.audio.base import StemSeparator
+    from vtrack.inpaint.base import VideoInpainter
+    from vtrack.vision.base import VideoSegmenter
 
 
 class EngineCache:
@@ -19,7 +25,7 @@ class EngineCache:
         self._lock = threading.Lock()
         self._engines: dict[str, Any] = {}
 
-    def _get(self, kind: str, load) -> Any:
+    def _get(self, kind: str, load: Callable[[Settings], Any]) -> Any:
         with self._lock:
             if kind not in self._engines:
                 self._engines[kind] = load(self.settings)
@@ -34,17 +40,17 @@ class EngineCache:
             except Exception:  # noqa: BLE001 - a job will report it with a clear message
                 log.exception("could not preload an engine")
 
-    def segmenter(self):
+    def segmenter(self) -> VideoSegmenter:
         from vtrack.vision.registry import load_segmenter
 
         return self._get("vision", load_segmenter)
 
-    def separator(self):
+    def separator(self) -> StemSeparator:
         from vtrack.audio.registry import load_separator
 
         return self._get("audio", load_separator)
 
-    def inpainter(self):
+    def inpainter(self) -> VideoInpainter:
         from vtrack.inpaint.registry import load_inpainter
 
         return self._get("inpaint", load_inpainter)

@@ -12,6 +12,7 @@ import numpy as np
 from vtrack.config import Settings
 from vtrack.errors import PromptNotUnderstood
 from vtrack.media.encode import remux_with_audio
+from vtrack.media.frames import FrameSequence
 from vtrack.pipelines.concurrency import Background, InOrder
 from vtrack.pipelines.engine_cache import EngineCache
 from vtrack.pipelines.mask_store import MaskStore
@@ -22,7 +23,7 @@ from vtrack.pipelines.prompt_intent import PromptIntent, parse_prompt
 from vtrack.pipelines.render import start_rendering
 from vtrack.pipelines.stems import separate_stem
 from vtrack.pipelines.video_io import OpenedVideo, decode, original_audio
-from vtrack.vision.base import TextDetection
+from vtrack.vision.base import SegmentationSession, TextDetection
 
 STEM_EMOJI = {
     "drums": "🥁",
@@ -47,7 +48,9 @@ def intent_for(prompt: str, engines: EngineCache) -> PromptIntent:
     return parse_prompt(prompt, engines.separator().stems)
 
 
-def _ground(session, frame_count: int, query: str) -> tuple[int, TextDetection]:
+def _ground(
+    session: SegmentationSession, frame_count: int, query: str
+) -> tuple[int, TextDetection]:
     """Ground the query on the first frame, else on the middle and last third (objects enter)."""
     last_error: PromptNotUnderstood | None = None
     for frame_index in dict.fromkeys((0, frame_count // 2, (2 * frame_count) // 3)):
@@ -163,7 +166,7 @@ def run_text_to_video(
 
 
 def _ground_and_track(
-    frames,
+    frames: FrameSequence,
     intent: PromptIntent,
     engines: EngineCache,
     progress: Progress,
