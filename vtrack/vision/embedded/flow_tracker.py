@@ -34,6 +34,9 @@ from vtrack.vision.embedded.imageops import (
 from vtrack.vision.embedded.person_segmenter import PersonSegmenter
 
 FLOW_DOWNSCALE = 2  # flow runs at half the working resolution
+# frames between the two ends of the long-baseline flow: per-frame object/background motion
+# differences of slow objects (0.3-0.6 px) are below DIS's noise, over 4 frames they are not
+LONG_BASELINE = 4
 # guided-filter regulariser for a uint8 guide: edges weaker than ~5% of the range get smoothed
 _GUIDED_EPS = (0.05 * 255) ** 2
 # short-term colour model refresh: every few confident frames is enough and saves histogramming
@@ -189,17 +192,22 @@ class FlowTracker:
         return self.person is not None and any(s.seg_weight > 0 for s in states.values())
 
     def _prepare(
-        self, frames: Iterator[tuple[int, np.ndarray]], prev_gray: np.ndarray, want_seg: bool
-    ) -> tuple[int, np.ndarray, np.ndarray, np.ndarray, np.ndarray | None] | None:
-        """Next frame's per-frame work (decode/resize, flow, person map), object-independent."""
+        self, frames: Iterator[tuple[int, np.ndarray]], grays: list[np.ndarray], want_seg: bool
+    ) -> (
+        tuple[int, np.ndarray, np.ndarray, np.ndarray, np.ndarray | None, np.ndarray | None] | None
+    ):
+        """Next frame's per-frame work (decode/resize, flow, long-baseline flow, person map),
+        object-independent. `grays` holds the last LONG_BASELINE frames' flow images, newest last.
+        """
         item = next(frames, None)
         if item is None:
             return None
         index, image = item
         gray = self._gray(image)
-        flow = self._flow(gray, prev_gray)
+        flow = self._flow(gray, grays[-1])
+        long_flow = self._flow(gray, grays[0]) if len(grays) >= LONG_BASELINE else None
         seg = self.person.person_probability(image) if want_seg and self.person else None
-        return index, image, gray, flow, seg
+        return index, image, gray, flow, seg, long_flow
 
     def run(
         self,
@@ -215,17 +223,19 @@ class FlowTracker:
         """
         frames = iter(frames)
         want_seg = self.needs_seg(states)
+        grays = [self._gray(first_image)]
         with ThreadPoolExecutor(max_workers=1) as pool:
-            pending = pool.submit(self._prepare, frames, self._gray(first_image), want_seg)
+            pending = pool.submit(self._prepare, frames, list(grays), want_seg)
             while True:
                 ready = pending.result()
                 if ready is None:
                     return
-                index, image, gray, flow, seg = ready
-                pending = pool.submit(self._prepare, frames, gray, want_seg)
+                index, image, gray, flow, seg, long_flow = ready
+                grays = (grays + [gray])[-LONG_BASELINE:]
+                pending = pool.submit(self._prepare, frames, list(grays), want_seg)
                 out: dict[int, StepResult] = {}
                 for obj_id, state in states.items():
-                    out[obj_id] = self._step(state, image, flow, seg)
+                    out[obj_id] = self._step(state, image, flow, seg, long_flow)
                 yield index, out
 
     def _redetect(self, state: TrackState, image: np.ndarray) -> np.ndarray:
@@ -278,6 +288,7 @@ class FlowTracker:
         image: np.ndarray,
         flow: np.ndarray,
         seg: np.ndarray | None,
+        long_flow: np.ndarray | None = None,
     ) -> StepResult:
         h, w = state.mask.shape
         prior_src = state.mask if not state.lost else self._redetect(state, image)
@@ -335,6 +346,9 @@ class FlowTracker:
         dist_out = cv2.distanceTransform(1 - wb8, cv2.DIST_L2, 3)
         dist_in = cv2.distanceTransform(wb8, cv2.DIST_L2, 3)
         motion = motion_evidence(fl, warped_bin, dist_in, dist_out, gx, gy)
+        if motion is None and long_flow is not None:
+            # too similar frame to frame: compare motion over LONG_BASELINE frames instead
+            motion = motion_evidence(long_flow[y0:y1, x0:x1], warped_bin, dist_in, dist_out, gx, gy)
         if motion is not None:
             # only "moves like the background" is trusted: DIS spreads the object's motion a
             # few pixels into the background, so "moves like the object" would grow the mask
