@@ -8,6 +8,8 @@ from pathlib import Path
 import av
 import numpy as np
 
+from vtrack.media.container import open_input
+
 
 @dataclass
 class AudioTrack:
@@ -41,7 +43,7 @@ def read_audio(path: Path, max_channels: int = 2) -> AudioTrack | None:
     sound still deserves its video result.
     """
     try:
-        container = av.open(str(path), metadata_errors="ignore")
+        container = open_input(path)
     except av.error.FFmpegError:
         return None
     with container:

@@ -15,6 +15,7 @@ import av
 import numpy as np
 
 from vtrack.errors import UnsupportedVideo
+from vtrack.media.container import open_input
 from vtrack.media.frames import FrameInfo, ProgressiveFrames
 from vtrack.media.probe import VideoProbe
 from vtrack.media.validate import WorkingFormat
@@ -39,7 +40,7 @@ def iter_frames(
 ) -> Iterator[np.ndarray]:
     """Yield exactly `fmt.frame_count` RGB frames at constant rate `fmt.fps`."""
     try:
-        container = av.open(str(probe.path), metadata_errors="ignore")
+        container = open_input(probe.path)
     except av.error.FFmpegError as exc:
         raise UnsupportedVideo("The video could not be opened for decoding.") from exc
     with container:

@@ -11,6 +11,7 @@ import numpy as np
 
 from vtrack.media.atomic import AtomicOutput
 from vtrack.media.audio import AudioTrack
+from vtrack.media.container import open_input
 
 AAC_FRAME = 1024
 
@@ -51,7 +52,7 @@ def remux_with_audio(source: Path, audio: AudioTrack, out: Path) -> Path:
     tmp = out.with_name(f".{out.name}.part")
     try:
         with (
-            av.open(str(source)) as src,
+            open_input(source) as src,
             av.open(str(tmp), "w", format="mp4", options={"movflags": "+faststart"}) as dst,
         ):
             video_in = src.streams.video[0]

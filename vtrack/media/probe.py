@@ -9,6 +9,7 @@ from pathlib import Path
 import av
 
 from vtrack.errors import UnsupportedVideo
+from vtrack.media.container import open_input
 
 # FFmpeg demuxer names (as PyAV reports them) for the formats the spec accepts.
 CONTAINER_ALIASES = {
@@ -85,7 +86,7 @@ def _first_frame_rotation(
 def probe_video(path: Path) -> VideoProbe:
     """Open `path` and describe it; raise UnsupportedVideo with a plain reason if we can't use it."""
     try:
-        container = av.open(str(path), metadata_errors="ignore")
+        container = open_input(path)
     except (av.error.FFmpegError, UnicodeDecodeError, ValueError) as exc:
         raise UnsupportedVideo(
             "This file is not a video we can read (the container could not be opened). "
