@@ -236,3 +236,32 @@ def test_too_long_is_rejected(tmp_path: Path) -> None:
     probe = probe_video(write_raw(tmp_path / "long.mp4", frames, 2.0))  # 15 s
     with pytest.raises(VideoTooLong, match="15.0 s long"):
         validate_video(probe, Settings(max_duration_s=10))
+
+
+def _overwrite_media(data: bytes, fraction: int) -> bytes:
+    """Random bytes over 1/fraction of the media data, a third of the way in (headers intact)."""
+    import random
+
+    start = data.index(b"mdat") + 4
+    mid = start + (len(data) - start) // 3
+    n = (len(data) - start) // fraction
+    return data[:mid] + random.Random(7).randbytes(n) + data[mid + n :]
+
+
+def test_a_few_broken_packets_cost_frames_not_the_video(
+    moving_clip: Path, tmp_path: Path, settings: Settings
+) -> None:
+    path = tmp_path / "scratched.mp4"
+    path.write_bytes(_overwrite_media(moving_clip.read_bytes(), 50))
+    probe = probe_video(path)
+    assert len(list(iter_frames(probe, validate_video(probe, settings)))) == 48
+
+
+def test_a_badly_damaged_stream_is_rejected_clearly(
+    moving_clip: Path, tmp_path: Path, settings: Settings
+) -> None:
+    path = tmp_path / "shredded.mp4"
+    path.write_bytes(_overwrite_media(moving_clip.read_bytes(), 3))
+    probe = probe_video(path)
+    with pytest.raises(UnsupportedVideo, match="too damaged"):
+        list(iter_frames(probe, validate_video(probe, settings)))

@@ -35,6 +35,28 @@ def _to_rgb(frame: av.VideoFrame, probe: VideoProbe, fmt: WorkingFormat) -> np.n
     return np.ascontiguousarray(rotate(rgb)) if rotate else rgb
 
 
+def _decoded_frames(
+    container: av.container.InputContainer, stream: av.video.stream.VideoStream, budget: int
+) -> Iterator[av.VideoFrame]:
+    """Decode packet by packet, skipping packets the decoder rejects (damaged data).
+
+    A few broken packets should cost a few frames, not the whole video (players conceal them
+    too); past `budget` errors the file is declared damaged.
+    """
+    errors = 0
+    for packet in container.demux(stream):
+        try:
+            frames = packet.decode()
+        except av.error.FFmpegError as exc:
+            errors += 1
+            if errors > budget:
+                raise UnsupportedVideo(
+                    "The video stream is too damaged to decode (many broken packets)."
+                ) from exc
+            continue
+        yield from frames
+
+
 def iter_frames(
     probe: VideoProbe, fmt: WorkingFormat, decode_threads: int = 0
 ) -> Iterator[np.ndarray]:
@@ -52,8 +74,9 @@ def iter_frames(
         last: np.ndarray | None = None
         emitted = 0
         half = 0.5 / fmt.fps
+        budget = max(5, fmt.frame_count // 10)
         try:
-            for index, frame in enumerate(container.decode(stream)):
+            for index, frame in enumerate(_decoded_frames(container, stream, budget)):
                 t = frame.time if frame.time is not None else index / fmt.fps
                 if start is None:
                     start = t
@@ -70,7 +93,8 @@ def iter_frames(
                     break
                 last = _to_rgb(frame, probe, fmt)
         except av.error.FFmpegError as exc:
-            if emitted == 0 and last is None:
+            # Demuxing itself failed (truncated or garbled container): keep what was decoded.
+            if last is None:
                 raise UnsupportedVideo(
                     "The video stream could not be decoded; the file looks damaged."
                 ) from exc
