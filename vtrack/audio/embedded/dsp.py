@@ -1,9 +1,11 @@
-"""Classical separation cues on magnitude spectrograms: HPSS, low-band transients, stereo centredness, REPET.
+"""Classical separation cues on spectrograms: HPSS, stereo centredness, REPET, bass f0 and comb.
 
-Each function returns soft masks in [0, 1]; the separator applies them to complex STFTs.
+The mask functions return soft masks in [0, 1]; the separator applies them to complex STFTs.
 """
 
 from __future__ import annotations
+
+from functools import lru_cache
 
 import numpy as np
 from scipy.ndimage import median_filter
@@ -26,12 +28,26 @@ def percussive_mask(
     only a few bins, so the frequency median misses it; there the percussive estimate is instead
     the energy in excess of the sustained level (a transient sitting on top of the bass).
     """
-    harm = median_filter(mag, size=(1, harm_frames), mode="nearest")
-    perc = median_filter(mag, size=(perc_bins, 1), mode="nearest")
+    harm = _running_median(mag, harm_frames, axis=1)
+    perc = _running_median(mag, perc_bins, axis=0)
     low = (1.0 / (1.0 + (freqs / low_hz) ** 4))[:, None]
     perc = low * np.maximum(mag - harm, 0.0) + (1.0 - low) * perc
     hp, pp = harm**power, perc**power
     return (pp / (hp + pp + _EPS)).astype(np.float32)
+
+
+def _running_median(x: np.ndarray, size: int, axis: int) -> np.ndarray:
+    """Median over `size` (odd) neighbours along one axis of a 2-D array, edges repeated.
+
+    Equal to scipy.ndimage.median_filter(mode="nearest") with a 1-D window, but a vectorised
+    partial sort of a strided window view is ~4x faster than ndimage's generic rank filter,
+    and the HPSS medians were half of the separator's CPU time.
+    """
+    half = size // 2
+    pad = [(0, 0), (0, 0)]
+    pad[axis] = (half, half)
+    windows = np.lib.stride_tricks.sliding_window_view(np.pad(x, pad, mode="edge"), size, axis)
+    return np.partition(windows, half, axis=-1)[..., half]
 
 
 def centre_weight(mag_lr: np.ndarray, width: float = 0.2) -> np.ndarray:
@@ -74,3 +90,69 @@ def repet_background(mag: np.ndarray, hop_s: float, min_period_s: float = 1.0) -
     model = np.nanmedian(padded.reshape(mag.shape[0], n_rep, period), axis=1)
     model = np.tile(model, (1, n_rep))[:, :n_frames]
     return np.minimum(model, mag)
+
+
+@lru_cache(maxsize=8)
+def _salience_weights(
+    n_bins: int, bin_hz: float, fmin: float, fmax: float, per_octave: int, n_harmonics: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Candidate f0s (log-spaced) and the (candidates, bins) harmonic-sum weights, built once."""
+    n_cand = int(np.log2(fmax / fmin) * per_octave) + 1
+    f0s = fmin * 2.0 ** (np.arange(n_cand) / per_octave)
+    weights = np.zeros((n_cand, n_bins), np.float32)
+    rows = np.arange(n_cand)
+    for k in range(1, n_harmonics + 1):
+        pos = k * f0s / bin_hz
+        lo = np.floor(pos).astype(int)
+        frac = pos - lo
+        ok = lo + 1 < n_bins
+        # 1/k weights: a subharmonic f0/2 collects only the even harmonics at half weight, so
+        # the true f0 out-scores it (the classic octave-down error of plain harmonic sums).
+        np.add.at(weights, (rows[ok], lo[ok]), (1.0 - frac[ok]) / k)
+        np.add.at(weights, (rows[ok], lo[ok] + 1), frac[ok] / k)
+    weights.setflags(write=False)
+    return f0s, weights
+
+
+def bass_f0(
+    mag: np.ndarray,
+    bin_hz: float,
+    fmin: float = 30.0,
+    fmax: float = 300.0,
+    n_harmonics: int = 8,
+    smooth_frames: int = 9,
+) -> np.ndarray:
+    """Per-frame f0 (Hz) of the dominant low pitched source in a mono magnitude spectrogram.
+
+    Harmonic summation on compressed magnitudes over log-spaced candidates (48 per octave): the
+    bass is the strongest harmonic series rooted in 30-300 Hz in almost all music. A median over
+    ~0.2 s of log-f0 removes single-frame jumps (drum hits, note onsets) without smearing notes.
+    """
+    f0s, weights = _salience_weights(mag.shape[0], float(bin_hz), fmin, fmax, 48, n_harmonics)
+    salience = weights @ np.sqrt(mag)
+    log_f0 = np.log(f0s[np.argmax(salience, axis=0)])
+    if smooth_frames > 1:
+        log_f0 = median_filter(log_f0, size=smooth_frames, mode="nearest")
+    return np.exp(log_f0)
+
+
+def harmonic_comb(
+    f0: np.ndarray,
+    freqs: np.ndarray,
+    max_hz: float = 2000.0,
+    rel_width: float = 0.03,
+    min_width_hz: float = 6.0,
+) -> np.ndarray:
+    """Soft comb mask (bins, frames): 1 on the harmonics k * f0 (k >= 1), 0 between and below f0.
+
+    Gaussian teeth of width max(3 % of f0, 6 Hz) match a long window's main lobe; the comb fades
+    out above `max_hz`, where a bass's harmonics are weak and other instruments dominate.
+    """
+    f = freqs[:, None].astype(np.float32)
+    f0 = f0[None, :].astype(np.float32)
+    ratio = f / f0
+    k = np.maximum(np.round(ratio), 1.0)
+    sigma = np.maximum(rel_width * f0, min_width_hz)
+    comb = np.exp(-0.5 * ((f - k * f0) / sigma) ** 2)
+    comb[ratio < 0.5] = 0.0  # nothing under the fundamental is part of the note
+    return (comb / (1.0 + (f / max_hz) ** 8)).astype(np.float32)
