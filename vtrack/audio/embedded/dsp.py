@@ -8,7 +8,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 import numpy as np
-from scipy.ndimage import median_filter
+from scipy.ndimage import maximum_filter1d, median_filter
 
 _EPS = 1e-9
 
@@ -59,6 +59,19 @@ def centre_weight(mag_lr: np.ndarray, width: float = 0.2) -> np.ndarray:
     left, right = mag_lr[0], mag_lr[-1]
     pan = (left - right) / (left + right + _EPS)
     return np.exp(-((pan / width) ** 2)).astype(np.float32)
+
+
+def stereo_spread(mag_lr: np.ndarray, weight: np.ndarray) -> float:
+    """RMS left/right pan of the bins selected by `weight` (bins, frames): how wide a source is.
+
+    A centre weight tuned for a mono bass would throw away half of a stereo-sampled or
+    chorused one; measuring the bass's own width on its lowest harmonics (where it dominates the
+    mix) lets the pan cue reject panned guitars without rejecting a wide bass.
+    """
+    left, right = mag_lr[0], mag_lr[-1]
+    pan = (left - right) / (left + right + _EPS)
+    w = weight * (left + right)
+    return float(np.sqrt(np.sum(w * pan**2) / (np.sum(w) + _EPS)))
 
 
 def lowpass_weight(freqs: np.ndarray, cutoff_hz: float, order: int = 8) -> np.ndarray:
@@ -129,8 +142,17 @@ def bass_f0(
     ~0.2 s of log-f0 removes single-frame jumps (drum hits, note onsets) without smearing notes.
     """
     f0s, weights = _salience_weights(mag.shape[0], float(bin_hz), fmin, fmax, 48, n_harmonics)
-    salience = weights @ np.sqrt(mag)
-    log_f0 = np.log(f0s[np.argmax(salience, axis=0)])
+    compressed = np.sqrt(mag)
+    f0 = f0s[np.argmax(weights @ compressed, axis=0)]
+    # Octave check: a bass with weak odd harmonics (strong 2nd, 4th...) wins the sum an octave
+    # up, which would drop its fundamental and odd partials from the comb. When the spectrum has
+    # a real peak at f0 / 2 (at least half as strong, compressed), the note is an octave lower.
+    peaks = maximum_filter1d(compressed, 3, axis=0)
+    frames = np.arange(mag.shape[1])
+    at_f0 = peaks[np.minimum(np.round(f0 / bin_hz).astype(int), mag.shape[0] - 1), frames]
+    at_half = peaks[np.round(f0 / 2 / bin_hz).astype(int), frames]
+    f0 = np.where((at_half >= 0.5 * at_f0) & (f0 / 2 >= fmin), f0 / 2, f0)
+    log_f0 = np.log(f0)
     if smooth_frames > 1:
         log_f0 = median_filter(log_f0, size=smooth_frames, mode="nearest")
     return np.exp(log_f0)
