@@ -47,7 +47,12 @@ def _running_median(x: np.ndarray, size: int, axis: int) -> np.ndarray:
     pad = [(0, 0), (0, 0)]
     pad[axis] = (half, half)
     windows = np.lib.stride_tricks.sliding_window_view(np.pad(x, pad, mode="edge"), size, axis)
-    return np.partition(windows, half, axis=-1)[..., half]
+    out = np.empty(x.shape, x.dtype)
+    # np.partition copies its input: go 128 rows at a time so a 30 s chunk needs ~30 MB, not
+    # `size` times the spectrogram.
+    for r in range(0, x.shape[0], 128):
+        out[r : r + 128] = np.partition(windows[r : r + 128], half, axis=-1)[..., half]
+    return out
 
 
 def centre_weight(mag_lr: np.ndarray, width: float = 0.2) -> np.ndarray:
