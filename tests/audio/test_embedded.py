@@ -11,14 +11,14 @@ from vtrack.audio.mixes import Mix, build_mix, samples_available
 from vtrack.errors import InvalidInput
 
 # Measured on these 6 s mixes (bench/RESULTS_separation.md has the 10 s numbers): amen_pop
-# drums 6.4 / bass 6.7 / other 4.1 / vocals 11.6 dB; breakbeat_rock drums 7.1 / bass 2.7 /
-# other 2.5 / vocals 7.7 dB (its bright, stereo-sampled bass is the weak case); amen_pop_centred
-# (guitar panned to the centre: no stereo cue for the bass) bass 4.6 / other 1.8 dB. Older floors
-# sit ~1.5 dB below; the bass/other floors set with the pitch-comb bass sit ~0.5 dB below.
+# drums 6.4 / bass 6.7 / other 4.0 / vocals 11.6 dB; breakbeat_rock drums 7.1 / bass 2.6 /
+# other 2.4 / vocals 7.7 dB (its bright, stereo-sampled bass is the weak case); amen_pop_centred
+# (guitar panned to the centre: no stereo cue for the bass) bass 4.9 / other 2.0 dB. Older floors
+# sit ~1.5 dB below; the bass/other floors set with the pitch-comb bass sit ~0.4-0.5 dB below.
 FLOORS = {
     "amen_pop": {"drums": 5.0, "bass": 6.2, "vocals": 10.0, "other": 3.5},
     "breakbeat_rock": {"drums": 5.5, "bass": 2.2, "vocals": 6.0, "other": 2.0},
-    "amen_pop_centred": {"bass": 4.0, "other": 1.3},
+    "amen_pop_centred": {"bass": 4.4, "other": 1.5},
 }
 
 

@@ -183,3 +183,32 @@ def harmonic_comb(
     comb = np.exp(-0.5 * ((f - k * f0) / sigma) ** 2)
     comb[ratio < 0.5] = 0.0  # nothing under the fundamental is part of the note
     return (comb / (1.0 + (f / max_hz) ** 8)).astype(np.float32)
+
+
+def limit_outlier_harmonics(
+    comb: np.ndarray,
+    mag: np.ndarray,
+    f0: np.ndarray,
+    bin_hz: float,
+    ratio: float = 3.0,
+    neighbours: int = 5,
+    max_harmonic: int = 70,
+) -> np.ndarray:
+    """Scale down comb teeth whose peak towers over the neighbouring harmonics of the same f0.
+
+    A bass's harmonic amplitudes vary smoothly with the harmonic number; a tooth more than
+    `ratio` times the median of its `neighbours` is mostly another instrument's partial that
+    happens to land there (a centred guitar an octave or a fifth above the bass), so the tooth
+    keeps only the expected share. `mag` is mono (bins, frames); returns the new comb.
+    """
+    n_bins, n_frames = mag.shape
+    frames = np.arange(n_frames)[None, :]
+    peaks = maximum_filter1d(mag, 3, axis=0)  # the tooth's peak, whatever its exact bin
+    k = np.arange(1, max_harmonic + 1)[:, None]
+    at = np.minimum(np.round(k * f0[None, :] / bin_hz).astype(int), n_bins - 1)
+    height = peaks[at, frames]
+    expected = median_filter(height, size=(neighbours, 1), mode="nearest")
+    share = np.minimum(1.0, ratio * expected / (height + _EPS))
+    freqs = np.arange(n_bins, dtype=np.float32)[:, None] * bin_hz
+    tooth = np.clip(np.round(freqs / f0[None, :]).astype(int), 1, max_harmonic) - 1
+    return (comb * share[tooth, frames]).astype(np.float32)

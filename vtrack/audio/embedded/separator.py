@@ -181,6 +181,7 @@ def _bass(harmonic: np.ndarray) -> np.ndarray:
     mag = np.abs(spec)
     f0 = dsp.bass_f0(mag.mean(axis=0), freqs[1])
     comb = dsp.harmonic_comb(f0, freqs, BASS_COMB_MAX_HZ)
+    comb = dsp.limit_outlier_harmonics(comb, mag.mean(axis=0), f0, freqs[1])
     # Pan cue relative to the bass's own stereo image, measured under 150 Hz where it dominates:
     # panned guitar partials on the comb teeth go to "other", a wide bass keeps its sides.
     width = max(0.15, 4.0 * dsp.stereo_spread(mag, comb * (freqs < 150.0)[:, None]))
