@@ -201,7 +201,12 @@ class EmbeddedSession(SegmentationSession):
         for frames in ranges:
             if len(frames) == 0:
                 continue
-            states = {o: init_state(first, self.objects[o].mask, seg) for o in obj_ids}
+            states = {
+                o: init_state(
+                    first, self.objects[o].mask, seg, person=self.objects[o].kind == "person"
+                )
+                for o in obj_ids
+            }
             stream = ((i, resize(np.asarray(self.video[i]), self.work)) for i in frames)
             yield from tracker.run(stream, states, first)
 
