@@ -31,7 +31,7 @@ from vtrack.vision.embedded.imageops import (
     resize,
     sigmoid,
 )
-from vtrack.vision.embedded.person_segmenter import PersonSegmenter
+from vtrack.vision.embedded.person_segmenter import PersonSegmenter, VideoPose
 
 FLOW_DOWNSCALE = 2  # flow runs at half the working resolution
 # frames between the two ends of the long-baseline flow: per-frame object/background motion
@@ -55,8 +55,9 @@ _FAR_SIDE_COLOUR = 0.6
 _FAR_SIDE_BONUS = 4.0
 _FAR_SIDE_HIDDEN = 0.03
 
-# mediapipe pose (35 ms per 480x270 frame on this CPU, 10x the selfie model) runs in the worker
-# thread every few frames for objects the person model covers, as an extra log-odds term
+# mediapipe pose (video mode: 18 ms per 480x270 frame on this CPU, 5x the selfie model) runs in
+# the worker thread every _POSE_EVERY frames for objects clicked as people, as an extra log-odds
+# term (every 4th: DAVIS 0.758, tennis x300 3.4 s; every 6th: 0.753, 3.1 s; without: 0.745, 1.8 s)
 _POSE_EVERY = 4
 _POSE_W = 3.0
 _POSE_AGREE = 0.5
@@ -223,7 +224,7 @@ class FlowTracker:
         frames: Iterator[tuple[int, np.ndarray]],
         grays: list[np.ndarray],
         want_seg: bool,
-        want_pose: bool = False,
+        pose_graph: VideoPose | None = None,
     ) -> PreparedFrame | None:
         """Next frame's per-frame work (decode/resize, flow, long-baseline flow, person map),
         object-independent. `grays` holds the last LONG_BASELINE frames' flow images, newest last.
@@ -236,10 +237,7 @@ class FlowTracker:
         flow = self._flow(gray, grays[-1])
         long_flow = self._flow(gray, grays[0]) if len(grays) >= LONG_BASELINE else None
         seg = self.person.person_probability(image) if want_seg and self.person else None
-        pose = None
-        if want_pose and self.person is not None:
-            found = self.person.pose(image)
-            pose = found.mask if found is not None else None
+        pose = pose_graph.mask(image) if pose_graph is not None else None
         return index, image, gray, flow, seg, long_flow, pose
 
     def run(
@@ -256,25 +254,31 @@ class FlowTracker:
         """
         frames = iter(frames)
         want_seg = self.needs_seg(states)
-        # the pose model costs ~10x the selfie model: only for objects clicked as people
+        # the pose model costs ~5x the selfie model: only for objects clicked as people
         want_pose_any = self.person is not None and any(s.pose for s in states.values())
         grays = [self._gray(first_image)]
-        with ThreadPoolExecutor(max_workers=1) as pool:
-            count = 1
-            pending = pool.submit(self._prepare, frames, list(grays), want_seg, False)
-            while True:
-                ready = pending.result()
-                if ready is None:
-                    return
-                index, image, gray, flow, seg, long_flow, pose = ready
-                grays = (grays + [gray])[-LONG_BASELINE:]
-                count += 1
-                want_pose = want_pose_any and _POSE_EVERY > 0 and count % _POSE_EVERY == 0
-                pending = pool.submit(self._prepare, frames, list(grays), want_seg, want_pose)
-                out: dict[int, StepResult] = {}
-                for obj_id, state in states.items():
-                    out[obj_id] = self._step(state, image, flow, seg, long_flow, pose)
-                yield index, out
+        pose_graph = self.person.video_pose() if want_pose_any and self.person else None
+        try:
+            with ThreadPoolExecutor(max_workers=1) as pool:
+                count = 1
+                pending = pool.submit(self._prepare, frames, list(grays), want_seg)
+                while True:
+                    ready = pending.result()
+                    if ready is None:
+                        return
+                    index, image, gray, flow, seg, long_flow, pose = ready
+                    grays = (grays + [gray])[-LONG_BASELINE:]
+                    count += 1
+                    use_pose = pose_graph if count % _POSE_EVERY == 0 else None
+                    pending = pool.submit(self._prepare, frames, list(grays), want_seg, use_pose)
+                    out: dict[int, StepResult] = {}
+                    for obj_id, state in states.items():
+                        out[obj_id] = self._step(state, image, flow, seg, long_flow, pose)
+                    yield index, out
+        finally:
+            # also when the consumer stops early (the generator is closed)
+            if pose_graph is not None:
+                pose_graph.close()
 
     def _redetect(self, state: TrackState, image: np.ndarray) -> np.ndarray:
         """Where the lost object most likely is now, from its first-frame colour model.

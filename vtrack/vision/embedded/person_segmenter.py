@@ -30,6 +30,40 @@ class PoseResult:
     mask: np.ndarray | None
 
 
+class VideoPose:
+    """mediapipe pose in video mode for one pass over a sequence: after the first frame the
+    person's region comes from the previous landmarks instead of the detector, which halves the
+    cost (18 vs 35 ms per 480x270 frame on a 2-core CPU). Not thread-safe; one pass, one user.
+    """
+
+    def __init__(self) -> None:
+        from mediapipe.python.solutions import pose
+
+        # no temporal smoothing: frames come a few apart, smoothing would only add lag
+        self._graph = pose.Pose(
+            static_image_mode=False,
+            model_complexity=1,
+            enable_segmentation=True,
+            smooth_segmentation=False,
+            smooth_landmarks=False,
+        )
+
+    def mask(self, frame: np.ndarray) -> np.ndarray | None:
+        """Person probability (H, W) float32 of the tracked person, None when none is found."""
+        try:
+            result = self._graph.process(np.ascontiguousarray(frame))
+        except Exception as exc:  # never let an inference error kill a tracking job
+            log.warning("pose (video mode) failed: %s", exc)
+            return None
+        if result.segmentation_mask is None:
+            return None
+        return result.segmentation_mask.astype(np.float32, copy=False)
+
+    def close(self) -> None:
+        with contextlib.suppress(Exception):
+            self._graph.close()
+
+
 class PersonSegmenter:
     """Lazy wrapper around mediapipe selfie segmentation, pose, face detection and hands.
 
@@ -92,6 +126,16 @@ class PersonSegmenter:
         if result.segmentation_mask is not None:
             mask = result.segmentation_mask.astype(np.float32, copy=False)
         return PoseResult(lms, mask)
+
+    def video_pose(self) -> VideoPose | None:
+        """A fresh video-mode pose graph for one tracking pass (None without mediapipe)."""
+        if not self.available:
+            return None
+        try:
+            return VideoPose()
+        except Exception as exc:
+            log.warning("pose graph failed to load: %s", exc)
+            return None
 
     def faces(self, frame: np.ndarray) -> list[tuple[float, float, float, float, float]] | None:
         """Face boxes as relative (x0, y0, x1, y1, score)."""
