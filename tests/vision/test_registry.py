@@ -141,3 +141,11 @@ def test_real_sam3_loader_rejects_missing_checkpoint_cleanly(
     monkeypatch.setattr(registry, "sam3_info", lambda _: info)
     with pytest.raises(EngineUnavailable, match="checkpoint not found"):
         load_segmenter(s, name="sam3")
+
+
+def test_embedded_quality_comes_from_settings(tmp_path) -> None:
+    best = load_segmenter(Settings(data_dir=tmp_path, vision_quality="best"), "embedded")
+    assert best.quality == "best"
+    assert load_segmenter(Settings(data_dir=tmp_path), "embedded").quality == "fast"
+    with pytest.raises(EngineUnavailable, match="VTRACK_VISION_QUALITY"):
+        load_segmenter(Settings(data_dir=tmp_path, vision_quality="ultra"), "embedded")

@@ -134,7 +134,7 @@ def embedded_info(settings: Settings) -> EngineInfo:
         available=True,
         device="cpu",
         embedded=True,
-        loader=_load_embedded,
+        loader=partial(_load_embedded, settings.vision_quality),
     )
 
 
@@ -157,10 +157,13 @@ def _load_sam2(settings: Settings, device: str) -> VideoSegmenter:
     )
 
 
-def _load_embedded() -> VideoSegmenter:
+def _load_embedded(quality: str = "fast") -> VideoSegmenter:
     from vtrack.vision.embedded import EmbeddedSegmenter
 
-    return EmbeddedSegmenter()
+    try:
+        return EmbeddedSegmenter(quality=quality)
+    except ValueError as exc:
+        raise EngineUnavailable(f"VTRACK_VISION_QUALITY: {exc}") from exc
 
 
 def _load(info: EngineInfo) -> VideoSegmenter:

@@ -12,7 +12,8 @@ class EmbeddedSegmenter(VideoSegmenter):
     """Classical segmentation + DIS optical flow tracking; mediapipe for people when installed.
 
     `quality="fast"` meets the speed budget (flow at reduced resolution, colour refinement);
-    `quality="best"` uses a finer flow preset.
+    `quality="best"` uses a finer flow and, for people, mediapipe pose's person mask every 4th
+    frame as an extra cue (better limbs: DAVIS tennis 0.76 -> 0.80, but ~2x the tracking time).
     """
 
     name = "embedded"

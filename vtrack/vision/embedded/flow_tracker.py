@@ -258,8 +258,14 @@ class FlowTracker:
         """
         frames = iter(frames)
         want_seg = self.needs_seg(states)
-        # the pose model costs ~5x the selfie model: only for objects clicked as people
-        want_pose_any = self.person is not None and any(s.pose for s in states.values())
+        # The pose model costs ~5x the selfie model: only for objects clicked as people, and only
+        # at quality "best" (on a person clip it doubles tracking time, past the 3 s / 300-frame
+        # budget that "fast" keeps).
+        want_pose_any = (
+            self.quality == "best"
+            and self.person is not None
+            and any(s.pose for s in states.values())
+        )
         grays = [self._gray(first_image)]
         pose_graph = self.person.video_pose() if want_pose_any and self.person else None
         try:
