@@ -616,7 +616,9 @@ async function main() {
     writeFileSync(join(OUT, "results.json"), JSON.stringify(results, null, 2));
     console.log("\n" + results.map((r) => `${r.ok ? "PASS" : "FAIL"}  ${r.name.padEnd(7)} ${r.s.toFixed(1)}s`).join("\n"));
     for (const r of results) if (!r.ok) console.log(`\n--- ${r.name}\n${r.error}`);
-    console.log(`\n${results.length - failures} passed, ${failures} failed in ${((Date.now() - started) / 1000).toFixed(1)}s; screenshots in ${OUT}`);
+    console.log(`\ne2e took ${((Date.now() - started) / 1000).toFixed(1)}s; screenshots in ${OUT}`);
+    // The summary alone on the last line, in the plain "N passed, N failed" form CI reads.
+    console.log(`e2e: ${results.length - failures} passed, ${failures} failed`);
   } finally {
     for (const fn of cleanup) await Promise.resolve().then(fn).catch(() => {});
     rmSync(tmp, { recursive: true, force: true });
