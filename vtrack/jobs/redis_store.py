@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import time
-import uuid
 from typing import Any
 
 import redis
@@ -196,18 +195,8 @@ class RedisJobStore:
         notices: list[str] | None = None,
         job_id: str | None = None,
     ) -> Job:
-        now = time.time()
-        job = Job(
-            id=job_id or uuid.uuid4().hex,
-            kind=kind,
-            status="pending",
-            steps=steps,
-            progress=0.0,
-            params=params,
-            notices=list(notices or []),
-            created_at=now,
-            updated_at=now,
-        )
+        job = Job.pending(kind, params, steps, notices, job_id)
+        now = job.created_at
         fields = {
             "id": job.id,
             "kind": kind,

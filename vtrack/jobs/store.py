@@ -75,6 +75,29 @@ class Job:
     def terminal(self) -> bool:
         return self.status in TERMINAL
 
+    @classmethod
+    def pending(
+        cls,
+        kind: str,
+        params: dict[str, Any],
+        steps: list[dict[str, str]],
+        notices: list[str] | None = None,
+        job_id: str | None = None,
+    ) -> Job:
+        """A new job as every store creates it: pending, no progress, a fresh id unless given."""
+        now = time.time()
+        return cls(
+            id=job_id or uuid.uuid4().hex,
+            kind=kind,
+            status="pending",
+            steps=steps,
+            progress=0.0,
+            params=params,
+            notices=list(notices or []),
+            created_at=now,
+            updated_at=now,
+        )
+
 
 def _row_to_job(row: sqlite3.Row) -> Job:
     data = dict(row)
@@ -113,18 +136,8 @@ class JobStore:
         notices: list[str] | None = None,
         job_id: str | None = None,
     ) -> Job:
-        now = time.time()
-        job = Job(
-            id=job_id or uuid.uuid4().hex,
-            kind=kind,
-            status="pending",
-            steps=steps,
-            progress=0.0,
-            params=params,
-            notices=list(notices or []),
-            created_at=now,
-            updated_at=now,
-        )
+        job = Job.pending(kind, params, steps, notices, job_id)
+        now = job.created_at
         with self._connect() as db:
             db.execute(
                 "INSERT INTO jobs (id, kind, status, steps, progress, params, notices,"
