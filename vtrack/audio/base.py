@@ -12,10 +12,25 @@ from collections.abc import Callable
 
 import numpy as np
 
+from vtrack.errors import InvalidInput
+
 STEMS_4 = ("drums", "bass", "other", "vocals")
 STEMS_6 = ("drums", "bass", "other", "vocals", "guitar", "piano")
 
 ProgressCallback = Callable[[float], None]
+
+
+def as_channels_first(audio: np.ndarray) -> np.ndarray:
+    """float32 (channels, samples) from a mono vector or a (channels, samples) array.
+
+    Raises InvalidInput for anything else, so every separator rejects bad input the same way.
+    """
+    audio = np.asarray(audio, dtype=np.float32)
+    if audio.ndim == 1:
+        audio = audio[None, :]
+    if audio.ndim != 2 or audio.shape[0] < 1:
+        raise InvalidInput(f"audio must be (channels, samples), got shape {audio.shape}")
+    return audio
 
 
 class StemSeparator(ABC):

@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from vtrack.audio.base import STEMS_4, STEMS_6, ProgressCallback, StemSeparator
+from vtrack.audio.base import STEMS_4, STEMS_6, ProgressCallback, StemSeparator, as_channels_first
 from vtrack.errors import EngineUnavailable, InvalidInput
 
 
@@ -107,11 +107,7 @@ class DemucsSeparator(StemSeparator):
     ) -> dict[str, np.ndarray]:
         import torch
 
-        audio = np.asarray(audio, dtype=np.float32)
-        if audio.ndim == 1:
-            audio = audio[None, :]
-        if audio.ndim != 2 or audio.shape[0] < 1:
-            raise InvalidInput(f"audio must be (channels, samples), got shape {audio.shape}")
+        audio = as_channels_first(audio)
         n_ch, n = audio.shape
         if n_ch > 2:
             raise InvalidInput("Demucs takes mono or stereo audio")

@@ -15,7 +15,7 @@ from __future__ import annotations
 import numpy as np
 from scipy.signal import resample_poly
 
-from vtrack.audio.base import STEMS_4, ProgressCallback, StemSeparator
+from vtrack.audio.base import STEMS_4, ProgressCallback, StemSeparator, as_channels_first
 from vtrack.audio.embedded import dsp
 from vtrack.audio.embedded.stft import istft, stft
 from vtrack.errors import InvalidInput
@@ -81,11 +81,7 @@ class EmbeddedSeparator(StemSeparator):
         sample_rate: int,
         progress: ProgressCallback | None = None,
     ) -> dict[str, np.ndarray]:
-        audio = np.asarray(audio, dtype=np.float32)
-        if audio.ndim == 1:
-            audio = audio[None, :]
-        if audio.ndim != 2 or audio.shape[0] < 1:
-            raise InvalidInput(f"audio must be (channels, samples), got shape {audio.shape}")
+        audio = as_channels_first(audio)
         if sample_rate <= 0:
             raise InvalidInput(f"invalid sample rate {sample_rate}")
         n_ch, n = audio.shape
