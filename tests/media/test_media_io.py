@@ -265,3 +265,17 @@ def test_a_badly_damaged_stream_is_rejected_clearly(
     probe = probe_video(path)
     with pytest.raises(UnsupportedVideo, match="too damaged"):
         list(iter_frames(probe, validate_video(probe, settings)))
+
+
+def test_remux_swaps_the_audio_without_reencoding(moving_clip: Path, tmp_path: Path) -> None:
+    from vtrack.media.encode import remux_with_audio
+
+    out = remux_with_audio(moving_clip, beat_tone(2.0, 22050), tmp_path / "swapped.mp4")
+    with av.open(str(out)) as container:
+        assert container.streams.audio[0].codec_context.sample_rate == 22050
+        assert sum(1 for _ in container.demux(video=0)) >= 48
+    broken = tmp_path / "broken.mp4"
+    broken.write_bytes(b"\x00" * 512)
+    with pytest.raises(av.error.FFmpegError):
+        remux_with_audio(broken, beat_tone(1.0), tmp_path / "never.mp4")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["broken.mp4", "swapped.mp4"]

@@ -2,9 +2,28 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from types import TracebackType
 from typing import Self
+
+
+def part_path(path: Path) -> Path:
+    """The hidden temporary name an output is written under until it is complete."""
+    return path.with_name(f".{path.name}.part")
+
+
+@contextmanager
+def atomic_path(path: Path) -> Iterator[Path]:
+    """Yield the temporary path to write; rename it to `path` on success, delete it on error."""
+    tmp = part_path(path)
+    try:
+        yield tmp
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    tmp.replace(path)
 
 
 class AtomicOutput:
@@ -16,7 +35,7 @@ class AtomicOutput:
 
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
-        self._tmp = self.path.with_name(f".{self.path.name}.part")
+        self._tmp = part_path(self.path)
 
     def _finish(self) -> None:
         raise NotImplementedError

@@ -9,7 +9,7 @@ from pathlib import Path
 import av
 import numpy as np
 
-from vtrack.media.atomic import AtomicOutput
+from vtrack.media.atomic import AtomicOutput, atomic_path
 from vtrack.media.audio import AudioTrack
 from vtrack.media.container import open_input
 
@@ -43,33 +43,29 @@ def encode_audio(
         container.mux(packet)
 
 
+def open_mp4_output(path: Path) -> av.container.OutputContainer:
+    """An MP4 for writing with the moov atom up front (+faststart): browsers play it at once."""
+    return av.open(str(path), mode="w", format="mp4", options={"movflags": "+faststart"})
+
+
 def remux_with_audio(source: Path, audio: AudioTrack, out: Path) -> Path:
     """Copy `source`'s H.264 video without re-encoding and give it `audio` instead.
 
     The same picture with another soundtrack (e.g. the isolated stem) costs a remux, not a
     second encode.
     """
-    tmp = out.with_name(f".{out.name}.part")
-    try:
-        with (
-            open_input(source) as src,
-            av.open(str(tmp), "w", format="mp4", options={"movflags": "+faststart"}) as dst,
-        ):
-            video_in = src.streams.video[0]
-            video_out = dst.add_stream_from_template(video_in)
-            duration = float(video_in.duration * video_in.time_base) if video_in.duration else None
-            audio_out = add_aac_stream(dst, audio)
-            for packet in src.demux(video_in):
-                if packet.dts is None:
-                    continue
-                packet.stream = video_out
-                dst.mux(packet)
-            track = audio.fitted(duration) if duration else audio
-            encode_audio(dst, audio_out, track)
-        tmp.replace(out)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+    with atomic_path(out) as tmp, open_input(source) as src, open_mp4_output(tmp) as dst:
+        video_in = src.streams.video[0]
+        video_out = dst.add_stream_from_template(video_in)
+        duration = float(video_in.duration * video_in.time_base) if video_in.duration else None
+        audio_out = add_aac_stream(dst, audio)
+        for packet in src.demux(video_in):
+            if packet.dts is None:
+                continue
+            packet.stream = video_out
+            dst.mux(packet)
+        track = audio.fitted(duration) if duration else audio
+        encode_audio(dst, audio_out, track)
     return out
 
 
@@ -96,9 +92,7 @@ class VideoWriter(AtomicOutput):
         super().__init__(path)
         self._frames = 0
         self._fps = Fraction(fps).limit_denominator(1001)
-        self._container = av.open(
-            str(self._tmp), mode="w", format="mp4", options={"movflags": "+faststart"}
-        )
+        self._container = open_mp4_output(self._tmp)
         self._video = self._container.add_stream("libx264", rate=self._fps)
         self._video.width = width
         self._video.height = height
