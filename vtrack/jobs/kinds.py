@@ -26,8 +26,10 @@ class JobKind:
     run: Runner
 
 
-def points_from_params(params: dict[str, Any]) -> list[PointPrompt]:
-    return [PointPrompt(p["x"], p["y"], bool(p.get("positive", True))) for p in params["points"]]
+def point_request(params: dict[str, Any]) -> PointRequest:
+    """The clicks and frame a point-based job was submitted with."""
+    points = [PointPrompt(p["x"], p["y"], bool(p.get("positive", True))) for p in params["points"]]
+    return PointRequest(points, int(params.get("frame_index", 0)))
 
 
 def _run_track_point(
@@ -38,7 +40,7 @@ def _run_track_point(
     progress: Progress,
 ) -> dict[str, Any]:
     video = open_video(task_dir / params["video"], settings)
-    request = PointRequest(points_from_params(params), int(params.get("frame_index", 0)))
+    request = point_request(params)
     return run_point_to_track(video, request, task_dir, engines, settings, progress)
 
 
@@ -61,7 +63,7 @@ def _run_remove_object(
     progress: Progress,
 ) -> dict[str, Any]:
     video = open_video(task_dir / params["video"], settings)
-    request = PointRequest(points_from_params(params), int(params.get("frame_index", 0)))
+    request = point_request(params)
     return run_remove_object(
         video, request, task_dir, engines, settings, progress, remove_stem=params.get("remove_stem")
     )
