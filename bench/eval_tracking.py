@@ -18,7 +18,11 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from vtrack.media.frames import FrameSequence  # noqa: E402
-from vtrack.testing.scenes import farthest_interior_point, standard_scenes  # noqa: E402
+from vtrack.testing.scenes import (  # noqa: E402
+    farthest_interior_point,
+    standard_scenes,
+    visibility_scenes,
+)
 from vtrack.vision.base import PointPrompt  # noqa: E402
 from vtrack.vision.embedded import EmbeddedSegmenter  # noqa: E402
 from vtrack.vision.embedded.davis import (  # noqa: E402
@@ -52,6 +56,7 @@ def evaluate(
         raise RuntimeError(f"{name}: frames {missing[:5]} never yielded")
     scores = sequence_scores(preds, list(gts))
     empty = sum(1 for p, g in zip(preds, gts, strict=True) if g.any() and not p.any())
+    ghost = sum(1 for p, g in zip(preds, gts, strict=True) if p.any() and not g.any())
     return {
         "name": name,
         "frames": len(video),
@@ -61,6 +66,7 @@ def evaluate(
         "JF": scores["JF"],
         "J0": scores["J_frames"][0],
         "empty": empty,
+        "ghost": ghost,
         "click_s": t_click,
         "track_s": t_track,
         "ms_per_frame": 1000 * t_track / len(video),
@@ -115,6 +121,11 @@ def main(argv: list[str] | None = None) -> int:
                 continue
             video = FrameSequence.from_arrays(list(scene.frames), fps=scene.fps)
             rows.append(("generated", evaluate(engine, scene.name, video, scene.masks)))
+        for scene in [] if args.quick else visibility_scenes():
+            if args.seq and scene.name not in args.seq:
+                continue
+            video = FrameSequence.from_arrays(list(scene.frames), fps=scene.fps)
+            rows.append(("visibility", evaluate(engine, scene.name, video, scene.masks)))
     if args.set in ("all", "davis"):
         seqs = ("bear", "lucia") if args.quick else DAVIS_SEQUENCES
         for seq in seqs:
@@ -126,16 +137,19 @@ def main(argv: list[str] | None = None) -> int:
             video, gts = load_davis(seq, max_frames=30 if args.quick else None)
             rows.append(("davis", evaluate(engine, seq, video, gts)))
 
-    header = "| set | sequence | frames | size | J | F | J&F | J frame0 | empty | click s | track s | ms/frame |"
+    header = (
+        "| set | sequence | frames | size | J | F | J&F | J frame0 | empty | ghost | click s "
+        "| track s | ms/frame |"
+    )
     print(header)
-    print("|" + "---|" * 12)
+    print("|" + "---|" * 13)
     for group, r in rows:
         print(
             f"| {group} | {r['name']} | {r['frames']} | {r['size']} | {r['J']:.3f} | {r['F']:.3f} "
-            f"| {r['JF']:.3f} | {r['J0']:.3f} | {r['empty']} | {r['click_s']:.2f} "
+            f"| {r['JF']:.3f} | {r['J0']:.3f} | {r['empty']} | {r['ghost']} | {r['click_s']:.2f} "
             f"| {r['track_s']:.2f} | {r['ms_per_frame']:.1f} |"
         )
-    for group in ("generated", "davis"):
+    for group in ("generated", "visibility", "davis"):
         sel = [r for g, r in rows if g == group]
         if sel:
             jf = np.mean([r["JF"] for r in sel])
@@ -143,9 +157,10 @@ def main(argv: list[str] | None = None) -> int:
             f = np.mean([r["F"] for r in sel])
             ms = np.mean([r["ms_per_frame"] for r in sel])
             empty = sum(int(r["empty"]) for r in sel)
+            ghost = sum(int(r["ghost"]) for r in sel)
             print(
                 f"| {group} | **mean** | | | {j:.3f} | {f:.3f} | **{jf:.3f}** | | {empty} "
-                f"| | | {ms:.1f} |"
+                f"| {ghost} | | | {ms:.1f} |"
             )
     return 0
 

@@ -7,7 +7,12 @@ import pytest
 
 from vtrack.errors import InvalidInput
 from vtrack.media.frames import FrameSequence
-from vtrack.testing.scenes import composite_scene, farthest_interior_point, standard_scenes
+from vtrack.testing.scenes import (
+    composite_scene,
+    farthest_interior_point,
+    standard_scenes,
+    visibility_scenes,
+)
 from vtrack.vision.base import BoxPrompt, PointPrompt
 from vtrack.vision.embedded import EmbeddedSegmenter
 from vtrack.vision.metrics import jaccard, sequence_scores
@@ -17,7 +22,13 @@ from vtrack.vision.metrics import jaccard, sequence_scores
 JF_FLOOR = 0.75
 
 
-def _track(engine: EmbeddedSegmenter, video: FrameSequence, gts: np.ndarray, start: int = 0):
+def _track(
+    engine: EmbeddedSegmenter,
+    video: FrameSequence,
+    gts: np.ndarray,
+    start: int = 0,
+    out: list | None = None,
+):
     x, y = farthest_interior_point(gts[start])
     session = engine.start_session(video)
     first = session.add_points(start, 1, [PointPrompt(x, y)])
@@ -33,6 +44,8 @@ def _track(engine: EmbeddedSegmenter, video: FrameSequence, gts: np.ndarray, sta
     assert progress and progress[-1] == pytest.approx(1.0)
     assert all(0.0 <= s <= 1.0 for s in scores.values())
     ordered = [preds[i] for i in range(len(video))]
+    if out is not None:
+        out.extend(ordered)
     empty = [
         i for i, (p, g) in enumerate(zip(ordered, gts, strict=True)) if g.any() and not p.any()
     ]
@@ -202,3 +215,31 @@ def test_person_limbs_follow_the_pose_cue(davis_clip) -> None:
     scores, empty = _track(EmbeddedSegmenter(quality="best"), video, gts)
     assert scores["JF"] >= 0.77, scores["JF"]
     assert not empty
+
+
+@pytest.mark.parametrize(
+    ("index", "start", "floor", "found_floor"),
+    [(0, 0, 0.7, 0.65), (1, 63, 0.75, 0.85)],
+    ids=["leaves_and_returns", "hidden_behind_wall_tracked_backwards"],
+)
+def test_object_out_of_view_is_absent_then_found_again(
+    engine: EmbeddedSegmenter, index: int, start: int, floor: float, found_floor: float
+) -> None:
+    # The object leaves the frame (or goes wholly behind a wall) and comes back. While it is out
+    # of view the mask must be empty (not a look-alike patch of background: the tracker used to
+    # settle on one and never let go, J&F 0.29 / 0.38), and once it is back it must be found.
+    scene = visibility_scenes()[index]
+    video = FrameSequence.from_arrays(list(scene.frames))
+    preds: list[np.ndarray] = []
+    scores, _ = _track(engine, video, scene.masks, start=start, out=preds)
+    out_of_view = [i for i, g in enumerate(scene.masks) if not g.any()]
+    assert len(out_of_view) >= 5  # the scene really hides the object
+    ghosts = [i for i in out_of_view if preds[i].any()]
+    assert not ghosts, f"mask while the object is out of view on frames {ghosts}"
+    # found again: the frames at the far end from the prompt, where it is in full view again,
+    # score as well as the first ones (measured J 0.74-0.76 there for the astronaut, whose click
+    # mask itself has J 0.76; 0.94-0.99 for the cat)
+    far_end = range(0, 5) if start > 0 else range(len(video) - 5, len(video))
+    found = [scores["J_frames"][i] for i in far_end]
+    assert min(found) >= found_floor, found
+    assert scores["JF"] >= floor, scores["JF"]

@@ -68,6 +68,19 @@ def _sprite(name: str, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray
     return patch, alpha
 
 
+def _path_x(path: str, t: float) -> float:
+    """The object's centre as a fraction of the frame's width at time t in [0, 1]."""
+    if path == "across":
+        return 0.22 + 0.56 * t
+    if path == "exit_return":
+        if t < 0.4:
+            return 0.3 + 2.0 * t  # leaves through the right edge
+        if t < 0.6:
+            return 1.5  # outside the frame
+        return 1.5 - 2.0 * (t - 0.6)  # comes back in
+    raise ValueError(f"unknown path {path!r}")
+
+
 def composite_scene(
     name: str = "astronaut_over_coffee",
     *,
@@ -78,11 +91,20 @@ def composite_scene(
     pan_px: float = 60.0,
     scale_range: tuple[float, float] = (0.30, 0.42),
     occluder: bool = False,
+    wall: bool = False,
+    path: str = "across",
     noise_sigma: float = 2.0,
     fps: float = 24.0,
     seed: int = 0,
 ) -> Scene:
-    """Render a scene of `n_frames` at `size` (width, height)."""
+    """Render a scene of `n_frames` at `size` (width, height).
+
+    `occluder`: a thin pole in front (the object is split, never hidden); `wall`: a band wider
+    than the object in front of the middle of the frame (the object is wholly hidden for a while
+    and comes out on the other side). `path`: "across" moves the object from left to right;
+    "exit_return" takes it out of the right edge, keeps it outside for a fifth of the clip and
+    brings it back.
+    """
     rng = np.random.default_rng(seed)
     width, height = size
     bg = _load_rgb(background)
@@ -99,6 +121,13 @@ def composite_scene(
         pole = cv2.resize(texture[:, 300:340], (pole_w, height), interpolation=cv2.INTER_AREA)
         pole_x = int(width * 0.55)
 
+    band = None
+    if wall:
+        brick = _load_rgb("brick")
+        band_w = int(width * 0.34)
+        band = cv2.resize(brick, (band_w, height), interpolation=cv2.INTER_AREA)
+        band_x = int(width * 0.33)
+
     frames = np.empty((n_frames, height, width, 3), np.uint8)
     masks = np.empty((n_frames, height, width), bool)
     backgrounds = np.empty_like(frames)
@@ -109,7 +138,7 @@ def composite_scene(
             bg, cam, (width, height), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REFLECT
         )
         scale = (scale_range[0] + (scale_range[1] - scale_range[0]) * t) * height / ph
-        cx = width * (0.22 + 0.56 * t)
+        cx = width * _path_x(path, t)
         cy = height * (0.5 + 0.12 * np.sin(2 * np.pi * t))
         obj = np.float32([[scale, 0, cx - scale * pw / 2], [0, scale, cy - scale * ph / 2]])
         obj_rgb = cv2.warpAffine(patch, obj, (width, height), flags=cv2.INTER_LINEAR)
@@ -121,6 +150,11 @@ def composite_scene(
             back = back.copy()
             back[:, pole_x : pole_x + pole.shape[1]] = pole
             visible[:, pole_x : pole_x + pole.shape[1]] = False
+        if band is not None:
+            frame[:, band_x : band_x + band.shape[1]] = band
+            back = back.copy()
+            back[:, band_x : band_x + band.shape[1]] = band
+            visible[:, band_x : band_x + band.shape[1]] = False
         if noise_sigma > 0:
             frame += rng.normal(0, noise_sigma, frame.shape).astype(np.float32)
         frames[i] = np.clip(frame, 0, 255).astype(np.uint8)
@@ -155,5 +189,30 @@ def standard_scenes(n_frames: int = 48, size: tuple[int, int] = (320, 240)) -> l
             n_frames=n_frames,
             size=size,
             seed=5,
+        ),
+    ]
+
+
+def visibility_scenes(n_frames: int = 64, size: tuple[int, int] = (320, 240)) -> list[Scene]:
+    """Scenes where the object is not always in view: it leaves the frame and comes back, or
+    passes wholly behind a wall. A tracker must report it absent meanwhile, then find it again."""
+    return [
+        composite_scene(
+            "astronaut_exit_return",
+            path="exit_return",
+            pan_px=30,
+            n_frames=n_frames,
+            size=size,
+            seed=7,
+        ),
+        composite_scene(
+            "cat_behind_wall",
+            sprite="chelsea",
+            background="rocket",
+            wall=True,
+            pan_px=-20,
+            n_frames=n_frames,
+            size=size,
+            seed=8,
         ),
     ]

@@ -65,6 +65,17 @@ class ColourModel:
         """P(foreground | colour) per pixel, assuming equal priors."""
         return self._ratio[colour_index(image)]
 
+    def similarity(self, image: np.ndarray, mask: np.ndarray) -> float:
+        """Bhattacharyya coefficient of the region's colour histogram with the foreground's
+        (1 = same colours in the same proportions, 0 = no colour in common)."""
+        m = mask.astype(bool)
+        if not m.any():
+            return 0.0
+        hist = np.bincount(colour_index(image)[m], minlength=BINS**3).astype(np.float64)
+        hist /= hist.sum()
+        fg = self.fg / max(float(self.fg.sum()), 1e-12)
+        return float(np.sqrt(hist * fg).sum())
+
     def separability(self, image: np.ndarray, mask: np.ndarray) -> float:
         """How well colour alone reproduces `mask` (IoU of P>0.5 with it): a cue weight."""
         p = self.probability(image) > 0.5
@@ -94,3 +105,27 @@ class ColourModel:
         if not inner.any() or not outer.any():
             return 0.5
         return 0.5 * (float(p[inner].mean()) + float(1.0 - p[outer].mean()))
+
+
+def colour_distinctness(image: np.ndarray, mask: np.ndarray) -> float:
+    """How unlike its immediate surroundings a region's colours are (0 = same, 1 = disjoint).
+
+    1 - Bhattacharyya coefficient of the region's colour histogram against that of a ring just
+    outside it. A real object differs from what touches it; a GrabCut leak into the background,
+    or half an object, shares colours with its ring. Measured on the eight test scenes this
+    picks the right GrabCut candidate far more often than edge strength along the contour.
+    """
+    m = mask.astype(bool)
+    area = np.count_nonzero(m)
+    if area == 0:
+        return 0.0
+    idx = colour_index(image)
+    dist = cv2.distanceTransform((~m).astype(np.uint8), cv2.DIST_L2, 3)
+    ring = (dist > 0) & (dist <= max(4.0, 0.15 * np.sqrt(area)))
+    if np.count_nonzero(ring) < 0.1 * area:
+        return 0.0  # the region fills the frame: nothing to compare it with
+    a = np.bincount(idx[m], minlength=BINS**3).astype(np.float64)
+    b = np.bincount(idx[ring], minlength=BINS**3).astype(np.float64)
+    a /= a.sum()
+    b /= b.sum()
+    return float(1.0 - np.sqrt(a * b).sum())

@@ -6,6 +6,10 @@ fg/bg histogram, (c) a motion cue (object vs surrounding affine motion) and (d) 
 person/foreground probability when that cue agreed with the prompt mask. An edge-aware guided
 filter snaps the fused map to image edges.
 
+An object that leaves the frame or goes wholly behind something is reported absent (an empty
+mask, score 0) instead of being replaced by whatever looks most like it; every frame it is looked
+for again, by its keypoints (`reacquire.py`) and by a colour blob that must pass verification.
+
 Speed: flow runs once per frame on a quarter of the working pixels; everything per object runs
 only inside a padded box around where the object can be (a few percent of the frame for small
 objects); large-radius morphology is done with distance transforms, whose cost does not grow with
@@ -21,7 +25,7 @@ from dataclasses import dataclass, field
 import cv2
 import numpy as np
 
-from vtrack.vision.embedded.appearance import ColourModel
+from vtrack.vision.embedded.appearance import ColourModel, colour_distinctness
 from vtrack.vision.embedded.imageops import (
     Box,
     fill_holes,
@@ -32,6 +36,7 @@ from vtrack.vision.embedded.imageops import (
     sigmoid,
 )
 from vtrack.vision.embedded.person_segmenter import PersonSegmenter, VideoPose
+from vtrack.vision.embedded.reacquire import Keyframe, Reacquirer
 
 FLOW_DOWNSCALE = 2  # flow runs at half the working resolution
 # frames between the two ends of the long-baseline flow: per-frame object/background motion
@@ -65,6 +70,19 @@ _POSE_AGREE = 0.5
 # frames, its weight halving each frame (DAVIS 0.758 -> 0.760; decay 0.7 / 0.35: 0.759 / 0.760)
 _POSE_CARRY = 3
 _POSE_DECAY = 0.5
+# the keyframe used to re-acquire an object that left the frame is refreshed every this many
+# confident frames (ORB on the object's box: ~1-2 ms)
+_KEYFRAME_EVERY = 8
+# a mask within this many working pixels of the frame's edge is leaving (or entering) the frame
+_EDGE_PX = 3
+# a mask shrunk below this fraction of the object's usual area means it is (almost) hidden
+_VANISHED = 0.02
+# a colour blob found while the object is missing must match its first-frame colours (histogram
+# Bhattacharyya coefficient) and stand out from its surroundings (colour distinctness)
+_REDETECT_MATCH = 0.7
+_REDETECT_DISTINCT = 0.3
+# a view of the object at least this fraction of its usual area counts as a full view
+_FULL_VIEW = 0.85
 
 # (index, image, flow image, flow, person map, long-baseline flow, pose person map)
 PreparedFrame = tuple[
@@ -72,6 +90,8 @@ PreparedFrame = tuple[
 ]
 # (soft mask inside box, box in work pixels, score)
 StepResult = tuple[np.ndarray, Box, float]
+# what a step answers for an object that is not in the frame: an empty mask, score 0
+_ABSENT: StepResult = (np.zeros((1, 1), np.float32), (0, 0, 1, 1), 0.0)
 
 
 @dataclass
@@ -84,11 +104,13 @@ class TrackState:
     colour_weight: float
     seg_weight: float
     ref_area: float
-    lost: bool = False
     pose: bool = False  # a person: the pose model's mask joins the cues every few frames
-    last_confident: np.ndarray | None = None
     confident_count: int = 0
     history: list[float] = field(default_factory=list)
+    # the object left the frame or is hidden: an empty mask until it is found again
+    absent: bool = False
+    # what the object looked like: at the prompt frame, and at the latest full, confident view
+    keyframes: list[Keyframe] = field(default_factory=list)
 
 
 def _iou(a: np.ndarray, b: np.ndarray) -> float:
@@ -124,7 +146,6 @@ def init_state(
         colour_weight=colour_weight,
         seg_weight=seg_weight,
         ref_area=float(mask.sum()),
-        last_confident=mask.copy(),
         pose=person and seg_weight > 0,
     )
 
@@ -191,6 +212,12 @@ def motion_evidence(
     return (weight * np.clip((d_bg - d_obj) / noise, -3.0, 3.0)).astype(np.float32)
 
 
+def _at_edge(mask: np.ndarray) -> bool:
+    """True when the mask reaches the frame's border (the object is partly outside)."""
+    e = _EDGE_PX
+    return bool(mask[:e].any() or mask[-e:].any() or mask[:, :e].any() or mask[:, -e:].any())
+
+
 class FlowTracker:
     """Propagates several objects' masks through a sequence of working-resolution frames."""
 
@@ -206,6 +233,7 @@ class FlowTracker:
         self.dis = cv2.DISOpticalFlow_create(cv2.DISOPTICAL_FLOW_PRESET_FAST)
         gx, gy = np.meshgrid(np.arange(w, dtype=np.float32), np.arange(h, dtype=np.float32))
         self._grid = (gx, gy)
+        self.reacquirer = Reacquirer()
 
     def _gray(self, image: np.ndarray) -> np.ndarray:
         return resize(cv2.cvtColor(image, cv2.COLOR_RGB2GRAY), self.flow_size)
@@ -267,6 +295,11 @@ class FlowTracker:
             and any(s.pose for s in states.values())
         )
         grays = [self._gray(first_image)]
+        first_gray = cv2.cvtColor(first_image, cv2.COLOR_RGB2GRAY)
+        for state in states.values():
+            key = self._keyframe(first_gray, state.mask) if not state.keyframes else None
+            if key is not None:
+                state.keyframes = [key]
         pose_graph = self.person.video_pose() if want_pose_any and self.person else None
         try:
             with ThreadPoolExecutor(max_workers=1) as pool:
@@ -305,15 +338,40 @@ class FlowTracker:
             if pose_graph is not None:
                 pose_graph.close()
 
-    def _redetect(self, state: TrackState, image: np.ndarray) -> np.ndarray:
-        """Where the lost object most likely is now, from its first-frame colour model.
+    def _keyframe(self, gray: np.ndarray, mask: np.ndarray) -> Keyframe | None:
+        """Keypoints of the object, computed on its box only (the rest of the frame is not it)."""
+        box = mask_box(mask, 16)
+        if box is None:
+            return None
+        x0, y0, x1, y1 = box
+        key = self.reacquirer.keyframe(gray[y0:y1, x0:x1], mask[y0:y1, x0:x1])
+        if key is None:
+            return None
+        key.points += np.float32([x0, y0])
+        key.mask = mask.copy()
+        return key
 
-        The object left the frame or went behind something and the flow has nothing to carry.
+    def _find_again(self, state: TrackState, image: np.ndarray) -> np.ndarray | None:
+        """Where a vanished object is now: where its keypoints are seen again, else a colour
+        blob that passes verification; None while neither finds it."""
+        if state.keyframes:
+            gray = cv2.cvtColor(image, cv2.COLOR_RGB2GRAY)
+            found = self.reacquirer.find(state.keyframes, gray)
+            if found is not None:
+                return found
+        return self._redetect(state, image)
+
+    def _redetect(self, state: TrackState, image: np.ndarray) -> np.ndarray | None:
+        """The blob of the whole frame that looks like the object, if one really does.
+
         The long-term colour model is evaluated on the whole (small) frame, smoothed at the
-        object's scale, and the blob that best matches the object's colours and size becomes
-        the prior; when nothing fits, the last confident mask is used.
+        object's scale; the blob that best matches the object's colours and size is a candidate.
+        It is accepted only when its colours match the object's first-frame histogram and it
+        stands out from its surroundings: an object-coloured patch of background does neither
+        (measured, histogram match / distinctness: the swinging child re-found past the pole
+        0.81-0.87 / 0.42-0.58, a face re-emerging from behind a wall 0.76 / 0.49; background
+        patches taken for a face that had left the frame 0.17-0.60 / 0.07-0.34).
         """
-        fallback = state.last_confident if state.last_confident is not None else state.mask
         size = np.sqrt(max(state.ref_area, 1.0))
         prob = state.anchor.probability(image)
         k = max(3, int(0.3 * size)) | 1
@@ -321,14 +379,18 @@ class FlowTracker:
         blobs = (smooth > 0.6).astype(np.uint8)
         n, labels, stats, _ = cv2.connectedComponentsWithStats(blobs, connectivity=8)
         if n <= 1:
-            return fallback
+            return None
         areas = stats[1:, cv2.CC_STAT_AREA].astype(np.float64)
         mass = np.bincount(labels.ravel(), weights=smooth.ravel(), minlength=n)[1:]
         ok = (areas > 0.3 * state.ref_area) & (areas < 3.0 * state.ref_area)
         if not ok.any():
-            return fallback
-        best = 1 + int(np.argmax(np.where(ok, mass, -1.0)))
-        return labels == best
+            return None
+        candidate = labels == 1 + int(np.argmax(np.where(ok, mass, -1.0)))
+        if state.anchor.similarity(image, candidate) < _REDETECT_MATCH:
+            return None
+        if colour_distinctness(image, candidate) < _REDETECT_DISTINCT:
+            return None
+        return candidate
 
     def _search_box(self, src: np.ndarray, flow: np.ndarray, reach: int) -> Box | None:
         """Where the object can be now: its last box grown by `reach`, shifted by its motion."""
@@ -360,20 +422,29 @@ class FlowTracker:
         pose_w: float = 1.0,
     ) -> StepResult:
         h, w = state.mask.shape
-        prior_src = state.mask if not state.lost else self._redetect(state, image)
-        assert prior_src is not None
+        in_place = False  # prior_src already shows where the object is in this frame
+        prior_src = state.mask
+        if state.absent:
+            found = self._find_again(state, image)
+            if found is None:
+                state.history.append(0.0)
+                return _ABSENT
+            prior_src, in_place = found, True
+            state.absent = False
         size0 = np.sqrt(max(float(np.count_nonzero(prior_src)), state.ref_area * 0.25, 1.0))
         reach = int(np.clip(0.25 * size0, 6, 40))
         box = self._search_box(prior_src, flow, reach)
         if box is None:
-            state.lost = True
+            state.absent = True
             state.history.append(0.0)
-            return np.zeros((1, 1), np.float32), (0, 0, 1, 1), 0.0
+            return _ABSENT
         x0, y0, x1, y1 = box
         fl = flow[y0:y1, x0:x1]
         gx = self._grid[0][y0:y1, x0:x1]
         gy = self._grid[1][y0:y1, x0:x1]
         img = image[y0:y1, x0:x1]
+        if in_place:
+            fl = np.zeros_like(fl)  # no motion to apply: the keypoints placed the mask here
         warped = cv2.remap(
             prior_src.astype(np.float32),
             gx + fl[..., 0],
@@ -464,27 +535,37 @@ class FlowTracker:
             new = warped_bin
             soft = np.clip(warped, 0.0, 1.0)
             score = 0.3
-        if not new.any():
-            # nothing left where the object was: answer with the best colour match in the frame
-            # (low score) rather than an empty mask, and track on from it
-            found = self._redetect(state, image)
-            found_box = mask_box(found, 2)
-            if found_box is not None and found is not state.last_confident:
-                fx0, fy0, fx1, fy1 = found_box
-                state.mask = found
-                state.lost = False
-                state.history.append(0.1)
-                return found[fy0:fy1, fx0:fx1].astype(np.float32), found_box, 0.1
+        if new_area < _VANISHED * state.ref_area:
+            # it left the frame or went behind something: look for it elsewhere, and report it
+            # absent (empty mask) until it is really seen again rather than settle on whatever
+            # looks most like it
+            state.absent = True
+            found = self._find_again(state, image)
+            if found is None:
+                state.history.append(0.0)
+                return _ABSENT
+            state.absent = False
+            state.mask = found
+            state.history.append(0.1)
+            fx0, fy0, fx1, fy1 = mask_box(found, 2) or (0, 0, w, h)
+            return found[fy0:fy1, fx0:fx1].astype(np.float32), (fx0, fy0, fx1, fy1), 0.1
         full = np.zeros((h, w), bool)
         full[y0:y1, x0:x1] = new
         state.mask = full
-        state.lost = not new.any()
         if score > 0.7 and new.any():
             state.confident_count += 1
             if state.confident_count % _COLOUR_UPDATE_EVERY == 0:
                 state.colour.update(image, full, rate=0.15)
             state.ref_area = 0.9 * state.ref_area + 0.1 * new_area
-            state.last_confident = full
+            if (
+                state.confident_count % _KEYFRAME_EVERY == 0
+                and new_area > _FULL_VIEW * state.ref_area
+                and not _at_edge(full)
+            ):
+                # only full views: a half-hidden object's keypoints would miss the other half
+                key = self._keyframe(cv2.cvtColor(image, cv2.COLOR_RGB2GRAY), full)
+                if key is not None:
+                    state.keyframes = state.keyframes[:1] + [key]
         state.history.append(score)
         soft = np.where(new, np.maximum(soft, 0.51), np.minimum(soft, 0.49)).astype(np.float32)
         return soft, box, score

@@ -1,0 +1,92 @@
+"""Find an object again after it left the frame or was hidden, by matching keypoints.
+
+While an object is tracked confidently the tracker keeps a keyframe: ORB keypoints of the
+object's pixels (OpenCV's binary features, no learned weights). Once the object is gone, every
+frame's keypoints are matched against that keyframe; when enough matches agree on one similarity
+transform (RANSAC), the keyframe's mask moved by that transform is where the object is again.
+
+Geometric agreement is what makes this safe: a colour blob in the background can look like the
+object, but a dozen keypoints that move together by one rotation + scale + shift cannot happen by
+chance. Textureless objects give too few keypoints for a keyframe; they are not re-acquired
+(the tracker reports them absent rather than guessing).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+# a keyframe needs at least this many keypoints on the object to be worth matching against
+MIN_KEYPOINTS = 20
+# matches that must agree on one similarity transform before the object counts as found
+MIN_INLIERS = 10
+# Lowe's ratio test: the best match must be clearly better than the second best
+_RATIO = 0.8
+# the re-found object may be smaller or larger than in the keyframe, but not absurdly so
+_SCALE_RANGE = (0.5, 2.0)
+
+
+@dataclass
+class Keyframe:
+    """What is needed to recognise an object again: its mask and its keypoints' descriptors."""
+
+    mask: np.ndarray  # bool, working resolution
+    points: np.ndarray  # (n, 2) float32 keypoint positions, working pixels
+    descriptors: np.ndarray  # (n, 32) uint8 ORB descriptors
+
+
+class Reacquirer:
+    """Keypoint detector + matcher shared by the objects of one tracking pass."""
+
+    def __init__(self, n_features: int = 1000) -> None:
+        self.orb = cv2.ORB_create(nfeatures=n_features, fastThreshold=10, edgeThreshold=15)
+        self.matcher = cv2.BFMatcher(cv2.NORM_HAMMING)
+
+    def keyframe(self, gray: np.ndarray, mask: np.ndarray) -> Keyframe | None:
+        """Describe the object under `mask` in `gray`; None when it has too little texture."""
+        m8 = cv2.dilate(mask.astype(np.uint8), np.ones((5, 5), np.uint8))
+        kps, desc = self.orb.detectAndCompute(gray, m8)
+        if desc is None or len(kps) < MIN_KEYPOINTS:
+            return None
+        points = np.float32([kp.pt for kp in kps])
+        return Keyframe(mask=mask.copy(), points=points, descriptors=desc)
+
+    def find(self, keys: list[Keyframe], gray: np.ndarray) -> np.ndarray | None:
+        """The mask of the first keyframe whose keypoints are seen again in `gray`, moved to
+        where they are now; None when no keyframe is recognised."""
+        kps, desc = self.orb.detectAndCompute(gray, None)
+        if desc is None or len(kps) < MIN_INLIERS:
+            return None
+        frame_points = np.float32([kp.pt for kp in kps])
+        for key in keys:
+            transform = self._match(key, frame_points, desc)
+            if transform is not None:
+                h, w = gray.shape
+                moved = cv2.warpAffine(
+                    key.mask.astype(np.uint8), transform, (w, h), flags=cv2.INTER_NEAREST
+                )
+                if moved.any():
+                    return moved > 0
+        return None
+
+    def _match(
+        self, key: Keyframe, frame_points: np.ndarray, desc: np.ndarray
+    ) -> np.ndarray | None:
+        """The similarity transform (2x3) taking the keyframe's keypoints to the frame's."""
+        pairs = self.matcher.knnMatch(key.descriptors, desc, k=2)
+        good = [p[0] for p in pairs if len(p) == 2 and p[0].distance < _RATIO * p[1].distance]
+        if len(good) < MIN_INLIERS:
+            return None
+        src = key.points[[g.queryIdx for g in good]]
+        dst = frame_points[[g.trainIdx for g in good]]
+        transform, inliers = cv2.estimateAffinePartial2D(
+            src, dst, method=cv2.RANSAC, ransacReprojThreshold=3.0
+        )
+        if transform is None or inliers is None or int(inliers.sum()) < MIN_INLIERS:
+            return None
+        scale = float(np.hypot(transform[0, 0], transform[1, 0]))
+        if not _SCALE_RANGE[0] <= scale <= _SCALE_RANGE[1]:
+            return None
+        return transform
