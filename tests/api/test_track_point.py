@@ -126,3 +126,27 @@ def test_events_stream_ends_with_terminal_state(
     assert seen[-1]["status"] == "complete"
     progress = [s["progress"] for s in seen]
     assert progress == sorted(progress)
+
+
+def test_object_leaving_the_frame_has_no_mask_there_and_a_notice(
+    client: TestClient, tmp_path: Path
+) -> None:
+    from vtrack.testing.make_clip import write_scene
+    from vtrack.testing.scenes import visibility_scenes
+
+    scene = visibility_scenes()[0]  # leaves through the right edge, comes back
+    clip = write_scene(scene, tmp_path / "exit_return.mp4")
+    x, y = scene.click
+    body = upload(client, clip, "/api/track-point", x=str(x * 100), y=str(y * 100)).json()
+    task = wait_done(client, body["task_id"])
+    assert task["status"] == "complete", task
+    masks = read_masks(client.get(body["masks_url"]).content)
+    out = [i for i in range(len(scene.masks)) if not scene.masks[i].any()]
+    assert out and not any(masks[i].any() for i in out), "a mask while the object is gone"
+    assert all(masks[i].any() for i in range(len(masks) - 5, len(masks))), "not found again"
+    assert task["result"]["frames_with_object"] < len(masks)
+    notice = [n for n in task["notices"] if "out of view" in n]
+    assert len(notice) == 1, task["notices"]
+    # the gap named is the one in the masks (it starts when the last sliver of the object goes)
+    first_gap = next(i for i in range(len(masks)) if not masks[i].any())
+    assert abs(first_gap - out[0]) <= 2 and f"frames {first_gap}-" in notice[0], notice

@@ -43,3 +43,18 @@ class MaskStore:
 
     def nonempty_count(self) -> int:
         return sum(1 for p in self._packed if p is not None and p.any())
+
+    def empty_runs(self) -> list[tuple[int, int]]:
+        """Runs of consecutive frames with an empty mask, as (first, last) inclusive."""
+        runs: list[tuple[int, int]] = []
+        start = None
+        for i, p in enumerate(self._packed):
+            empty = p is None or not p.any()
+            if empty and start is None:
+                start = i
+            elif not empty and start is not None:
+                runs.append((start, i - 1))
+                start = None
+        if start is not None:
+            runs.append((start, len(self._packed) - 1))
+        return runs

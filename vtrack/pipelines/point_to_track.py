@@ -11,6 +11,7 @@ from pathlib import Path
 from vtrack.config import Settings
 from vtrack.errors import InvalidInput
 from vtrack.media.frames import FrameSequence
+from vtrack.pipelines.absence import out_of_view_notice
 from vtrack.pipelines.concurrency import InOrder
 from vtrack.pipelines.engine_cache import EngineCache
 from vtrack.pipelines.mask_store import MaskStore
@@ -123,6 +124,9 @@ def run_point_to_track(
     try:
         track_object(frames, request, engines, progress, masks, on_mask=order.ready)
         order.close()
+        absent = out_of_view_notice(masks, video.fmt.fps)
+        if absent:
+            progress.notice(absent)
         progress.start("mask")
         renderer.join()
         progress.complete("mask")

@@ -199,11 +199,12 @@ def visibility_scenes(n_frames: int = 64, size: tuple[int, int] = (320, 240)) ->
     return [
         composite_scene(
             "astronaut_exit_return",
+            background="rocket",
             path="exit_return",
             pan_px=30,
             n_frames=n_frames,
             size=size,
-            seed=7,
+            seed=28,
         ),
         composite_scene(
             "cat_behind_wall",
