@@ -48,8 +48,10 @@ _GUIDED_EPS = (0.05 * 255) ** 2
 _COLOUR_UPDATE_EVERY = 4
 # log-odds weights of the flow prior and of the colour likelihood (tuned on the eval set; with
 # the long-baseline motion cue vetoing background, colour can take a larger say: 1.2/2.5 -> 1.35/3.0
-# lifted DAVIS 0.737 -> 0.743, generated unchanged)
-_PRIOR_W = 1.35
+# lifted DAVIS 0.737 -> 0.743, generated unchanged; with the signed-distance prior below, which
+# saturates further from the boundary, 1.35 -> 1.6 holds the astronaut through the pole:
+# generated 0.942 -> 0.951, DAVIS 0.7466 -> 0.7464; 1.65 at slope 2.5: 0.954 / 0.7445)
+_PRIOR_W = 1.6
 _COLOUR_W = 3.0
 # far side of a thin occluder: pixels within this fraction of the object's size of where the
 # prior is covered now (prior says object, evidence says not) and whose colour probability under
@@ -60,10 +62,11 @@ _FAR_SIDE_COLOUR = 0.6
 _FAR_SIDE_BONUS = 4.0
 _FAR_SIDE_HIDDEN = 0.03
 
-# the prior's log-odds per sigma of signed distance from the warped boundary (2.5 / 3.5 / 2.0 /
-# 1.2: DAVIS 0.747 / 0.746 / 0.745 / -, rhino 0.667 / 0.665 / 0.666 / 0.657), clipped where a
-# blurred prior clipped at 0.03 / 0.97 saturated
-_PRIOR_SLOPE = 2.5
+# the prior's log-odds per sigma of signed distance from the warped boundary, clipped where a
+# blurred prior clipped at 0.03 / 0.97 saturated (at prior weight 1.35, slope 1.7 / 2.0 / 2.5 /
+# 3.0: DAVIS 0.746 / 0.745 / 0.747 / 0.746; at weight 1.6 / 1.5, slope 2.0: 0.7464 / 0.7465,
+# slope 1.7 at 1.5: 0.745)
+_PRIOR_SLOPE = 2.0
 _PRIOR_CLIP = float(np.log(0.97 / 0.03))
 
 # mediapipe pose (video mode: 18 ms per 480x270 frame on this CPU, 5x the selfie model) runs in
