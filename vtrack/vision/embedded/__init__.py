@@ -11,9 +11,9 @@ __all__ = ["EmbeddedSegmenter"]
 class EmbeddedSegmenter(VideoSegmenter):
     """Classical segmentation + DIS optical flow tracking; mediapipe for people when installed.
 
-    `quality="fast"` meets the speed budget (flow at reduced resolution, colour refinement);
-    `quality="best"` uses a finer flow and, for people, mediapipe pose's person mask every 4th
-    frame as an extra cue (better limbs: DAVIS tennis 0.76 -> 0.80, but ~2x the tracking time).
+    `quality="fast"` meets the speed budget (flow at reduced resolution, colour refinement; for
+    people, mediapipe pose's person mask every 8th frame as an extra cue); `quality="best"` uses a
+    finer flow and the pose mask every 4th frame (~1.5x the tracking time on person clips).
     """
 
     name = "embedded"

@@ -19,7 +19,7 @@ the radius. The tracker yields the soft map of that box only; the session upsamp
 from __future__ import annotations
 
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import cv2
@@ -70,15 +70,22 @@ _PRIOR_SLOPE = 2.0
 _PRIOR_CLIP = float(np.log(0.97 / 0.03))
 
 # mediapipe pose (video mode: 18 ms per 480x270 frame on this CPU, 5x the selfie model) runs in
-# the worker thread every _POSE_EVERY frames for objects clicked as people, as an extra log-odds
-# term (every 4th: DAVIS 0.758, tennis x300 3.4 s; every 6th: 0.753, 3.1 s; without: 0.745, 1.8 s)
-_POSE_EVERY = 4
+# its own thread for objects clicked as people, as an extra log-odds term, on every
+# _POSE_EVERY[quality]-th frame (every 4th: DAVIS 0.758, tennis x300 3.4 s when it ran in the
+# worker; every 6th: 0.753, 3.1 s; without: 0.745, 1.8 s). Quality "fast" takes every 8th frame:
+# with the dip repair, DAVIS 0.754 -> 0.761 (every 6th: +0.0004 more on the person clips)
+_POSE_EVERY = {"fast": 8, "best": 4}
 _POSE_W = 3.0
 _POSE_AGREE = 0.5
 # between pose frames the last pose map is carried by the dense flow for up to _POSE_CARRY
-# frames, its weight halving each frame (DAVIS 0.758 -> 0.760; decay 0.7 / 0.35: 0.759 / 0.760)
+# frames, its weight halving each frame (DAVIS 0.758 -> 0.760; decay 0.7 / 0.35: 0.759 / 0.760;
+# at every 8th frame, 7 frames at 0.7: no change)
 _POSE_CARRY = 3
 _POSE_DECAY = 0.5
+# the pose call for a frame starts this many frames before the frame is refined, so it overlaps
+# the flow and refinement stages (taken 1-2 frames late instead, warped by the flow: tennis 0.80
+# -> 0.756 / 0.736, the limbs have moved)
+_POSE_AHEAD = 2
 # the keyframe used to re-acquire an object that left the frame is refreshed every this many
 # confident frames (ORB on the object's box: ~1-2 ms)
 _KEYFRAME_EVERY = 8
@@ -93,10 +100,8 @@ _REDETECT_DISTINCT = 0.3
 # a view of the object at least this fraction of its usual area counts as a full view
 _FULL_VIEW = 0.85
 
-# (index, image, flow image, flow, person map, long-baseline flow, pose person map)
-PreparedFrame = tuple[
-    int, np.ndarray, np.ndarray, np.ndarray, np.ndarray | None, np.ndarray | None, np.ndarray | None
-]
+# (index, image, flow image, flow, person map, long-baseline flow)
+PreparedFrame = tuple[int, np.ndarray, np.ndarray, np.ndarray, np.ndarray | None, np.ndarray | None]
 # (soft mask inside box, box in work pixels, score)
 StepResult = tuple[np.ndarray, Box, float]
 # what a step answers for an object that is not in the frame: an empty mask, score 0
@@ -277,11 +282,7 @@ class FlowTracker:
         return self.person is not None and any(s.seg_weight > 0 for s in states.values())
 
     def _prepare(
-        self,
-        frames: Iterator[tuple[int, np.ndarray]],
-        grays: list[np.ndarray],
-        want_seg: bool,
-        pose_graph: VideoPose | None = None,
+        self, frames: Iterator[tuple[int, np.ndarray]], grays: list[np.ndarray], want_seg: bool
     ) -> PreparedFrame | None:
         """Next frame's per-frame work (decode/resize, flow, long-baseline flow, person map),
         object-independent. `grays` holds the last LONG_BASELINE frames' flow images, newest last.
@@ -294,41 +295,68 @@ class FlowTracker:
         flow = self._flow(gray, grays[-1])
         long_flow = self._flow(gray, grays[0]) if len(grays) >= LONG_BASELINE else None
         seg = self.person.person_probability(image) if want_seg and self.person else None
-        pose = pose_graph.mask(image) if pose_graph is not None else None
-        return index, image, gray, flow, seg, long_flow, pose
+        return index, image, gray, flow, seg, long_flow
+
+    def _warp_back(self, prob: np.ndarray, flow: np.ndarray) -> np.ndarray:
+        """A previous frame's map moved onto the current one by the dense flow."""
+        gx, gy = self._grid
+        return cv2.remap(prob, gx + flow[..., 0], gy + flow[..., 1], cv2.INTER_LINEAR)
+
+    def _pose_ahead(
+        self,
+        frames: Iterator[tuple[int, np.ndarray]],
+        graph: VideoPose,
+        pool: ThreadPoolExecutor,
+        jobs: dict[int, Future[np.ndarray | None]],
+    ) -> Iterator[tuple[int, np.ndarray]]:
+        """Pass the frames on _POSE_AHEAD frames late, having started the pose model on every
+        few of them (into `jobs`, by frame index) as soon as it was read."""
+        buf: list[tuple[int, np.ndarray]] = []
+        every = _POSE_EVERY.get(self.quality, _POSE_EVERY["fast"])
+        for pos, (index, image) in enumerate(frames, start=2):
+            if pos % every == 0:
+                jobs[index] = pool.submit(graph.mask, image)
+            buf.append((index, image))
+            if len(buf) > _POSE_AHEAD:
+                yield buf.pop(0)
+        yield from buf
 
     def run(
         self,
         frames: Iterator[tuple[int, np.ndarray]],
         states: dict[int, TrackState],
         first_image: np.ndarray,
+        allow_pose: bool = True,
     ) -> Iterator[tuple[int, dict[int, StepResult]]]:
         """Yield (frame index, {obj: (soft mask in box, box, score)}) for frames after the first.
 
         Two-stage pipeline: a worker thread prepares frame t+1 (resize, flow, person map; OpenCV
         and mediapipe release the GIL) while this thread refines the masks of frame t, so on two
         cores the per-frame cost is close to the larger of the two stages, not their sum.
+        For people, a third thread runs the pose model on every few frames, started
+        _POSE_AHEAD frames before that frame is refined, so the 18 ms call overlaps the other
+        stages instead of stalling the pipeline (the map is the same, so are the results).
+        `allow_pose=False` skips it (short repair passes: the graph's start-up would cost more
+        than it brings).
         """
         frames = iter(frames)
         want_seg = self.needs_seg(states)
-        # The pose model costs ~5x the selfie model: only for objects clicked as people, and only
-        # at quality "best" (on a person clip it doubles tracking time, past the 3 s / 300-frame
-        # budget that "fast" keeps).
-        want_pose_any = (
-            self.quality == "best"
-            and self.person is not None
-            and any(s.pose for s in states.values())
-        )
+        want_pose = allow_pose and self.person is not None and any(s.pose for s in states.values())
         grays = [self._gray(first_image)]
         first_gray = cv2.cvtColor(first_image, cv2.COLOR_RGB2GRAY)
         for state in states.values():
             key = self._keyframe(first_gray, state.mask) if not state.keyframes else None
             if key is not None:
                 state.keyframes = [key]
-        pose_graph = self.person.video_pose() if want_pose_any and self.person else None
+        pose_graph = self.person.video_pose() if want_pose and self.person else None
         try:
-            with ThreadPoolExecutor(max_workers=1) as pool:
-                count = 1
+            with (
+                ThreadPoolExecutor(max_workers=1) as pose_pool,
+                ThreadPoolExecutor(max_workers=1) as pool,
+            ):
+                jobs: dict[int, Future[np.ndarray | None]] = {}
+                if pose_graph is not None:
+                    frames = self._pose_ahead(frames, pose_graph, pose_pool, jobs)
                 carried: np.ndarray | None = None
                 age = 0
                 pending = pool.submit(self._prepare, frames, list(grays), want_seg)
@@ -336,22 +364,19 @@ class FlowTracker:
                     ready = pending.result()
                     if ready is None:
                         return
-                    index, image, gray, flow, seg, long_flow, pose = ready
+                    index, image, gray, flow, seg, long_flow = ready
+                    grays = (grays + [gray])[-LONG_BASELINE:]
+                    pending = pool.submit(self._prepare, frames, list(grays), want_seg)
+                    job = jobs.pop(index, None)
+                    pose = job.result() if job is not None else None
                     if pose is not None:
                         carried, age = pose, 0
                     elif carried is not None and age < _POSE_CARRY:
                         # between pose frames its last map moves with the dense flow
-                        gx, gy = self._grid
-                        carried = cv2.remap(
-                            carried, gx + flow[..., 0], gy + flow[..., 1], cv2.INTER_LINEAR
-                        )
+                        carried = self._warp_back(carried, flow)
                         age += 1
                     else:
                         carried = None
-                    grays = (grays + [gray])[-LONG_BASELINE:]
-                    count += 1
-                    use_pose = pose_graph if count % _POSE_EVERY == 0 else None
-                    pending = pool.submit(self._prepare, frames, list(grays), want_seg, use_pose)
                     out: dict[int, StepResult] = {}
                     for obj_id, state in states.items():
                         out[obj_id] = self._step(
@@ -359,7 +384,8 @@ class FlowTracker:
                         )
                     yield index, out
         finally:
-            # also when the consumer stops early (the generator is closed)
+            # also when the consumer stops early (the generator is closed); both pools have
+            # finished their calls by now
             if pose_graph is not None:
                 pose_graph.close()
 

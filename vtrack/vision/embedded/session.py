@@ -267,7 +267,7 @@ class EmbeddedSession(SegmentationSession):
         order = [index for index, _ in reversed(held[:-1])]
         stream = ((i, resize(np.asarray(self.video[i]), self.work)) for i in order)
         tracker = FlowTracker(self.work, self.person, self.quality)
-        for index, per_obj in tracker.run(stream, states, image):
+        for index, per_obj in tracker.run(stream, states, image, allow_pose=False):
             for o, result in per_obj.items():
                 slots[index][o] = _pick(slots[index][o], result)
 
