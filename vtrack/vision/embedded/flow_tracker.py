@@ -73,7 +73,7 @@ _PRIOR_CLIP = float(np.log(0.97 / 0.03))
 # its own thread for objects clicked as people, as an extra log-odds term, on every
 # _POSE_EVERY[quality]-th frame (every 4th: DAVIS 0.758, tennis x300 3.4 s when it ran in the
 # worker; every 6th: 0.753, 3.1 s; without: 0.745, 1.8 s). Quality "fast" takes every 8th frame:
-# with the dip repair, DAVIS 0.754 -> 0.761 (every 6th: +0.0004 more on the person clips)
+# with the dip repair, DAVIS 0.754 -> 0.761 (every 6th: +0.003 on the person clips, 33 % more calls)
 _POSE_EVERY = {"fast": 8, "best": 4}
 _POSE_W = 3.0
 _POSE_AGREE = 0.5
@@ -546,7 +546,7 @@ class FlowTracker:
         if seg is not None and state.seg_weight > 0:
             fused += 1.5 * state.seg_weight * logit(seg[y0:y1, x0:x1], 0.05)
         if pose is not None and state.pose:
-            # mediapipe pose's person mask (every _POSE_EVERY frames) follows limbs far better
+            # mediapipe pose's person mask (every few frames) follows limbs far better
             # than the selfie map (IoU ~0.85-0.9 vs ~0.65 on swing/tennis); it only counts where
             # it agrees with the prior (it segments the most prominent person, maybe another one)
             # and only within the search band (the reach clamp below still applies)
