@@ -271,11 +271,12 @@ def cut_reflection(
     """Cut a water reflection below the object; let the motion cue restore the rest above it.
 
     The selfie component of a boat is its front half plus that half's reflection (the white
-    stern is missing): past a clear mirror axis below the click (correlation > 0.75, a darker,
-    lower-contrast copy below) everything under the axis is dropped; what strongly moves like the click
-    (log-odds > 2.5) above the axis and near the mask is added back before GrabCut re-places
-    the boundary, with the reflection as certain background (its colours are the hull's,
-    so GrabCut then finds the hull's lower edge). Boat frame-0 J 0.39 -> 0.64.
+    stern is missing): past a clear mirror axis below the click (correlation > 0.75, a
+    darker, lower-contrast copy below) everything under the axis is dropped; what strongly
+    moves like the click (log-odds > 2.5) above the axis and near the mask is added back
+    before GrabCut re-places the boundary, with the reflection as certain background (its
+    colours are the hull's, so GrabCut then finds the hull's lower edge). Boat frame-0 J
+    0.39 -> 0.64.
     """
     gray = cv2.cvtColor(image, cv2.COLOR_RGB2GRAY).astype(np.float32)
     axis, ncc, dimmer = _mirror_axis(gray, mask)
@@ -294,7 +295,8 @@ def cut_reflection(
         max(0, int(xs.min()) - bw // 2) : int(xs.max()) + bw // 2 + 1,
     ] = True
     grown = component_at(((motion > 2.5) & near) | cut, x, y)
-    refined = component_at(refine_with_grabcut(image, grown, [(x, y)], [], background=~above), x, y)
+    refined = refine_with_grabcut(image, grown, [(x, y)], [], background=~above)
+    refined = component_at(refined, x, y)
     return refined if refined.any() else component_at(cut, x, y)
 
 
