@@ -73,8 +73,22 @@ _PRIOR_CLIP = float(np.log(0.97 / 0.03))
 # its own thread for objects clicked as people, as an extra log-odds term, on every
 # _POSE_EVERY[quality]-th frame (every 4th: DAVIS 0.758, tennis x300 3.4 s when it ran in the
 # worker; every 6th: 0.753, 3.1 s; without: 0.745, 1.8 s). Quality "fast" takes every 8th frame:
-# with the dip repair, DAVIS 0.754 -> 0.761 (every 6th: +0.003 on the person clips, 33 % more calls)
-_POSE_EVERY = {"fast": 8, "best": 4}
+# with the dip repair, DAVIS 0.754 -> 0.761 (every 6th: +0.003 on the person clips, 33 % more calls).
+# Every 5th at "fast" since the selfie map and the long-baseline flow are spared on person clips
+# (below) to pay for it: DAVIS 0.762 -> 0.770 (tennis 0.778 -> 0.798, swing 0.721 -> 0.741),
+# tennis x300 CPU 4.16 -> 4.10 s; every 4th: DAVIS 0.773 but +0.11 s CPU (+2.5 %); every 6th: 0.768
+_POSE_EVERY = {"fast": 5, "best": 4}
+# the selfie map is not computed on a pose frame and the frame after it (the pose map, fresh or
+# carried at half weight, says more; swing even gains): an extra pose call costs 18 ms, a selfie
+# call 2.5 ms; sparing it on 3 frames of 4 lets swing's mask collapse behind the pole (0.732 ->
+# 0.675 at every 4th)
+_SELFIE_SPARED = 2
+# on a fresh pose frame the pose map may add pixels up to this many times the usual reach from
+# the warped prior (fast legs the prior had already lost: tennis +0.006)
+_POSE_REACH = 2.0
+# the short-term colour model is refreshed from the mask of every fresh pose frame at this rate
+# (that mask holds the limbs and shorts the propagated mask loses: person clips +0.002)
+_POSE_COLOUR_RATE = 0.3
 _POSE_W = 3.0
 _POSE_AGREE = 0.5
 # between pose frames the last pose map is carried by the dense flow for up to _POSE_CARRY
@@ -282,10 +296,17 @@ class FlowTracker:
         return self.person is not None and any(s.seg_weight > 0 for s in states.values())
 
     def _prepare(
-        self, frames: Iterator[tuple[int, np.ndarray]], grays: list[np.ndarray], want_seg: bool
+        self,
+        frames: Iterator[tuple[int, np.ndarray]],
+        grays: list[np.ndarray],
+        want_seg: bool,
+        want_long: bool = True,
+        pose_frames: set[int] | None = None,
     ) -> PreparedFrame | None:
         """Next frame's per-frame work (decode/resize, flow, long-baseline flow, person map),
         object-independent. `grays` holds the last LONG_BASELINE frames' flow images, newest last.
+        The selfie map is skipped within _SELFIE_SPARED frames of a pose frame (`pose_frames`:
+        filled as the frames are read, so which frames skip it does not depend on timing).
         """
         item = next(frames, None)
         if item is None:
@@ -293,7 +314,11 @@ class FlowTracker:
         index, image = item
         gray = self._gray(image)
         flow = self._flow(gray, grays[-1])
-        long_flow = self._flow(gray, grays[0]) if len(grays) >= LONG_BASELINE else None
+        long_flow = (
+            self._flow(gray, grays[0]) if want_long and len(grays) >= LONG_BASELINE else None
+        )
+        if pose_frames is not None and any(index - k in pose_frames for k in range(_SELFIE_SPARED)):
+            want_seg = False
         seg = self.person.person_probability(image) if want_seg and self.person else None
         return index, image, gray, flow, seg, long_flow
 
@@ -308,14 +333,17 @@ class FlowTracker:
         graph: VideoPose,
         pool: ThreadPoolExecutor,
         jobs: dict[int, Future[np.ndarray | None]],
+        pose_frames: set[int],
     ) -> Iterator[tuple[int, np.ndarray]]:
         """Pass the frames on _POSE_AHEAD frames late, having started the pose model on every
-        few of them (into `jobs`, by frame index) as soon as it was read."""
+        few of them (into `jobs`, by frame index; their indices into `pose_frames`) as soon as
+        it was read."""
         buf: list[tuple[int, np.ndarray]] = []
         every = _POSE_EVERY.get(self.quality, _POSE_EVERY["fast"])
         for pos, (index, image) in enumerate(frames, start=2):
             if pos % every == 0:
                 jobs[index] = pool.submit(graph.mask, image)
+                pose_frames.add(index)
             buf.append((index, image))
             if len(buf) > _POSE_AHEAD:
                 yield buf.pop(0)
@@ -342,6 +370,10 @@ class FlowTracker:
         frames = iter(frames)
         want_seg = self.needs_seg(states)
         want_pose = allow_pose and self.person is not None and any(s.pose for s in states.values())
+        # where every object is a person followed by the pose model, that model's map replaces
+        # the selfie map next to pose frames and the long-baseline motion cue (it serves slow
+        # rigid objects; people: DAVIS -0.001), which pays for running pose more often
+        all_pose = want_pose and all(s.pose for s in states.values())
         grays = [self._gray(first_image)]
         first_gray = cv2.cvtColor(first_image, cv2.COLOR_RGB2GRAY)
         for state in states.values():
@@ -355,18 +387,24 @@ class FlowTracker:
                 ThreadPoolExecutor(max_workers=1) as pool,
             ):
                 jobs: dict[int, Future[np.ndarray | None]] = {}
+                pose_frames: set[int] = set()
                 if pose_graph is not None:
-                    frames = self._pose_ahead(frames, pose_graph, pose_pool, jobs)
+                    frames = self._pose_ahead(frames, pose_graph, pose_pool, jobs, pose_frames)
+                spared = pose_frames if all_pose else None
                 carried: np.ndarray | None = None
                 age = 0
-                pending = pool.submit(self._prepare, frames, list(grays), want_seg)
+                pending = pool.submit(
+                    self._prepare, frames, list(grays), want_seg, not all_pose, spared
+                )
                 while True:
                     ready = pending.result()
                     if ready is None:
                         return
                     index, image, gray, flow, seg, long_flow = ready
                     grays = (grays + [gray])[-LONG_BASELINE:]
-                    pending = pool.submit(self._prepare, frames, list(grays), want_seg)
+                    pending = pool.submit(
+                        self._prepare, frames, list(grays), want_seg, not all_pose, spared
+                    )
                     job = jobs.pop(index, None)
                     pose = job.result() if job is not None else None
                     if pose is not None:
@@ -473,6 +511,9 @@ class FlowTracker:
         pose_w: float = 1.0,
     ) -> StepResult:
         h, w = state.mask.shape
+        fresh_pose = pose is not None and state.pose and pose_w >= 1.0
+        posed = False  # a fresh pose map joined the cues
+        pose_box: np.ndarray | None = None
         in_place = False  # prior_src already shows where the object is in this frame
         prior_src = state.mask
         if state.absent:
@@ -484,7 +525,7 @@ class FlowTracker:
             state.absent = False
         size0 = np.sqrt(max(float(np.count_nonzero(prior_src)), state.ref_area * 0.25, 1.0))
         reach = int(np.clip(0.25 * size0, 6, 40))
-        box = self._search_box(prior_src, flow, reach)
+        box = self._search_box(prior_src, flow, int(_POSE_REACH * reach) if fresh_pose else reach)
         if box is None:
             state.absent = True
             state.history.append(0.0)
@@ -553,8 +594,14 @@ class FlowTracker:
             pose_box = pose[y0:y1, x0:x1]
             if _iou(pose_box > 0.5, warped_bin) > _POSE_AGREE:
                 fused += _POSE_W * pose_w * logit(pose_box, 0.05)
-        # the object cannot jump: far outside the warped mask is background
-        fused[dist_out > reach] = -8.0
+                posed = fresh_pose
+        # the object cannot jump: far outside the warped mask is background (a fresh pose map
+        # may still vouch for pixels somewhat further out)
+        if posed and pose_box is not None:
+            fused[(dist_out > reach) & (pose_box <= 0.5)] = -8.0
+            fused[dist_out > _POSE_REACH * reach] = -8.0
+        else:
+            fused[dist_out > reach] = -8.0
         soft = sigmoid(fused)
         guide = cv2.cvtColor(img, cv2.COLOR_RGB2GRAY)
         soft = cv2.ximgproc.guidedFilter(guide, soft, 4, _GUIDED_EPS)
@@ -604,7 +651,9 @@ class FlowTracker:
         state.mask = full
         if score > 0.7 and new.any():
             state.confident_count += 1
-            if state.confident_count % _COLOUR_UPDATE_EVERY == 0:
+            if posed:
+                state.colour.update(image, full, rate=_POSE_COLOUR_RATE)
+            elif state.confident_count % _COLOUR_UPDATE_EVERY == 0:
                 state.colour.update(image, full, rate=0.15)
             state.ref_area = 0.9 * state.ref_area + 0.1 * new_area
             if (
