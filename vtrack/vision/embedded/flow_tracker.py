@@ -303,12 +303,12 @@ class FlowTracker:
         grays: list[np.ndarray],
         want_seg: bool,
         want_long: bool = True,
-        pose_frames: set[int] | None = None,
+        no_seg: set[int] | None = None,
     ) -> PreparedFrame | None:
         """Next frame's per-frame work (decode/resize, flow, long-baseline flow, person map),
         object-independent. `grays` holds the last LONG_BASELINE frames' flow images, newest last.
-        The selfie map is skipped within _SELFIE_SPARED frames of a pose frame (`pose_frames`:
-        filled as the frames are read, so which frames skip it does not depend on timing).
+        The selfie map is skipped for the frame indices in `no_seg` (filled as the frames are
+        read, so which frames skip it does not depend on timing).
         """
         item = next(frames, None)
         if item is None:
@@ -319,7 +319,7 @@ class FlowTracker:
         long_flow = (
             self._flow(gray, grays[0]) if want_long and len(grays) >= LONG_BASELINE else None
         )
-        if pose_frames is not None and any(index - k in pose_frames for k in range(_SELFIE_SPARED)):
+        if no_seg is not None and index in no_seg:
             want_seg = False
         seg = self.person.person_probability(image) if want_seg and self.person else None
         return index, image, gray, flow, seg, long_flow
@@ -335,17 +335,19 @@ class FlowTracker:
         graph: VideoPose,
         pool: ThreadPoolExecutor,
         jobs: dict[int, Future[np.ndarray | None]],
-        pose_frames: set[int],
+        near_pose: set[int],
     ) -> Iterator[tuple[int, np.ndarray]]:
         """Pass the frames on _POSE_AHEAD frames late, having started the pose model on every
-        few of them (into `jobs`, by frame index; their indices into `pose_frames`) as soon as
-        it was read."""
+        few of them (into `jobs`, by frame index) as soon as it was read. `near_pose` gets the
+        indices of the pose frames and of the _SELFIE_SPARED - 1 frames read after each (in
+        reading order: a backward pass reads indices downwards)."""
         buf: list[tuple[int, np.ndarray]] = []
         every = _POSE_EVERY.get(self.quality, _POSE_EVERY["fast"])
         for pos, (index, image) in enumerate(frames, start=2):
             if pos % every == 0:
                 jobs[index] = pool.submit(graph.mask, image)
-                pose_frames.add(index)
+            if pos % every < _SELFIE_SPARED:
+                near_pose.add(index)
             buf.append((index, image))
             if len(buf) > _POSE_AHEAD:
                 yield buf.pop(0)
@@ -389,14 +391,14 @@ class FlowTracker:
                 ThreadPoolExecutor(max_workers=1) as pool,
             ):
                 jobs: dict[int, Future[np.ndarray | None]] = {}
-                pose_frames: set[int] = set()
+                near_pose: set[int] = set()
                 if pose_graph is not None:
-                    frames = self._pose_ahead(frames, pose_graph, pose_pool, jobs, pose_frames)
-                spared = pose_frames if all_pose else None
+                    frames = self._pose_ahead(frames, pose_graph, pose_pool, jobs, near_pose)
+                no_seg = near_pose if all_pose else None
                 carried: np.ndarray | None = None
                 age = 0
                 pending = pool.submit(
-                    self._prepare, frames, list(grays), want_seg, not all_pose, spared
+                    self._prepare, frames, list(grays), want_seg, not all_pose, no_seg
                 )
                 while True:
                     ready = pending.result()
@@ -405,7 +407,7 @@ class FlowTracker:
                     index, image, gray, flow, seg, long_flow = ready
                     grays = (grays + [gray])[-LONG_BASELINE:]
                     pending = pool.submit(
-                        self._prepare, frames, list(grays), want_seg, not all_pose, spared
+                        self._prepare, frames, list(grays), want_seg, not all_pose, no_seg
                     )
                     job = jobs.pop(index, None)
                     pose = job.result() if job is not None else None
