@@ -100,8 +100,9 @@ _POSE_CARRY = 2
 _POSE_DECAY = 0.5
 # the pose call for a frame starts this many frames before the frame is refined, so it overlaps
 # the flow and refinement stages (taken 1-2 frames late instead, warped by the flow: tennis 0.80
-# -> 0.756 / 0.736, the limbs have moved)
-_POSE_AHEAD = 2
+# -> 0.756 / 0.736, the limbs have moved); 3 frames since pose runs every 5th: its 18 ms no
+# longer fit in 2 frames of ~9 ms (tennis x300 wall median 2.77 -> 2.68 s, same results)
+_POSE_AHEAD = 3
 # the keyframe used to re-acquire an object that left the frame is refreshed every this many
 # confident frames (ORB on the object's box: ~1-2 ms)
 _KEYFRAME_EVERY = 8
