@@ -9,6 +9,8 @@ Strategy, first match wins:
 For objects other than people, a few frames later of the same video then prune the mask: pixels
 that move like the dominant (camera) motion and not like the click are cut away before a last
 GrabCut pass (a rhino's mask stops at the rocks it stands in front of).
+A water reflection joined to the mask (it moves with the object and has its colours) is cut at
+its mirror axis, and what moves like the click above the axis is added back (a boat's stern).
 Negative clicks become certain background for GrabCut and cut their component away.
 """
 
