@@ -118,6 +118,7 @@ PreparedFrame = tuple[int, np.ndarray, np.ndarray, np.ndarray, np.ndarray | None
 StepResult = tuple[np.ndarray, Box, float]
 # what a step answers for an object that is not in the frame: an empty mask, score 0
 _ABSENT: StepResult = (np.zeros((1, 1), np.float32), (0, 0, 1, 1), 0.0)
+_ABSENT[0].setflags(write=False)  # shared by every absent answer: nobody may write into it
 
 
 @dataclass
