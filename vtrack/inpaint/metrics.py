@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 import cv2
 import numpy as np
 
-from vtrack.inpaint.embedded.masks import bbox
+from vtrack.boxes import mask_box
 
 _C1 = (0.01 * 255) ** 2
 _C2 = (0.03 * 255) ** 2
@@ -28,7 +28,7 @@ def ssim(output: np.ndarray, truth: np.ndarray, region: np.ndarray) -> float:
     The SSIM map is computed on the region's box plus a border, so windows at the region's edge
     see real context on both images, as a full-frame SSIM would.
     """
-    box = bbox(region, pad=8)
+    box = mask_box(region, pad=8)
     if box is None:
         return float("nan")
     x0, y0, x1, y1 = box

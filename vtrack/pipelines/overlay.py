@@ -5,20 +5,19 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
+from vtrack.boxes import mask_box
+
 RED = (255, 40, 40)
 PALETTE = [(255, 40, 40), (40, 200, 255), (80, 255, 80), (255, 200, 0), (220, 80, 255)]
 
 
-def _bbox(mask: np.ndarray, pad: int) -> tuple[slice, slice] | None:
-    rows = np.flatnonzero(mask.any(axis=1))
-    if rows.size == 0:
+def _box_slices(mask: np.ndarray, pad: int) -> tuple[slice, slice] | None:
+    """The mask's bounding box grown by `pad`, as (rows, cols) slices; None when empty."""
+    box = mask_box(mask, pad)
+    if box is None:
         return None
-    cols = np.flatnonzero(mask.any(axis=0))
-    h, w = mask.shape
-    return (
-        slice(max(0, rows[0] - pad), min(h, rows[-1] + pad + 1)),
-        slice(max(0, cols[0] - pad), min(w, cols[-1] + pad + 1)),
-    )
+    x0, y0, x1, y1 = box
+    return slice(y0, y1), slice(x0, x1)
 
 
 def draw_mask(
@@ -32,7 +31,7 @@ def draw_mask(
 
     Work is confined to the mask's bounding box, so small objects cost little.
     """
-    box = _bbox(mask, outline_px + 1)
+    box = _box_slices(mask, outline_px + 1)
     if box is None:
         return frame
     region = frame[box]
@@ -62,7 +61,7 @@ def highlight(frame: np.ndarray, mask: np.ndarray, dim: float = 0.35) -> np.ndar
     gray = cv2.cvtColor(frame, cv2.COLOR_RGB2GRAY)
     cv2.convertScaleAbs(gray, dst=gray, alpha=dim)
     out = cv2.cvtColor(gray, cv2.COLOR_GRAY2RGB)
-    box = _bbox(mask, 3)
+    box = _box_slices(mask, 3)
     if box is None:
         return out
     region, m = out[box], mask[box]

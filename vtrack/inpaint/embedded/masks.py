@@ -7,6 +7,8 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
+from vtrack.boxes import mask_box
+
 
 def _disk(radius: int) -> np.ndarray:
     size = 2 * radius + 1
@@ -19,21 +21,6 @@ def dilate(mask: np.ndarray, radius: int) -> np.ndarray:
     if radius <= 0:
         return m.astype(bool)
     return cv2.dilate(m, _disk(radius)).astype(bool)
-
-
-def bbox(mask: np.ndarray, pad: int = 0) -> tuple[int, int, int, int] | None:
-    """(x0, y0, x1, y1), end-exclusive, of the True pixels grown by `pad`; None when empty."""
-    rows = np.flatnonzero(mask.any(axis=1))
-    if rows.size == 0:
-        return None
-    cols = np.flatnonzero(mask.any(axis=0))
-    h, w = mask.shape
-    return (
-        max(0, int(cols[0]) - pad),
-        max(0, int(rows[0]) - pad),
-        min(w, int(cols[-1]) + 1 + pad),
-        min(h, int(rows[-1]) + 1 + pad),
-    )
 
 
 @dataclass
@@ -53,7 +40,7 @@ class PreparedMask:
 
 def prepare(mask: np.ndarray, margin: int, feather: int) -> PreparedMask | None:
     """Dilate `mask` by `margin` (shadows, motion blur), add a `feather`-wide blending ring."""
-    box = bbox(mask, pad=margin + feather + 2)
+    box = mask_box(mask, pad=margin + feather + 2)
     if box is None:
         return None
     x0, y0, x1, y1 = box

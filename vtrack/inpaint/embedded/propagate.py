@@ -15,8 +15,9 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
+from vtrack.boxes import mask_box
 from vtrack.inpaint.embedded.align import CameraMotion
-from vtrack.inpaint.embedded.masks import PreparedMask, bbox, dilate
+from vtrack.inpaint.embedded.masks import PreparedMask, dilate
 
 # Summed absolute RGB difference above which two candidates are taken to show different things
 # (sensor noise and sub-pixel misalignment stay well below it).
@@ -56,7 +57,7 @@ class ObjectMasks:
         if j not in self._cache:
             # Computing twice from two threads is harmless (same result), so no lock.
             mask = np.asarray(self._masks[j])
-            box = bbox(mask, pad=self._margin + 1)
+            box = mask_box(mask, pad=self._margin + 1)
             if box is None:
                 self._cache[j] = None
             else:

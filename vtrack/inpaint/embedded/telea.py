@@ -7,9 +7,10 @@ from collections.abc import Iterator, Sequence
 import cv2
 import numpy as np
 
+from vtrack.boxes import mask_box
 from vtrack.config import get_settings
 from vtrack.inpaint.base import ProgressCallback, VideoInpainter
-from vtrack.inpaint.embedded.masks import bbox, dilate
+from vtrack.inpaint.embedded.masks import dilate
 from vtrack.media.frames import FrameSequence
 
 
@@ -33,7 +34,7 @@ class TeleaInpainter(VideoInpainter):
         n = len(frames)
         for i in range(n):
             frame = np.ascontiguousarray(frames[i])
-            box = bbox(np.asarray(masks[i]), pad=self.margin + 2 * self.radius + 2)
+            box = mask_box(np.asarray(masks[i]), pad=self.margin + 2 * self.radius + 2)
             if box is None:
                 yield frame.copy()
             else:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from vtrack.vision.embedded.imageops import mask_box
+from vtrack.boxes import mask_box
 
 BINS = 16  # per channel; 16^3 bins is coarse enough to generalise across lighting changes
 _SHIFT = 4  # 256 / 16

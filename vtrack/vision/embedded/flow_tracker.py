@@ -25,14 +25,13 @@ from dataclasses import dataclass, field
 import cv2
 import numpy as np
 
+from vtrack.boxes import Box, mask_box
 from vtrack.vision.embedded.appearance import ColourModel, colour_distinctness
 from vtrack.vision.embedded.cues import fit_affine, motion_evidence, prior_logodds
 from vtrack.vision.embedded.imageops import (
-    Box,
     fill_holes,
     keep_components,
     logit,
-    mask_box,
     resize,
     sigmoid,
 )

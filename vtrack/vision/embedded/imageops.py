@@ -5,6 +5,8 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
+from vtrack.boxes import Box
+
 # Long side of the working resolution: full-HD frames are segmented at this size and the soft
 # mask is upsampled, which keeps a frame's work at a few milliseconds.
 WORK_LONG_SIDE = 480
@@ -101,19 +103,6 @@ def disk(radius: int) -> np.ndarray:
     """Elliptic structuring element of the given radius."""
     r = max(1, int(radius))
     return cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * r + 1, 2 * r + 1))
-
-
-Box = tuple[int, int, int, int]  # x0, y0, x1, y1 (exclusive), pixels
-
-
-def mask_box(mask: np.ndarray, pad: int = 0) -> Box | None:
-    """Bounding box of a mask grown by `pad` and clipped to the image; None when it is empty."""
-    m = mask.astype(np.uint8, copy=False)
-    x, y, w, h = cv2.boundingRect(m)
-    if w == 0 or h == 0:
-        return None
-    hh, ww = m.shape
-    return max(0, x - pad), max(0, y - pad), min(ww, x + w + pad), min(hh, y + h + pad)
 
 
 def upsample_box(

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 import cv2
 import numpy as np
 
+from vtrack.boxes import Box
 from vtrack.errors import InvalidInput
 from vtrack.media.frames import FrameSequence
 from vtrack.vision.base import (
@@ -22,7 +23,7 @@ from vtrack.vision.base import (
 )
 from vtrack.vision.embedded.click_segmentation import segment_box, segment_points
 from vtrack.vision.embedded.flow_tracker import FlowTracker, StepResult, init_state
-from vtrack.vision.embedded.imageops import Box, resize, upsample_box, work_size
+from vtrack.vision.embedded.imageops import resize, upsample_box, work_size
 from vtrack.vision.embedded.person_segmenter import PersonSegmenter
 from vtrack.vision.embedded.repair import pick_better, repair_dips
 
