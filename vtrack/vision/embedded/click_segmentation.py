@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 import cv2
 import numpy as np
 
+from vtrack.boxes import mask_box
 from vtrack.vision.embedded.appearance import colour_distinctness
 from vtrack.vision.embedded.imageops import component_at, disk, fill_holes, resize
 from vtrack.vision.embedded.person_segmenter import PersonSegmenter
@@ -289,13 +290,10 @@ def cut_reflection(
     cut = mask & above
     if motion is None:
         return component_at(cut, x, y)
-    ys, xs = np.nonzero(cut)
-    bh, bw = int(ys.max() - ys.min()) + 1, int(xs.max() - xs.min()) + 1
+    x0, y0, x1, y1 = mask_box(cut) or (x, y, x + 1, y + 1)
+    bh, bw = y1 - y0, x1 - x0
     near = np.zeros(mask.shape, bool)
-    near[
-        max(0, int(ys.min()) - bh // 2) : axis,
-        max(0, int(xs.min()) - bw // 2) : int(xs.max()) + bw // 2 + 1,
-    ] = True
+    near[max(0, y0 - bh // 2) : axis, max(0, x0 - bw // 2) : x1 + bw // 2] = True
     grown = component_at(((motion > 2.5) & near) | cut, x, y)
     refined = refine_with_grabcut(image, grown, [(x, y)], [], background=~above)
     refined = component_at(refined, x, y)

@@ -132,7 +132,6 @@ class TrackState:
     ref_area: float
     pose: bool = False  # a person: the pose model's mask joins the cues every few frames
     confident_count: int = 0
-    history: list[float] = field(default_factory=list)
     # the object left the frame or is hidden: an empty mask until it is found again
     absent: bool = False
     # what the object looked like: at the prompt frame, and at the latest full, confident view
@@ -441,7 +440,6 @@ class FlowTracker:
         if state.absent:
             found = self._find_again(state, image)
             if found is None:
-                state.history.append(0.0)
                 return _ABSENT
             prior_src, in_place = found, True
             state.absent = False
@@ -450,7 +448,6 @@ class FlowTracker:
         box = self._search_box(prior_src, flow, int(_POSE_REACH * reach) if fresh_pose else reach)
         if box is None:
             state.absent = True
-            state.history.append(0.0)
             return _ABSENT
         x0, y0, x1, y1 = box
         fl = flow[y0:y1, x0:x1]
@@ -561,11 +558,9 @@ class FlowTracker:
             state.absent = True
             found = self._find_again(state, image)
             if found is None:
-                state.history.append(0.0)
                 return _ABSENT
             state.absent = False
             state.mask = found
-            state.history.append(0.1)
             fx0, fy0, fx1, fy1 = mask_box(found, 2) or (0, 0, w, h)
             return found[fy0:fy1, fx0:fx1].astype(np.float32), (fx0, fy0, fx1, fy1), 0.1
         full = np.zeros((h, w), bool)
@@ -587,6 +582,5 @@ class FlowTracker:
                 key = self._keyframe(cv2.cvtColor(image, cv2.COLOR_RGB2GRAY), full)
                 if key is not None:
                     state.keyframes = state.keyframes[:1] + [key]
-        state.history.append(score)
         soft = np.where(new, np.maximum(soft, 0.51), np.minimum(soft, 0.49)).astype(np.float32)
         return soft, box, score
