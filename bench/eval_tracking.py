@@ -1,13 +1,16 @@
 """Evaluate the embedded tracker: one click on frame 0, propagate, report J, F, J&F and speed.
 
-.venv/bin/python bench/eval_tracking.py            # generated scenes + 8 DAVIS sequences
-.venv/bin/python bench/eval_tracking.py --quick    # 2 scenes + 2 DAVIS sequences, 30 frames
+.venv/bin/python bench/eval_tracking.py            # generated scenes + DAVIS tune + holdout
+.venv/bin/python bench/eval_tracking.py --set holdout   # only the holdout split (never tune on it)
+.venv/bin/python bench/eval_tracking.py --init mask     # frame 0's true mask: tracking alone
+.venv/bin/python bench/eval_tracking.py --quick    # 2 scenes + 2 clips a split, 30 frames
 .venv/bin/python bench/eval_tracking.py --speed    # only: 300 frames of 854x480, one click
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
 import time
@@ -26,22 +29,30 @@ from vtrack.testing.scenes import (  # noqa: E402
 from vtrack.vision.base import PointPrompt  # noqa: E402
 from vtrack.vision.embedded import EmbeddedSegmenter  # noqa: E402
 from vtrack.vision.embedded.davis import (  # noqa: E402
-    DAVIS_SEQUENCES,
     davis_available,
     davis_dir,
+    davis_split,
     load_davis,
 )
 from vtrack.vision.metrics import sequence_scores  # noqa: E402
 
 
 def evaluate(
-    engine: EmbeddedSegmenter, name: str, video: FrameSequence, gts: np.ndarray
+    engine: EmbeddedSegmenter,
+    name: str,
+    video: FrameSequence,
+    gts: np.ndarray,
+    init: str = "click",
 ) -> dict[str, float | str | int]:
-    """Click the farthest interior point of frame 0's mask, track both ways, score every frame."""
-    x, y = farthest_interior_point(gts[0])
+    """Prompt frame 0 (one click at the farthest interior point, or the ground-truth mask with
+    `init="mask"`), track both ways, score every frame."""
     session = engine.start_session(video)
     t0 = time.perf_counter()
-    session.add_points(0, 1, [PointPrompt(x, y, True)])
+    if init == "mask":
+        session.add_mask(0, 1, gts[0])
+    else:
+        x, y = farthest_interior_point(gts[0])
+        session.add_points(0, 1, [PointPrompt(x, y, True)])
     t_click = time.perf_counter() - t0
     preds: list[np.ndarray | None] = [None] * len(video)
     t0 = time.perf_counter()
@@ -97,13 +108,92 @@ def speed(engine: EmbeddedSegmenter, seq: str = "bear", n_frames: int = 300) -> 
     )
 
 
+GROUPS = ("generated", "visibility", "tune", "holdout")
+
+
+def davis_rows(split: str, args: argparse.Namespace, engine: EmbeddedSegmenter) -> list:
+    seqs = davis_split(split)
+    if args.quick:
+        seqs = seqs[:2]
+    rows = []
+    for seq in seqs:
+        if args.seq and seq not in args.seq:
+            continue
+        if not davis_available(seq):
+            print(f"skip {seq}: DAVIS data not found under {davis_dir()}", file=sys.stderr)
+            continue
+        video, gts = load_davis(seq, max_frames=30 if args.quick else None)
+        rows.append((split, evaluate(engine, seq, video, gts, args.init)))
+        print(f"  {split} {seq}: J&F {rows[-1][1]['JF']:.3f}", file=sys.stderr, flush=True)
+    return rows
+
+
+def scene_rows(args: argparse.Namespace, engine: EmbeddedSegmenter) -> list:
+    rows = []
+    scenes = standard_scenes()
+    if args.quick:
+        scenes = [scenes[1], scenes[3]]
+    groups = [("generated", scenes), ("visibility", [] if args.quick else visibility_scenes())]
+    for group, group_scenes in groups:
+        for scene in group_scenes:
+            if args.seq and scene.name not in args.seq:
+                continue
+            video = FrameSequence.from_arrays(list(scene.frames), fps=scene.fps)
+            masks = scene.masks
+            rows.append((group, evaluate(engine, scene.name, video, masks, args.init)))
+    return rows
+
+
+def print_table(rows: list) -> None:
+    print(
+        "| set | sequence | frames | size | J | F | J&F | J frame0 | empty | ghost | click s "
+        "| track s | ms/frame |"
+    )
+    print("|" + "---|" * 13)
+    for group, r in rows:
+        print(
+            f"| {group} | {r['name']} | {r['frames']} | {r['size']} | {r['J']:.3f} | {r['F']:.3f} "
+            f"| {r['JF']:.3f} | {r['J0']:.3f} | {r['empty']} | {r['ghost']} | {r['click_s']:.2f} "
+            f"| {r['track_s']:.2f} | {r['ms_per_frame']:.1f} |"
+        )
+    print()
+    print("| set | n | J | F | **J&F** | frame-0 J | frame-0 J >= 0.7 | empty | ghost | ms/frame |")
+    print("|" + "---|" * 10)
+    for group in GROUPS:
+        sel = [r for g, r in rows if g == group]
+        if not sel:
+            continue
+        good = sum(1 for r in sel if r["J0"] >= 0.7)
+        print(
+            f"| {group} | {len(sel)} | {np.mean([r['J'] for r in sel]):.3f} "
+            f"| {np.mean([r['F'] for r in sel]):.3f} | **{np.mean([r['JF'] for r in sel]):.3f}** "
+            f"| {np.mean([r['J0'] for r in sel]):.3f} | {good}/{len(sel)} "
+            f"| {sum(int(r['empty']) for r in sel)} | {sum(int(r['ghost']) for r in sel)} "
+            f"| {np.mean([r['ms_per_frame'] for r in sel]):.1f} |"
+        )
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="2 scenes + 2 DAVIS clips, 30 frames")
+    parser.add_argument(
+        "--quick", action="store_true", help="2 scenes + 2 clips a split, 30 frames"
+    )
     parser.add_argument("--quality", choices=["fast", "best"], default="fast")
-    parser.add_argument("--set", choices=["all", "generated", "davis"], default="all")
+    parser.add_argument(
+        "--set",
+        choices=["all", "generated", "davis", "tune", "holdout"],
+        default="all",
+        help="davis = tune + holdout; all = generated + visibility + tune + holdout",
+    )
+    parser.add_argument(
+        "--init",
+        choices=["click", "mask"],
+        default="click",
+        help="prompt frame 0 with one click (default) or the ground-truth mask (tracking alone)",
+    )
     parser.add_argument("--no-mediapipe", action="store_true", help="measure the fallback path")
     parser.add_argument("--seq", nargs="*", help="only these sequence names")
+    parser.add_argument("--json", type=Path, help="also write every row to this JSON file")
     parser.add_argument("--speed", action="store_true", help="only time 300 frames of 854x480")
     args = parser.parse_args(argv)
 
@@ -113,55 +203,13 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     rows = []
     if args.set in ("all", "generated"):
-        scenes = standard_scenes()
-        if args.quick:
-            scenes = [scenes[1], scenes[3]]
-        for scene in scenes:
-            if args.seq and scene.name not in args.seq:
-                continue
-            video = FrameSequence.from_arrays(list(scene.frames), fps=scene.fps)
-            rows.append(("generated", evaluate(engine, scene.name, video, scene.masks)))
-        for scene in [] if args.quick else visibility_scenes():
-            if args.seq and scene.name not in args.seq:
-                continue
-            video = FrameSequence.from_arrays(list(scene.frames), fps=scene.fps)
-            rows.append(("visibility", evaluate(engine, scene.name, video, scene.masks)))
-    if args.set in ("all", "davis"):
-        seqs = ("bear", "lucia") if args.quick else DAVIS_SEQUENCES
-        for seq in seqs:
-            if args.seq and seq not in args.seq:
-                continue
-            if not davis_available(seq):
-                print(f"skip {seq}: DAVIS data not found under {davis_dir()}", file=sys.stderr)
-                continue
-            video, gts = load_davis(seq, max_frames=30 if args.quick else None)
-            rows.append(("davis", evaluate(engine, seq, video, gts)))
-
-    header = (
-        "| set | sequence | frames | size | J | F | J&F | J frame0 | empty | ghost | click s "
-        "| track s | ms/frame |"
-    )
-    print(header)
-    print("|" + "---|" * 13)
-    for group, r in rows:
-        print(
-            f"| {group} | {r['name']} | {r['frames']} | {r['size']} | {r['J']:.3f} | {r['F']:.3f} "
-            f"| {r['JF']:.3f} | {r['J0']:.3f} | {r['empty']} | {r['ghost']} | {r['click_s']:.2f} "
-            f"| {r['track_s']:.2f} | {r['ms_per_frame']:.1f} |"
-        )
-    for group in ("generated", "visibility", "davis"):
-        sel = [r for g, r in rows if g == group]
-        if sel:
-            jf = np.mean([r["JF"] for r in sel])
-            j = np.mean([r["J"] for r in sel])
-            f = np.mean([r["F"] for r in sel])
-            ms = np.mean([r["ms_per_frame"] for r in sel])
-            empty = sum(int(r["empty"]) for r in sel)
-            ghost = sum(int(r["ghost"]) for r in sel)
-            print(
-                f"| {group} | **mean** | | | {j:.3f} | {f:.3f} | **{jf:.3f}** | | {empty} "
-                f"| {ghost} | | | {ms:.1f} |"
-            )
+        rows += scene_rows(args, engine)
+    for split in ("tune", "holdout"):
+        if args.set in ("all", "davis", split):
+            rows += davis_rows(split, args, engine)
+    print_table(rows)
+    if args.json:
+        args.json.write_text(json.dumps([{"set": g, **r} for g, r in rows], indent=1))
     return 0
 
 

@@ -11,6 +11,7 @@ import numpy as np
 from vtrack.media.frames import FrameSequence
 
 DAVIS_SEQUENCES = ("bear", "boat", "hike", "lucia", "rhino", "surf", "swing", "tennis")
+SPLITS = ("tune", "holdout")
 
 
 def davis_dir() -> Path:
@@ -30,6 +31,16 @@ def davis_available(seq: str = "bear") -> bool:
     except ImportError:
         return False
     return (root / f"{seq}.mp4").is_file() and (root / f"{seq}_masks").is_dir()
+
+
+def davis_split(split: str) -> list[str]:
+    """Sequence names of a split ("tune": tune on these; "holdout": only check on these)."""
+    if split not in SPLITS:
+        raise ValueError(f"unknown DAVIS split {split!r}; expected one of {SPLITS}")
+    path = davis_dir() / f"{split}.txt"
+    if not path.is_file():
+        return []
+    return [line.strip() for line in path.read_text().splitlines() if line.strip()]
 
 
 def load_davis(seq: str, max_frames: int | None = None) -> tuple[FrameSequence, np.ndarray]:
