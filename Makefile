@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 PIP := $(PY) -m pip
 STAMP := $(VENV)/.installed
 
-.PHONY: run test setup web system-deps lint format bench clean
+.PHONY: run test setup web api-types system-deps lint format bench clean
 
 run: setup web
 	$(VENV)/bin/vtrack serve --host $${VTRACK_HOST:-127.0.0.1} --port $${VTRACK_PORT:-8000}
@@ -34,6 +34,14 @@ web: vtrack/api/static/index.html
 vtrack/api/static/index.html: $(shell find web/src web/index.html web/package.json -type f 2>/dev/null)
 	cd web && (test -d node_modules || npm ci --no-audit --no-fund) && npm run --silent build
 	rm -rf vtrack/api/static && cp -r web/dist vtrack/api/static
+
+# The web client's API types, made from the server's OpenAPI schema (run after changing an endpoint
+# or a response model; tests/api/test_openapi_client.py fails while the checked-in file is stale).
+API_TYPES := web/src/lib/api-schema.d.ts
+api-types: setup
+	cd web && (test -d node_modules || npm ci --no-audit --no-fund)
+	set -o pipefail; $(PY) -m vtrack.api.openapi | node web/scripts/gen-api-types.mjs > $(API_TYPES).tmp
+	mv $(API_TYPES).tmp $(API_TYPES)
 
 # Test-only system packages: a real browser, a real Redis, real recorded music samples.
 system-deps:
