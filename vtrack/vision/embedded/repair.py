@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterator
 
 import numpy as np
 
-from vtrack.vision.embedded.flow_tracker import StepResult
+from vtrack.vision.embedded.track_state import StepResult
 
 # Dip repair: a tracking pass's results are held back _REPAIR_HOLD frames; when an object's
 # score falls below _REPAIR_DIP (its mask collapsed: a pole swept across it) and later comes back
