@@ -92,18 +92,43 @@ def test_first_mask_and_occlusion(engine: EmbeddedSegmenter, index: int, floor: 
     assert not empty
 
 
-def test_propagation_is_fast(engine: EmbeddedSegmenter, davis_clip) -> None:
+def _flow_floor(video: FrameSequence) -> float:
+    """Seconds per frame of the least any flow tracker does: working-res resize, one DIS flow."""
+    import time
+
+    import cv2
+
+    from vtrack.vision.embedded.imageops import resize, work_size
+
+    w, h = work_size(video.width, video.height)
+    dis = cv2.DISOpticalFlow_create(cv2.DISOPTICAL_FLOW_PRESET_FAST)
+    prev = None
+    t0 = time.perf_counter()
+    for i in range(len(video)):
+        gray = cv2.cvtColor(resize(np.asarray(video[i]), (w, h)), cv2.COLOR_RGB2GRAY)
+        gray = resize(gray, (w // 2, h // 2))
+        if prev is not None:
+            dis.calc(gray, prev, None)
+        prev = gray
+    return (time.perf_counter() - t0) / len(video)
+
+
+def test_propagation_costs_a_few_flow_computations(engine: EmbeddedSegmenter, davis_clip) -> None:
     import time
 
     video, gts = davis_clip("bear", 30)
     session = engine.start_session(video)
     x, y = farthest_interior_point(gts[0])
     session.add_points(0, 1, [PointPrompt(x, y)])
+    before = _flow_floor(video)
     t0 = time.perf_counter()
     n = sum(1 for _ in session.propagate())
     per_frame = (time.perf_counter() - t0) / n
-    # ~6-11 ms per 854x480 frame measured on 2 loaded cores; 4x slack for a busy CI machine
-    assert per_frame < 0.045, per_frame
+    floor = max(before, _flow_floor(video))  # timed on both sides: the load may change
+    # a ratio to a floor timed in the same test, so a loaded machine slows both: measured
+    # 10-13x on 2 cores shared by a dozen processes; twice that means a real regression
+    # (absolute speed is measured by bench/eval_tracking.py --speed)
+    assert per_frame < 25 * floor, (per_frame, floor)
 
 
 @pytest.mark.parametrize("seq", ["lucia", "bear"])
