@@ -41,11 +41,13 @@ def make_clip(path: Path, frames: int, fps: float) -> tuple[float, float]:
 def run_one(workflow: str, clip: Path, click: tuple[float, float]) -> dict:
     from vtrack.config import Settings
     from vtrack.pipelines.engine_cache import EngineCache
+    from vtrack.pipelines.outputs import OutputFiles
     from vtrack.pipelines.point_to_track import PointRequest, point_track_steps, run_point_to_track
     from vtrack.pipelines.progress import Progress
     from vtrack.pipelines.remove_object import removal_steps, run_remove_object
     from vtrack.pipelines.text_to_video import run_text_to_video, text_steps
     from vtrack.pipelines.video_io import decode, encode_frames, open_video, original_audio
+    from vtrack.pipelines.workflows import REMOVE_OBJECT, TEXT_TO_VIDEO, TRACK_POINT
     from vtrack.vision.base import PointPrompt
 
     settings = Settings()
@@ -75,16 +77,19 @@ def run_one(workflow: str, clip: Path, click: tuple[float, float]) -> dict:
             )
             extra = {}
         elif workflow == "track":
+            files = OutputFiles(out, TRACK_POINT.outputs)
             extra = run_point_to_track(
-                video, request, out, engines, settings, Progress(point_track_steps())
+                video, request, files, engines, settings, Progress(point_track_steps())
             )
         elif workflow == "text":
+            files = OutputFiles(out, TEXT_TO_VIDEO.outputs)
             extra = run_text_to_video(
-                video, "isolate the drums", out, engines, settings, Progress(text_steps())
+                video, "isolate the drums", files, engines, settings, Progress(text_steps())
             )
         else:
+            files = OutputFiles(out, REMOVE_OBJECT.outputs)
             extra = run_remove_object(
-                video, request, out, engines, settings, Progress(removal_steps())
+                video, request, files, engines, settings, Progress(removal_steps())
             )
         wall = time.perf_counter() - start
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

@@ -58,36 +58,31 @@ def _parse_point(text: str) -> tuple[float, float]:
 
 def _track(args: argparse.Namespace, settings: Settings) -> int:
     from vtrack.pipelines.engine_cache import EngineCache
-    from vtrack.pipelines.point_to_track import PointRequest, run_point_to_track
     from vtrack.pipelines.progress import Progress
     from vtrack.pipelines.video_io import open_video
-    from vtrack.vision.base import PointPrompt
+    from vtrack.pipelines.workflows import TRACK_POINT
 
-    points = [PointPrompt(x / 100, y / 100, True) for x, y in args.point]
-    points += [PointPrompt(x / 100, y / 100, False) for x, y in args.negative or []]
-    video = open_video(Path(args.video), settings)
+    points = [{"x": x / 100, "y": y / 100, "positive": True} for x, y in args.point]
+    points += [{"x": x / 100, "y": y / 100, "positive": False} for x, y in args.negative or []]
+    source = Path(args.video)
+    video = open_video(source, settings)
     for notice in video.fmt.notices:
         print(notice, file=sys.stderr)
     out = Path(args.output)
     with tempfile.TemporaryDirectory(prefix="vtrack-") as tmp:
-        from vtrack.pipelines.point_to_track import point_track_steps
+        shutil.copy(source, Path(tmp) / "input.mp4")
 
         def show(p: Progress) -> None:
             print(f"\r{p.fraction * 100:5.1f}%", end="", file=sys.stderr, flush=True)
 
-        progress = Progress(point_track_steps(), on_change=show)
-        result = run_point_to_track(
-            video,
-            PointRequest(points, args.frame),
-            Path(tmp),
-            EngineCache(settings),
-            settings,
-            progress,
-        )
+        progress = Progress(TRACK_POINT.steps(), on_change=show)
+        params = {"video": "input.mp4", "points": points, "frame_index": args.frame}
+        result = TRACK_POINT.run(params, Path(tmp), EngineCache(settings), settings, progress)
         print(file=sys.stderr)
-        shutil.move(Path(tmp) / "masked_video.mp4", out)
+        files = result["files"]
+        shutil.move(Path(tmp) / files[TRACK_POINT.main_output.key], out)
         if args.masks:
-            shutil.move(Path(tmp) / "masks.zip", args.masks)
+            shutil.move(Path(tmp) / files["masks_url"], args.masks)
     print(f"{out}: object on {result['frames_with_object']}/{result['frame_count']} frames")
     return 0
 

@@ -18,7 +18,13 @@ class Settings(BaseSettings):
     data_dir: Path = Field(default_factory=lambda: Path(user_data_dir("vtrack-studio")))
     host: str = "127.0.0.1"
     port: int = 8000
-    cors_origins: list[str] = ["http://localhost:5173", "http://127.0.0.1:5173"]
+    # The local dev origins the seed allows (its client's dev server is on :8080); the studio's
+    # own UI is served by the API itself (same origin) and needs none of them.
+    cors_origins: list[str] = [
+        f"http://{host}:{port}"
+        for host in ("localhost", "127.0.0.1")
+        for port in (5173, 8080, 4173, 3000)
+    ]
     api_key: str | None = None
 
     # Upload limits (spec: 100 MB, 10 s, 480p; larger frames are downscaled, not rejected).

@@ -19,10 +19,23 @@ def client(settings: Settings) -> Iterator[TestClient]:
         yield test_client
 
 
-def upload(client: TestClient, path: Path, endpoint: str, name: str | None = None, **fields: str):
+def upload(
+    client: TestClient,
+    path: Path,
+    endpoint: str,
+    name: str | None = None,
+    prefer: str | None = None,
+    **fields: str,
+):
+    """POST a workflow; by default the answer comes when the job is done (the seed's shape),
+    with `prefer="respond-async"` at once (202, the job handle)."""
+    headers = {"Prefer": prefer} if prefer else {}
     with open(path, "rb") as fh:
         return client.post(
-            endpoint, files={"video": (name or path.name, fh, "video/mp4")}, data=fields
+            endpoint,
+            files={"video": (name or path.name, fh, "video/mp4")},
+            data=fields,
+            headers=headers,
         )
 
 

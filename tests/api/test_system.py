@@ -46,7 +46,42 @@ def test_root_is_the_spec_json_for_api_clients(client: TestClient) -> None:
 
 def test_openapi_documents_the_workflows(client: TestClient) -> None:
     paths = client.get("/openapi.json").json()["paths"]
-    for path in ("/api/track-point", "/api/text-to-video", "/api/remove-object"):
-        form = paths[path]["post"]["requestBody"]["content"]["multipart/form-data"]
-        assert "video" in form["schema"]["properties"]
+    fields = {
+        "/api/track-point": {"video", "x", "y", "frame_idx", "points"},
+        "/api/text-to-video": {"video", "prompt"},
+        "/api/remove-object": {"video", "x", "y", "frame_idx", "points", "remove_stem", "prompt"},
+    }
+    for path, names in fields.items():
+        post = paths[path]["post"]
+        form = post["requestBody"]["content"]["multipart/form-data"]["schema"]
+        assert set(form["properties"]) == names and "video" in form["required"]
+        assert {"200", "202", "400", "413", "415"} <= set(post["responses"])
+        assert "Prefer" in {p["name"].title() for p in post["parameters"]}
     assert "/api/task/{task_id}" in paths
+
+
+def test_openapi_has_a_typed_response_for_every_endpoint(client: TestClient) -> None:
+    spec = client.get("/openapi.json").json()
+    schemas = spec["components"]["schemas"]
+    for path, operations in spec["paths"].items():
+        for method, operation in operations.items():
+            for code, response in operation["responses"].items():
+                for media, content in response.get("content", {}).items():
+                    where = f"{method.upper()} {path} {code} {media}"
+                    if media in ("application/json", "text/event-stream"):
+                        ref = content["schema"].get("$ref", "")
+                        assert ref.startswith("#/components/schemas/"), where
+                        assert schemas[ref.rsplit("/", 1)[1]]["properties"], where
+    # Status enums are one type each, shared by the task and the workflow answers.
+    assert schemas["JobStatus"]["enum"] == [
+        "pending",
+        "processing",
+        "complete",
+        "error",
+        "cancelled",
+    ]
+    assert "HTTPValidationError" not in schemas  # validation errors are 400 {"detail": "..."}
+    answer = schemas["TextToVideoResponse"]
+    assert {"task_id", "highlighted_video_url", "audio_url", "ai_response"} <= set(
+        answer["required"]
+    )

@@ -69,8 +69,15 @@ def test_visual_prompt_highlights_the_moving_object(
     )
     assert response.status_code == 200, response.text
     body = response.json()
-    assert body["audio_url"] is None  # a purely visual prompt: the sound is kept as it is
-    assert "original audio was kept" in body["ai_response"]
+    # A purely visual prompt: the video keeps its sound, and audio_url still plays (the seed's
+    # fallback to the "other" stem), as the answer says.
+    assert body["audio_url"] == f"/uploads/{body['task_id']}/other.wav"
+    assert "names no sound" in body["ai_response"] and "'other' stem" in body["ai_response"]
+    wav = client.get(body["audio_url"])
+    assert wav.status_code == 200 and wav.headers["content-type"] == "audio/wav"
+    other, _ = wav_samples(wav.content)
+    assert float(np.abs(other).max()) > 0.001
+    assert "stem_video_url" not in body or body["stem_video_url"] is None
     video = tmp_path / "hl.mp4"
     video.write_bytes(client.get(body["highlighted_video_url"]).content)
     with av.open(str(video)) as container:
@@ -80,6 +87,19 @@ def test_visual_prompt_highlights_the_moving_object(
     # Spotlight: the object keeps its pixels, the rest is dimmed.
     assert np.abs(frame[inside] - truth[inside]).mean() < 25
     assert frame[~inside].mean() < 0.6 * truth[~inside].mean()
+
+
+@pytest.mark.parametrize("endpoint", ["/api/text-to-video", "/api/text-to-video?wait=true"])
+def test_video_without_sound_has_no_audio_url(
+    client: TestClient, silent_clip: Path, endpoint: str
+) -> None:
+    """No sound, no audio file: audio_url is null, never a URL of a file that is not written."""
+    body = upload(client, silent_clip, endpoint, prompt="isolate drums").json()
+    assert body["status"] == "complete", body
+    assert body["audio_url"] is None and body["complement_audio_url"] is None
+    assert "no sound" in body["ai_response"]
+    urls = [v for k, v in body.items() if k.endswith("_url") and v and k.startswith(("h", "m"))]
+    assert urls and all(client.get(url).status_code == 200 for url in urls)
 
 
 @pytest.mark.parametrize(
@@ -144,8 +164,11 @@ def test_remove_object_contract_and_fill(
 
 
 def test_failed_grounding_reports_422_in_the_task(client: TestClient, moving_clip: Path) -> None:
-    body = upload(client, moving_clip, "/api/text-to-video", prompt="a unicorn").json()
-    task = wait_done(client, body["task_id"])
+    response = upload(
+        client, moving_clip, "/api/text-to-video", prompt="a unicorn", prefer="respond-async"
+    )
+    assert response.status_code == 202
+    task = wait_done(client, response.json()["task_id"])
     assert task["status"] == "error"
     assert task["error_code"] == 422
     assert "unicorn" in task["error"]

@@ -39,11 +39,18 @@ def test_track_point_contract_quality_and_output(
 ) -> None:
     x, y = moving_scene.click
     response = upload(
-        client, moving_clip, "/api/track-point", x=str(x * 100), y=str(y * 100), frame_idx="0"
+        client,
+        moving_clip,
+        "/api/track-point",
+        prefer="respond-async",
+        x=str(x * 100),
+        y=str(y * 100),
+        frame_idx="0",
     )
-    assert response.status_code == 200, response.text
+    assert response.status_code == 202, response.text
     body = response.json()
     task_id = body["task_id"]
+    assert response.headers["location"] == f"/api/task/{task_id}"
     assert isinstance(task_id, str) and len(task_id) == 32
     assert body["masked_video_url"] == f"/uploads/{task_id}/masked_video.mp4"
     assert body["masks_url"] == f"/uploads/{task_id}/masks.zip"
@@ -82,27 +89,54 @@ def test_track_point_contract_quality_and_output(
     assert (inside[:, 0] - inside[:, 1]).mean() > 60
 
 
-def test_wait_true_gives_the_synchronous_shape(
-    client: TestClient, moving_clip: Path, moving_scene: Scene
+@pytest.mark.parametrize(
+    ("query", "prefer"),
+    [("", None), ("?wait=true", None), ("?wait=true", "respond-async"), ("", "wait=5")],
+)
+def test_default_and_wait_true_give_the_synchronous_shape(
+    client: TestClient, moving_clip: Path, moving_scene: Scene, query: str, prefer: str | None
 ) -> None:
+    """No preference (the seed's client), or ?wait=true (which wins over the header): the
+    answer comes when the job is done, every step complete and every URL live."""
     x, y = moving_scene.click
     response = upload(
         client,
         moving_clip,
-        "/api/track-point?wait=true",
+        f"/api/track-point{query}",
+        prefer=prefer,
         x=str(x * 100),
         y=str(y * 100),
         frame_idx="20",
     )
     assert response.status_code == 200, response.text
+    assert "location" not in response.headers and "Prefer" in response.headers["vary"]
     body = response.json()
-    assert body["status"] == "complete"
+    assert body["status"] == "complete" and body["progress"] == 1.0
     assert all(s["status"] == "complete" for s in body["processing_steps"])
     assert client.get(body["masked_video_url"]).status_code == 200
+    assert client.get(body["masks_url"]).status_code == 200
+    assert body["frame_count"] == 48 and body["frames_with_object"] == 48
+
+
+def test_wait_false_answers_at_once(client: TestClient, moving_clip: Path) -> None:
+    response = upload(client, moving_clip, "/api/track-point?wait=false", x="50", y="50")
+    assert response.status_code == 202
+    assert "preference-applied" not in response.headers  # no Prefer header was sent
+    assert wait_done(client, response.json()["task_id"])["status"] == "complete"
+
+
+def test_sync_failure_is_an_http_error_with_the_reason(
+    client: TestClient, moving_clip: Path
+) -> None:
+    """A job that fails answers the synchronous POST with the error's status and sentence."""
+    response = upload(client, moving_clip, "/api/text-to-video", prompt="the giraffe")
+    assert response.status_code == 422
+    assert "giraffe" in response.json()["detail"]
 
 
 def test_results_are_not_served_before_completion(client: TestClient, moving_clip: Path) -> None:
-    body = upload(client, moving_clip, "/api/track-point", x="50", y="50").json()
+    body = upload(client, moving_clip, "/api/track-point", prefer="respond-async", x="50", y="50")
+    body = body.json()
     # Cancel at once: the job never completes, so its URL must never serve a file.
     client.post(f"/api/task/{body['task_id']}/cancel")
     final = wait_done(client, body["task_id"])
@@ -115,7 +149,14 @@ def test_events_stream_ends_with_terminal_state(
     client: TestClient, moving_clip: Path, moving_scene: Scene
 ) -> None:
     x, y = moving_scene.click
-    body = upload(client, moving_clip, "/api/track-point", x=str(x * 100), y=str(y * 100)).json()
+    body = upload(
+        client,
+        moving_clip,
+        "/api/track-point",
+        prefer="respond-async",
+        x=str(x * 100),
+        y=str(y * 100),
+    ).json()
     import json
 
     seen = []

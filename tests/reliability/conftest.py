@@ -128,8 +128,12 @@ def slow_clip(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def submit(client: httpx.Client, path: Path, **fields: str) -> httpx.Response:
+    """Submit a track-point job and get its handle at once (202), as the studio's UI does."""
     fields = {"x": "50", "y": "50", **fields}
     with open(path, "rb") as fh:
         return client.post(
-            "/api/track-point", files={"video": (path.name, fh, "video/mp4")}, data=fields
+            "/api/track-point",
+            files={"video": (path.name, fh, "video/mp4")},
+            data=fields,
+            headers={"Prefer": "respond-async"},
         )

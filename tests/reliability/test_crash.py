@@ -51,7 +51,7 @@ def test_killed_worker_job_is_retried_elsewhere(
     store = RedisJobStore(cluster.redis.url)
     with cluster.client() as client:
         response = submit(client, slow_clip)
-        assert response.status_code == 200, response.text
+        assert response.status_code == 202, response.text
         task_id = response.json()["task_id"]
         job = wait_running(store, task_id, attempt=1)
         kill_owner(cluster, job.worker)

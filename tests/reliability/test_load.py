@@ -51,7 +51,7 @@ def test_twenty_concurrent_jobs(cluster: Cluster, tiny_clip: Path, summary: dict
     try:
         with cluster.client() as client, ThreadPoolExecutor(N_JOBS) as pool:
             responses = list(pool.map(lambda _: submit(client, tiny_clip), range(N_JOBS)))
-            assert [r.status_code for r in responses] == [200] * N_JOBS, responses[0].text
+            assert [r.status_code for r in responses] == [202] * N_JOBS, responses[0].text
             ids = [r.json()["task_id"] for r in responses]
             queued_peak = max(r.json().get("status") == "pending" for r in responses)
             finals = [cluster.wait(client, task_id, timeout_s=150) for task_id in ids]
@@ -99,7 +99,7 @@ def test_full_queue_is_503_with_a_clear_message(
     try:
         with httpx.Client(base_url=base, timeout=30) as client:
             accepted = [submit(client, tiny_clip) for _ in range(3)]
-            assert [r.status_code for r in accepted] == [200] * 3
+            assert [r.status_code for r in accepted] == [202] * 3
             full = submit(client, tiny_clip)
             assert full.status_code == 503
             assert "too many jobs are waiting" in full.json()["detail"]
@@ -107,7 +107,7 @@ def test_full_queue_is_503_with_a_clear_message(
             # Cancelling a queued job frees its place.
             cancelled = client.post(f"/api/task/{accepted[0].json()['task_id']}/cancel").json()
             assert cancelled["status"] == "cancelled"
-            assert submit(client, tiny_clip).status_code == 200
+            assert submit(client, tiny_clip).status_code == 202
     finally:
         api.stop()
     summary["bounded queue"] = "limit 3: 4th submit 503 'too many jobs are waiting', no file kept"

@@ -9,7 +9,6 @@ import threading
 from collections.abc import AsyncIterator, Awaitable, Callable
 
 from fastapi import FastAPI, Request
-from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
@@ -17,9 +16,9 @@ from starlette.concurrency import run_in_threadpool
 
 from vtrack import __version__
 from vtrack.api import files, system, tasks, workflows
+from vtrack.api.errors import install_error_handlers
 from vtrack.api.state import AppState
 from vtrack.config import Settings, get_settings
-from vtrack.errors import PromptNotUnderstood, VTrackError
 from vtrack.jobs.cleanup import cleanup_expired
 from vtrack.jobs.factory import open_store
 from vtrack.jobs.worker import WorkerPool, reap_dead_workers
@@ -52,14 +51,8 @@ async def _reaper_loop(state: AppState) -> None:
             log.exception("reaper failed")
 
 
-def create_app(settings: Settings | None = None, run_workers: bool = True) -> FastAPI:
-    """Build the app; `run_workers=False` makes an API-only process (workers run elsewhere)."""
-    settings = settings or get_settings()
-    settings.uploads_dir.mkdir(parents=True, exist_ok=True)
-    store = open_store(settings)
-    engines = EngineCache(settings)
-    workers = WorkerPool(store, settings, engines, settings.workers) if run_workers else None
-    state = AppState(settings=settings, store=store, engines=engines, workers=workers)
+def _lifespan(state: AppState) -> Callable[[FastAPI], contextlib.AbstractAsyncContextManager]:
+    settings, store, workers = state.settings, state.store, state.workers
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -71,7 +64,9 @@ def create_app(settings: Settings | None = None, run_workers: bool = True) -> Fa
                 store.recover_interrupted(RESTART_REASON)
             workers.start()
             if settings.preload_engines:
-                threading.Thread(target=engines.preload, name="vtrack-preload", daemon=True).start()
+                threading.Thread(
+                    target=state.engines.preload, name="vtrack-preload", daemon=True
+                ).start()
         cleaner = asyncio.create_task(_cleanup_loop(state))
         reaper = asyncio.create_task(_reaper_loop(state))
         try:
@@ -82,47 +77,49 @@ def create_app(settings: Settings | None = None, run_workers: bool = True) -> Fa
             if workers is not None:
                 workers.stop()
 
-    app = FastAPI(title="VTrackAI Studio", version=__version__, lifespan=lifespan)
+    return lifespan
+
+
+def _require_api_key(app: FastAPI, expected: str) -> None:
+    """Every /api and /uploads request needs `X-API-Key` (or a Bearer token); health does not."""
+
+    @app.middleware("http")
+    async def require_api_key(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
+        path = request.url.path
+        if path.startswith(("/api/", "/uploads/")) and path != "/api/health":
+            given = request.headers.get("x-api-key") or ""
+            auth = request.headers.get("authorization", "")
+            if auth.lower().startswith("bearer "):
+                given = given or auth[7:]
+            if given != expected:
+                return JSONResponse({"detail": "A valid API key is required."}, 401)
+        return await call_next(request)
+
+
+def create_app(settings: Settings | None = None, run_workers: bool = True) -> FastAPI:
+    """Build the app; `run_workers=False` makes an API-only process (workers run elsewhere)."""
+    settings = settings or get_settings()
+    settings.uploads_dir.mkdir(parents=True, exist_ok=True)
+    store = open_store(settings)
+    engines = EngineCache(settings)
+    workers = WorkerPool(store, settings, engines, settings.workers) if run_workers else None
+    state = AppState(settings=settings, store=store, engines=engines, workers=workers)
+
+    app = FastAPI(title="VTrackAI Studio", version=__version__, lifespan=_lifespan(state))
     app.state.vtrack = state
-
-    @app.exception_handler(VTrackError)
-    async def domain_error(_: Request, exc: VTrackError) -> JSONResponse:
-        body: dict = {"detail": exc.message}
-        if isinstance(exc, PromptNotUnderstood):
-            body["suggestions"] = exc.suggestions
-        return JSONResponse(body, status_code=exc.http_status)
-
-    @app.exception_handler(RequestValidationError)
-    async def validation_error(_: Request, exc: RequestValidationError) -> JSONResponse:
-        problems = "; ".join(
-            f"{'.'.join(str(p) for p in e.get('loc', [])[1:]) or 'request'}: {e.get('msg')}"
-            for e in exc.errors()
-        )
-        return JSONResponse({"detail": f"Invalid request: {problems}"}, status_code=400)
-
+    install_error_handlers(app)
     if settings.api_key:
-        expected = settings.api_key
-
-        @app.middleware("http")
-        async def require_api_key(
-            request: Request, call_next: Callable[[Request], Awaitable[Response]]
-        ) -> Response:
-            path = request.url.path
-            if path.startswith(("/api/", "/uploads/")) and path != "/api/health":
-                given = request.headers.get("x-api-key") or ""
-                auth = request.headers.get("authorization", "")
-                if auth.lower().startswith("bearer "):
-                    given = given or auth[7:]
-                if given != expected:
-                    return JSONResponse({"detail": "A valid API key is required."}, 401)
-            return await call_next(request)
-
+        _require_api_key(app, settings.api_key)
     app.add_middleware(
         CORSMiddleware,
         allow_origins=settings.cors_origins,
         allow_credentials=True,
         allow_methods=["GET", "POST"],
         allow_headers=["*"],
+        # A browser client of the async flow reads the job handle from these.
+        expose_headers=["Location", "Preference-Applied"],
     )
     app.include_router(system.router)
     app.include_router(workflows.router)

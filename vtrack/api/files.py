@@ -7,15 +7,24 @@ import re
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import FileResponse
 
+from vtrack.api.models import ErrorBody
 from vtrack.api.state import AppState
+from vtrack.jobs.states import JobStatus
 
-router = APIRouter()
+router = APIRouter(tags=["files"])
 
 _NAME = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,99}$")
 _MEDIA_TYPES = {".mp4": "video/mp4", ".wav": "audio/wav", ".zip": "application/zip"}
+FILE_DOC = {
+    200: {
+        "description": "the file (H.264 MP4 with the original audio, WAV stem, zip of mask PNGs)",
+        "content": {media: {} for media in _MEDIA_TYPES.values()},
+    },
+    404: {"model": ErrorBody, "description": "no such file, or its job is not complete"},
+}
 
 
-@router.get("/uploads/{task_id}/{name}")
+@router.get("/uploads/{task_id}/{name}", response_class=FileResponse, responses=FILE_DOC)
 def result_file(task_id: str, name: str, request: Request) -> FileResponse:
     state: AppState = request.app.state.vtrack
     not_found = HTTPException(404, detail="No such file.")
@@ -24,7 +33,11 @@ def result_file(task_id: str, name: str, request: Request) -> FileResponse:
     job = state.store.get(task_id)
     # Only files a finished job declared as results are served: never the upload, never a
     # partial output, never anything a path trick could reach.
-    if job is None or job.status != "complete" or name not in job.result.get("files", {}).values():
+    if (
+        job is None
+        or job.status != JobStatus.COMPLETE
+        or name not in job.result.get("files", {}).values()
+    ):
         raise not_found
     uploads = state.settings.uploads_dir.resolve()
     base = (uploads / task_id).resolve()

@@ -1,23 +1,12 @@
-"""Turn jobs into the JSON shapes of the public contract."""
+"""Turn jobs into the JSON shapes of the public contract (see `vtrack.api.models`)."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from vtrack.jobs.states import JobStatus
 from vtrack.jobs.store import Job
-
-# Result keys each workflow's POST response carries at top level (the seed's contract).
-CONTRACT_URL_KEYS = {
-    "track_point": ("masked_video_url", "masks_url"),
-    "text_to_video": ("highlighted_video_url", "audio_url"),
-    "remove_object": ("inpainted_video_url",),
-}
-# File names results will have, known before the job runs (the spec returns them up front).
-EXPECTED_FILES = {
-    "track_point": {"masked_video_url": "masked_video.mp4", "masks_url": "masks.zip"},
-    "remove_object": {"inpainted_video_url": "inpainted_video.mp4", "masks_url": "masks.zip"},
-    "text_to_video": {"highlighted_video_url": "highlighted_video.mp4"},
-}
+from vtrack.pipelines.workflows import WORKFLOWS
 
 
 def file_url(job_id: str, name: str) -> str:
@@ -25,14 +14,14 @@ def file_url(job_id: str, name: str) -> str:
 
 
 def result_urls(job: Job) -> dict[str, str]:
-    """URLs of the job's result files (only once it is complete)."""
-    if job.status != "complete":
+    """URLs of the files the job wrote (only once it is complete: before, nothing is served)."""
+    if job.status != JobStatus.COMPLETE:
         return {}
     return {key: file_url(job.id, name) for key, name in job.result.get("files", {}).items()}
 
 
 def task_json(job: Job) -> dict[str, Any]:
-    """GET /api/task/{id}: the spec's steps/status/error plus progress, result and notices."""
+    """GET /api/task/{id}."""
     result = {k: v for k, v in job.result.items() if k != "files"}
     result.update(result_urls(job))
     return {
@@ -50,8 +39,22 @@ def task_json(job: Job) -> dict[str, Any]:
     }
 
 
+def output_urls(job: Job) -> dict[str, str | None]:
+    """Every declared output's URL: the written files once complete; before that the names the
+    files will have (they answer 404 until the job completes), None for what won't be written."""
+    workflow = WORKFLOWS[job.kind]
+    if job.status == JobStatus.COMPLETE:
+        written = result_urls(job)
+        return {o.key: written.get(o.key) for o in workflow.outputs}
+    if job.terminal:
+        return {o.key: None for o in workflow.outputs}
+    expected = workflow.expected_files(job.params)
+    return {key: file_url(job.id, name) if name else None for key, name in expected.items()}
+
+
 def submit_json(job: Job) -> dict[str, Any]:
-    """A workflow POST's response: the spec's fields (URLs known up front) plus job status."""
+    """A workflow POST's answer: the spec's fields plus the job's status and where to follow it."""
+    workflow = WORKFLOWS[job.kind]
     body: dict[str, Any] = {
         "task_id": job.id,
         "status": job.status,
@@ -60,15 +63,9 @@ def submit_json(job: Job) -> dict[str, Any]:
         "notices": job.notices,
         "task_url": f"/api/task/{job.id}",
         "events_url": f"/api/task/{job.id}/events",
+        "error": job.error,
     }
-    for key, name in EXPECTED_FILES.get(job.kind, {}).items():
-        body[key] = file_url(job.id, name)
-    if job.kind == "text_to_video":
-        stem = job.params.get("stem")
-        body["audio_url"] = file_url(job.id, f"{stem}.wav") if stem else None
-        body["ai_response"] = job.result.get("ai_response")
-    if job.status == "complete":
-        body.update(task_json(job)["result"])
-    elif job.status in ("error", "cancelled"):
-        body["error"] = job.error
+    body.update({name: job.result.get(name) for name in workflow.result.model_fields})
+    body.update({k: v for k, v in job.result.items() if k != "files"})
+    body.update(output_urls(job))
     return body

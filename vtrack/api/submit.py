@@ -1,59 +1,54 @@
-"""Shared by every workflow endpoint: receive the upload, validate it, create the job, answer."""
+"""Shared by every workflow endpoint: receive the upload, validate it, create the job, answer.
+
+The answer's shape follows the client's preference (RFC 7240): by default the POST answers when
+the job is done, in the seed's synchronous shape (every URL live, every step complete); with
+`Prefer: respond-async` it answers 202 at once with the job handle (`Location: /api/task/{id}`).
+`?wait=true` / `?wait=false` choose explicitly and win over the header.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import shutil
 import uuid
-from collections.abc import Callable
 from typing import Any
 
-from fastapi import HTTPException, Request
+from fastapi import HTTPException, Request, Response
 from starlette.concurrency import run_in_threadpool
 
 from vtrack.api.presenters import submit_json
 from vtrack.api.state import AppState
-from vtrack.api.upload import UploadForm, receive_upload
-from vtrack.errors import InvalidInput, QueueFull
-from vtrack.jobs.kinds import KINDS
+from vtrack.api.upload import receive_upload
+from vtrack.errors import QueueFull
+from vtrack.jobs.states import JobStatus
 from vtrack.jobs.store import Job
-from vtrack.pipelines.video_io import OpenedVideo, open_video
+from vtrack.pipelines.video_io import open_video
+from vtrack.pipelines.workflow import Workflow
 
-ParamBuilder = Callable[[UploadForm, OpenedVideo], dict[str, Any]]
-
-
-def parse_float(
-    form: UploadForm, name: str, low: float, high: float, default: float | None = None
-) -> float:
-    raw = form.fields.get(name)
-    if raw is None or raw.strip() == "":
-        if default is None:
-            raise InvalidInput(f"The field '{name}' is required.")
-        return default
-    try:
-        value = float(raw)
-    except ValueError as exc:
-        raise InvalidInput(f"The field '{name}' must be a number, got '{raw[:40]}'.") from exc
-    if not (low <= value <= high) or value != value:
-        raise InvalidInput(f"The field '{name}' must be between {low:g} and {high:g}.")
-    return value
+RESPOND_ASYNC = "respond-async"
 
 
-def parse_int(form: UploadForm, name: str, default: int) -> int:
-    raw = form.fields.get(name)
-    if raw is None or raw.strip() == "":
-        return default
-    try:
-        return int(raw)
-    except ValueError as exc:
-        raise InvalidInput(f"The field '{name}' must be a whole number, got '{raw[:40]}'.") from exc
+def preferences(header: str | None) -> set[str]:
+    """The preference tokens of a Prefer header ("respond-async, wait=10" -> {respond-async, wait})."""
+    tokens = set()
+    for part in (header or "").split(","):
+        token = part.split(";")[0].split("=")[0].strip().lower()
+        if token:
+            tokens.add(token)
+    return tokens
 
 
-async def submit_job(request: Request, kind: str, build_params: ParamBuilder) -> dict[str, Any]:
+def wants_async(wait: bool | None, prefer: str | None) -> bool:
+    if wait is not None:
+        return not wait
+    return RESPOND_ASYNC in preferences(prefer)
+
+
+async def create_job(request: Request, workflow: Workflow) -> Job:
     """Stream the upload into a fresh task folder, validate, enqueue; clean up on any failure."""
     state: AppState = request.app.state.vtrack
     settings = state.settings
-    if state.store.count(("pending",)) >= settings.max_queued_jobs:
+    if state.store.count((JobStatus.PENDING,)) >= settings.max_queued_jobs:
         raise QueueFull("The studio is busy: too many jobs are waiting. Try again in a minute.")
     task_id = uuid.uuid4().hex
     task_dir = settings.uploads_dir / task_id
@@ -68,14 +63,17 @@ async def submit_job(request: Request, kind: str, build_params: ParamBuilder) ->
             total_timeout_s=settings.upload_total_timeout_s,
         )
         assert form.file_path is not None
+        fields = workflow.parse_form(form.fields)
         video = await run_in_threadpool(open_video, form.file_path, settings)
         # Builders may load an engine (the separator's stem list): keep the event loop free.
-        params = await run_in_threadpool(build_params, form, video)
-        params.update(video=form.file_path.name, filename=form.filename)
+        params = await run_in_threadpool(workflow.build, fields, video, state.engines)
+        params.update(
+            video=form.file_path.name, filename=form.filename, has_audio=video.probe.has_audio
+        )
         job = state.store.create(
-            kind,
+            workflow.name,
             params,
-            [s.as_dict() for s in KINDS[kind].steps()],
+            [s.as_dict() for s in workflow.steps()],
             notices=video.fmt.notices,
             job_id=task_id,
         )
@@ -83,18 +81,48 @@ async def submit_job(request: Request, kind: str, build_params: ParamBuilder) ->
         shutil.rmtree(task_dir, ignore_errors=True)
         raise
     state.notify_workers()
-    if request.query_params.get("wait", "").lower() in ("1", "true", "yes"):
-        job = await wait_for_job(state, job.id)
-        if job.status != "complete":
-            raise HTTPException(job.error_code or 500, detail=job.error or "The job failed.")
-    return submit_json(job)
+    return job
 
 
-async def wait_for_job(state: AppState, job_id: str, poll_s: float = 0.2) -> Job | None:
-    """Block (asynchronously) until the job ends; the spec's synchronous response shape."""
-    deadline = asyncio.get_running_loop().time() + state.settings.job_timeout_s + 30
+async def submit(
+    request: Request,
+    response: Response,
+    workflow: Workflow,
+    wait: bool | None,
+    prefer: str | None,
+) -> dict[str, Any]:
+    """Create the job, then answer at once (202) or when it is done (200), as the client prefers."""
+    job = await create_job(request, workflow)
+    response.headers["Vary"] = "Prefer"
+    if wants_async(wait, prefer):
+        response.status_code = 202
+        response.headers["Location"] = f"/api/task/{job.id}"
+        if RESPOND_ASYNC in preferences(prefer):
+            response.headers["Preference-Applied"] = RESPOND_ASYNC
+        return submit_json(job)
+    state: AppState = request.app.state.vtrack
+    done = await wait_for_job(state, job.id, request)
+    if done is None:  # expired and cleaned while we waited (retention shorter than the job)
+        raise HTTPException(410, detail="The job's results were cleaned up before it ended.")
+    if done.status != JobStatus.COMPLETE:
+        if done.terminal:
+            raise HTTPException(done.error_code or 500, detail=done.error or "The job failed.")
+        response.status_code = 202  # still running past the wait limit: hand over the job
+        response.headers["Location"] = f"/api/task/{job.id}"
+    return submit_json(done)
+
+
+async def wait_for_job(
+    state: AppState, job_id: str, request: Request | None = None, poll_s: float = 0.2
+) -> Job | None:
+    """Wait (asynchronously) until the job ends. A synchronous client that hangs up cancels its
+    job: it never learned the task id, so nobody could collect the result."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + state.settings.job_timeout_s + 30
     while True:
         job = state.store.get(job_id)
-        if job is None or job.terminal or asyncio.get_running_loop().time() > deadline:
+        if job is None or job.terminal or loop.time() > deadline:
             return job
+        if request is not None and await request.is_disconnected():
+            return state.store.request_cancel(job_id)
         await asyncio.sleep(poll_s)

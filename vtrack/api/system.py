@@ -9,9 +9,11 @@ from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, JSONResponse
 
 from vtrack import __version__
+from vtrack.api.models import Health, RootInfo
 from vtrack.api.state import AppState
 from vtrack.config import Settings
 from vtrack.engines import EngineInfo, choose_engine
+from vtrack.jobs.states import ACTIVE
 
 router = APIRouter()
 STATIC_DIR = Path(__file__).parent / "static"
@@ -57,7 +59,7 @@ def health(state: AppState) -> dict[str, Any]:
         else "SAM3 adapter not installed",
         "demucs_available": bool(demucs and demucs.available),
         "upload_dir": str(settings.uploads_dir),
-        "active_tasks": state.store.count(("pending", "processing")),
+        "active_tasks": state.store.count(ACTIVE),
         "device": active_vision.device if active_vision else "cpu",
         "engines": report["engines"],
         "active": report["active"],
@@ -71,12 +73,21 @@ def health(state: AppState) -> dict[str, Any]:
     }
 
 
-@router.get("/api/health")
+@router.get("/api/health", response_model=Health, tags=["system"])
 def api_health(request: Request) -> dict[str, Any]:
     return health(request.app.state.vtrack)
 
 
-@router.get("/", response_model=None)
+ROOT_DOC = {
+    200: {
+        "model": RootInfo,
+        "description": "JSON for API clients; the web UI (text/html) for browsers",
+        "content": {"text/html": {}},
+    }
+}
+
+
+@router.get("/", response_model=None, responses=ROOT_DOC, tags=["system"])
 def root(request: Request) -> FileResponse | JSONResponse:
     index = STATIC_DIR / "index.html"
     if "text/html" in request.headers.get("accept", "") and index.is_file():
@@ -84,15 +95,14 @@ def root(request: Request) -> FileResponse | JSONResponse:
     state: AppState = request.app.state.vtrack
     info = health(state)
     engine = info["active"]["vision"]
-    return JSONResponse(
-        {
-            "status": "ok",
-            "message": "VTrackAI Studio API",
-            "sam3_available": info["sam3_available"],
-            "sam3_setup": info["sam3_message"]
-            if not info["sam3_available"]
-            else f"SAM3 setup valid (device: {info['device']})",
-            "vision_engine": engine,
-            "ui": "/" if index.is_file() else None,
-        }
+    body = RootInfo(
+        status="ok",
+        message="VTrackAI Studio API",
+        sam3_available=info["sam3_available"],
+        sam3_setup=info["sam3_message"]
+        if not info["sam3_available"]
+        else f"SAM3 setup valid (device: {info['device']})",
+        vision_engine=engine,
+        ui="/" if index.is_file() else None,
     )
+    return JSONResponse(body.model_dump())

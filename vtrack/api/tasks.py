@@ -9,26 +9,37 @@ from typing import Any
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import StreamingResponse
 
+from vtrack.api.models import ErrorBody, Task
 from vtrack.api.presenters import task_json
 from vtrack.api.state import AppState
+from vtrack.jobs.store import Job
 
-router = APIRouter(prefix="/api/task")
+router = APIRouter(prefix="/api/task", tags=["tasks"])
+NOT_FOUND = {404: {"model": ErrorBody, "description": "no such task (or it expired)"}}
+EVENTS_DOC = {
+    200: {
+        "description": "text/event-stream: `data: <Task JSON>` on every change, until it ends",
+        "content": {"text/event-stream": {"schema": {"$ref": "#/components/schemas/Task"}}},
+    },
+    **NOT_FOUND,
+}
 
 
-def _job_or_404(state: AppState, task_id: str):
+def _job_or_404(state: AppState, task_id: str) -> Job:
     job = state.store.get(task_id) if task_id.isalnum() and len(task_id) <= 64 else None
     if job is None:
         raise HTTPException(404, detail="No such task (it may have expired and been cleaned up).")
     return job
 
 
-@router.get("/{task_id}")
+@router.get("/{task_id}", response_model=Task, responses=NOT_FOUND)
 def get_task(task_id: str, request: Request) -> dict[str, Any]:
     return task_json(_job_or_404(request.app.state.vtrack, task_id))
 
 
-@router.post("/{task_id}/cancel")
+@router.post("/{task_id}/cancel", response_model=Task, responses=NOT_FOUND)
 def cancel_task(task_id: str, request: Request) -> dict[str, Any]:
+    """Cancel a pending job at once, a running one at its next progress report."""
     state: AppState = request.app.state.vtrack
     job = _job_or_404(state, task_id)
     if not job.terminal:
@@ -36,7 +47,7 @@ def cancel_task(task_id: str, request: Request) -> dict[str, Any]:
     return task_json(job)
 
 
-@router.get("/{task_id}/events")
+@router.get("/{task_id}/events", response_class=StreamingResponse, responses=EVENTS_DOC)
 async def task_events(task_id: str, request: Request) -> StreamingResponse:
     """Server-sent events: the task JSON whenever it changes, ending after a terminal status."""
     state: AppState = request.app.state.vtrack

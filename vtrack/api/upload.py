@@ -7,8 +7,10 @@ from __future__ import annotations
 import asyncio
 import re
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import BinaryIO
 
 from python_multipart.multipart import MultipartParseError, MultipartParser, parse_options_header
 from starlette.requests import ClientDisconnect, Request
@@ -49,6 +51,118 @@ def stored_name(filename: str | None) -> str:
     return "input" + (suffix if suffix in SAFE_EXTENSIONS else ".bin")
 
 
+def check_headers(request: Request, max_bytes: int) -> bytes:
+    """The multipart boundary; refuse other bodies, and a declared size over the limit, early."""
+    content_type, options = parse_options_header(request.headers.get("content-type", ""))
+    if content_type != b"multipart/form-data" or b"boundary" not in options:
+        raise UnsupportedMediaType(
+            "Send the video as multipart/form-data with a 'video' file field."
+        )
+    declared = request.headers.get("content-length")
+    if declared and declared.isdigit() and int(declared) > max_bytes + FIELD_LIMIT * 4:
+        raise VideoTooLarge(
+            f"The upload is {int(declared) / 2**20:.0f} MB; the limit is {max_bytes / 2**20:.0f} MB."
+        )
+    return options[b"boundary"]
+
+
+class _FormSink:
+    """The multipart parser's callbacks: the file part goes to disk, the other parts to fields."""
+
+    def __init__(self, form: UploadForm, dest_dir: Path, file_field: str, max_bytes: int):
+        self.form = form
+        self.dest_dir = dest_dir
+        self.file_field = file_field
+        self.max_bytes = max_bytes
+        self.name: str | None = None
+        self.buf = bytearray()
+        self.fh: BinaryIO | None = None
+        self.headers: dict[bytes, bytes] = {}
+        self._field = bytearray()
+        self._value = bytearray()
+
+    def callbacks(self) -> dict[str, Callable]:
+        return {
+            "on_part_begin": self.on_part_begin,
+            "on_header_field": lambda d, a, b: self._field.extend(d[a:b]),
+            "on_header_value": lambda d, a, b: self._value.extend(d[a:b]),
+            "on_header_end": self.on_header_end,
+            "on_headers_finished": self.on_headers_finished,
+            "on_part_data": self.on_part_data,
+            "on_part_end": self.on_part_end,
+        }
+
+    def on_part_begin(self) -> None:
+        self.name, self.buf, self.fh, self.headers = None, bytearray(), None, {}
+
+    def on_header_end(self) -> None:
+        self.headers[bytes(self._field).lower()] = bytes(self._value)
+        self._field.clear()
+        self._value.clear()
+
+    def on_headers_finished(self) -> None:
+        _, opts = parse_options_header(self.headers.get(b"content-disposition", b""))
+        self.name = opts.get(b"name", b"").decode("utf-8", "replace")
+        if self.name != self.file_field:
+            return
+        if self.form.file_path is not None:
+            raise InvalidInput("Send exactly one video file.")
+        raw = opts.get(b"filename*") or opts.get(b"filename") or b""
+        self.form.filename = safe_display_name(raw.decode("utf-8", "replace"))
+        self.form.file_path = self.dest_dir / stored_name(self.form.filename)
+        self.fh = open(self.form.file_path, "wb")  # noqa: SIM115 - closed in on_part_end / close
+
+    def on_part_data(self, data: bytes, start: int, end: int) -> None:
+        chunk = data[start:end]
+        if self.fh is not None:
+            self.form.size += len(chunk)
+            if self.form.size > self.max_bytes:
+                raise VideoTooLarge(
+                    f"The video is larger than the {self.max_bytes / 2**20:.0f} MB limit."
+                )
+            self.fh.write(chunk)
+        else:
+            self.buf.extend(chunk)
+            if len(self.buf) > FIELD_LIMIT:
+                raise InvalidInput(f"The form field '{self.name}' is too long.")
+
+    def on_part_end(self) -> None:
+        if self.fh is not None:
+            self.close()
+        elif self.name:
+            self.form.fields[self.name] = bytes(self.buf).decode("utf-8", "replace")
+
+    def close(self) -> None:
+        if self.fh is not None:
+            self.fh.close()
+            self.fh = None
+
+
+async def _feed(
+    request: Request, parser: MultipartParser, idle_timeout_s: float, total_timeout_s: float
+) -> None:
+    """Pass the body to the parser as it arrives; stop a stalled or endless upload with 408."""
+    deadline = time.monotonic() + total_timeout_s
+    stream = request.stream().__aiter__()
+    while True:
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            raise UploadTimedOut("The upload took too long and was stopped.")
+        try:
+            chunk = await asyncio.wait_for(
+                stream.__anext__(), timeout=min(idle_timeout_s, remaining)
+            )
+        except StopAsyncIteration:
+            break
+        except TimeoutError as exc:
+            raise UploadTimedOut(
+                "The upload stalled (no data arrived for a while) and was stopped."
+            ) from exc
+        if chunk:
+            parser.write(chunk)
+    parser.finalize()
+
+
 async def receive_upload(
     request: Request,
     dest_dir: Path,
@@ -61,109 +175,19 @@ async def receive_upload(
 
     On any error the partial file is removed by the caller (it owns `dest_dir`).
     """
-    content_type, options = parse_options_header(request.headers.get("content-type", ""))
-    if content_type != b"multipart/form-data" or b"boundary" not in options:
-        raise UnsupportedMediaType(
-            "Send the video as multipart/form-data with a 'video' file field."
-        )
-    declared = request.headers.get("content-length")
-    if declared and declared.isdigit() and int(declared) > max_bytes + FIELD_LIMIT * 4:
-        raise VideoTooLarge(
-            f"The upload is {int(declared) / 2**20:.0f} MB; the limit is {max_bytes / 2**20:.0f} MB."
-        )
-
+    boundary = check_headers(request, max_bytes)
     form = UploadForm()
-    state: dict = {"name": None, "filename": None, "buf": None, "fh": None, "headers": {}}
-    header_field = bytearray()
-    header_value = bytearray()
-
-    def on_part_begin() -> None:
-        state.update(name=None, filename=None, buf=bytearray(), fh=None, headers={})
-
-    def on_header_field(data: bytes, start: int, end: int) -> None:
-        header_field.extend(data[start:end])
-
-    def on_header_value(data: bytes, start: int, end: int) -> None:
-        header_value.extend(data[start:end])
-
-    def on_header_end() -> None:
-        state["headers"][bytes(header_field).lower()] = bytes(header_value)
-        header_field.clear()
-        header_value.clear()
-
-    def on_headers_finished() -> None:
-        _, opts = parse_options_header(state["headers"].get(b"content-disposition", b""))
-        name = opts.get(b"name", b"").decode("utf-8", "replace")
-        state["name"] = name
-        if name == file_field:
-            if form.file_path is not None:
-                raise InvalidInput("Send exactly one video file.")
-            raw = opts.get(b"filename*") or opts.get(b"filename") or b""
-            form.filename = safe_display_name(raw.decode("utf-8", "replace"))
-            path = dest_dir / stored_name(form.filename)
-            form.file_path = path
-            state["fh"] = open(path, "wb")  # noqa: SIM115 - closed in on_part_end / finally
-
-    def on_part_data(data: bytes, start: int, end: int) -> None:
-        chunk = data[start:end]
-        if state["fh"] is not None:
-            form.size += len(chunk)
-            if form.size > max_bytes:
-                raise VideoTooLarge(
-                    f"The video is larger than the {max_bytes / 2**20:.0f} MB limit."
-                )
-            state["fh"].write(chunk)
-        else:
-            state["buf"].extend(chunk)
-            if len(state["buf"]) > FIELD_LIMIT:
-                raise InvalidInput(f"The form field '{state['name']}' is too long.")
-
-    def on_part_end() -> None:
-        if state["fh"] is not None:
-            state["fh"].close()
-            state["fh"] = None
-        elif state["name"]:
-            form.fields[state["name"]] = bytes(state["buf"]).decode("utf-8", "replace")
-
-    parser = MultipartParser(
-        options[b"boundary"],
-        {
-            "on_part_begin": on_part_begin,
-            "on_header_field": on_header_field,
-            "on_header_value": on_header_value,
-            "on_header_end": on_header_end,
-            "on_headers_finished": on_headers_finished,
-            "on_part_data": on_part_data,
-            "on_part_end": on_part_end,
-        },
-    )
-    deadline = time.monotonic() + total_timeout_s
-    stream = request.stream().__aiter__()
+    sink = _FormSink(form, dest_dir, file_field, max_bytes)
     try:
-        while True:
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                raise UploadTimedOut("The upload took too long and was stopped.")
-            try:
-                chunk = await asyncio.wait_for(
-                    stream.__anext__(), timeout=min(idle_timeout_s, remaining)
-                )
-            except StopAsyncIteration:
-                break
-            except TimeoutError as exc:
-                raise UploadTimedOut(
-                    "The upload stalled (no data arrived for a while) and was stopped."
-                ) from exc
-            if chunk:
-                parser.write(chunk)
-        parser.finalize()
+        await _feed(
+            request, MultipartParser(boundary, sink.callbacks()), idle_timeout_s, total_timeout_s
+        )
     except MultipartParseError as exc:
         raise InvalidInput("The upload is not a well-formed multipart form.") from exc
     except ClientDisconnect as exc:
         raise InvalidInput("The upload was interrupted before it finished.") from exc
     finally:
-        if state["fh"] is not None:
-            state["fh"].close()
+        sink.close()
     if form.file_path is None or form.size == 0:
         raise InvalidInput("No video was uploaded (the 'video' field is missing or empty).")
     return form

@@ -1,141 +1,106 @@
-"""The seed's workflow endpoints: track-point, text-to-video, remove-object."""
+"""The workflow endpoints (track-point, text-to-video, remove-object), one per declaration.
+
+Each route, its multipart request schema and its response model come from the workflow's
+declaration in `vtrack.pipelines.workflows`; nothing here names a workflow.
+"""
 
 from __future__ import annotations
 
-import json
+from collections.abc import Awaitable, Callable
 from typing import Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Header, Query, Request, Response
+from pydantic import BaseModel
 
-from vtrack.api.submit import ParamBuilder, parse_float, parse_int, submit_job
-from vtrack.api.upload import UploadForm
-from vtrack.errors import InvalidInput
-from vtrack.pipelines.prompt_intent import parse_prompt
-from vtrack.pipelines.video_io import OpenedVideo
+from vtrack.api.models import SUBMIT_MODELS, ErrorBody
+from vtrack.api.submit import submit
+from vtrack.pipelines.workflow import Workflow
+from vtrack.pipelines.workflows import WORKFLOWS
 
-router = APIRouter(prefix="/api")
+router = APIRouter()
 
-FORM_DOC = {
-    "requestBody": {
-        "content": {
-            "multipart/form-data": {
-                "schema": {
-                    "type": "object",
-                    "required": ["video"],
-                    "properties": {
-                        "video": {"type": "string", "format": "binary"},
-                        "x": {"type": "number", "description": "percent of width, 0-100"},
-                        "y": {"type": "number", "description": "percent of height, 0-100"},
-                        "frame_idx": {"type": "integer", "default": 0},
-                        "points": {
-                            "type": "string",
-                            "description": 'JSON [{"x": pct, "y": pct, "positive": true}, ...]',
-                        },
-                        "prompt": {"type": "string"},
-                        "remove_stem": {
-                            "type": "string",
-                            "enum": ["drums", "bass", "vocals", "other"],
-                        },
-                    },
-                }
-            }
-        },
-        "required": True,
-    }
+VIDEO_FIELD = {
+    "type": "string",
+    "format": "binary",
+    "description": "the video file (MP4, WebM, MOV, AVI or MKV; the container is probed)",
+}
+WAIT_DOC = (
+    "true: answer when the job is done (the default); false: answer 202 at once. "
+    "Wins over the Prefer header."
+)
+PREFER_DOC = "'respond-async' (RFC 7240): answer 202 at once with Location: /api/task/{id}."
+ERRORS = {
+    400: "bad fields, a video too long, a file cut off",
+    408: "the upload stalled",
+    413: "over the size limit",
+    415: "not a video we can decode",
+    422: "a text prompt the engine can't ground (with suggestions)",
+    503: "too many jobs are waiting",
 }
 
 
-def parse_points(form: UploadForm) -> list[dict[str, Any]]:
-    """Clicks in percent from x/y, or several positive/negative ones from `points` (JSON)."""
-    raw = form.fields.get("points")
-    if raw:
-        try:
-            items = json.loads(raw)
-        except json.JSONDecodeError as exc:
-            raise InvalidInput("'points' must be a JSON list of {x, y, positive}.") from exc
-        if not isinstance(items, list) or not 1 <= len(items) <= 32:
-            raise InvalidInput("'points' must be a list of 1 to 32 clicks.")
-        points = []
-        for item in items:
-            try:
-                x, y = float(item["x"]), float(item["y"])
-            except (KeyError, TypeError, ValueError) as exc:
-                raise InvalidInput("Each point needs numeric 'x' and 'y' (percent).") from exc
-            if not (0 <= x <= 100 and 0 <= y <= 100):
-                raise InvalidInput("Point coordinates must be percentages between 0 and 100.")
-            points.append(
-                {"x": x / 100, "y": y / 100, "positive": bool(item.get("positive", True))}
-            )
-        if not any(p["positive"] for p in points):
-            raise InvalidInput("At least one positive click on the object is needed.")
-        return points
-    x = parse_float(form, "x", 0.0, 100.0)
-    y = parse_float(form, "y", 0.0, 100.0)
-    return [{"x": x / 100, "y": y / 100, "positive": True}]
+def _inline_refs(node: Any, defs: dict[str, Any]) -> Any:
+    """Replace local `$ref`s by their definitions (a form schema must stand on its own)."""
+    if isinstance(node, dict):
+        ref = node.get("$ref")
+        if isinstance(ref, str) and ref.startswith("#/$defs/"):
+            return _inline_refs(defs[ref.removeprefix("#/$defs/")], defs)
+        return {k: _inline_refs(v, defs) for k, v in node.items() if k != "$defs"}
+    if isinstance(node, list):
+        return [_inline_refs(v, defs) for v in node]
+    return node
 
 
-def point_params(form: UploadForm, video: OpenedVideo) -> dict[str, Any]:
-    frame_index = parse_int(form, "frame_idx", 0)
-    last = video.fmt.frame_count - 1
-    if not 0 <= frame_index <= last:
-        raise InvalidInput(f"frame_idx {frame_index} is outside the video (frames 0-{last}).")
-    return {"points": parse_points(form), "frame_index": frame_index}
+def multipart_body(form: type[BaseModel]) -> dict[str, Any]:
+    """The OpenAPI request body of a workflow: the video file plus the form model's fields."""
+    schema = form.model_json_schema()
+    schema = _inline_refs(schema, schema.get("$defs", {}))
+    body = {
+        "title": schema.get("title", form.__name__),
+        "type": "object",
+        "required": ["video", *schema.get("required", [])],
+        "properties": {"video": VIDEO_FIELD, **schema.get("properties", {})},
+    }
+    if schema.get("description"):
+        body["description"] = schema["description"]
+    content = {"multipart/form-data": {"schema": body}}
+    return {"requestBody": {"required": True, "content": content}}
 
 
-@router.post("/track-point", openapi_extra=FORM_DOC, summary="Track an object from a click")
-async def track_point(request: Request) -> dict[str, Any]:
-    return await submit_job(request, "track_point", point_params)
+def _responses(model: type[BaseModel]) -> dict[int | str, dict[str, Any]]:
+    responses: dict[int | str, dict[str, Any]] = {
+        202: {"model": model, "description": "Accepted: the job runs; follow Location"},
+    }
+    for code, what in ERRORS.items():
+        responses[code] = {"model": ErrorBody, "description": what}
+    return responses
 
 
-MAX_PROMPT_CHARS = 300
+def _endpoint(workflow: Workflow) -> Callable[..., Awaitable[dict[str, Any]]]:
+    async def endpoint(
+        request: Request,
+        response: Response,
+        wait: bool | None = Query(None, description=WAIT_DOC),
+        prefer: str | None = Header(None, description=PREFER_DOC),
+    ) -> dict[str, Any]:
+        return await submit(request, response, workflow, wait, prefer)
+
+    endpoint.__name__ = workflow.name
+    endpoint.__doc__ = (
+        f"{workflow.summary}. Answers when the job is done (200, every URL live), or at once "
+        "(202, URLs answer 404 until the task completes) with `Prefer: respond-async`."
+    )
+    return endpoint
 
 
-def stems_available(request: Request) -> tuple[str, ...]:
-    return request.app.state.vtrack.engines.separator().stems
-
-
-def text_params_builder(request: Request) -> ParamBuilder:
-    def build(form: UploadForm, video: OpenedVideo) -> dict[str, Any]:
-        prompt = (form.fields.get("prompt") or "").strip()
-        if not prompt:
-            raise InvalidInput("Type what to find, e.g. 'isolate drums' or 'the singer'.")
-        if len(prompt) > MAX_PROMPT_CHARS:
-            raise InvalidInput(f"The prompt is too long (limit {MAX_PROMPT_CHARS} characters).")
-        intent = parse_prompt(prompt, stems_available(request))
-        if not intent.visual_query and not intent.stem:
-            raise InvalidInput(
-                "I couldn't tell what to look for or listen to in that prompt. Try 'isolate "
-                "drums', 'the singer', 'the person on the left' or 'red car'."
-            )
-        return {"prompt": prompt, "stem": intent.stem}
-
-    return build
-
-
-@router.post("/text-to-video", openapi_extra=FORM_DOC, summary="Find, track and isolate by text")
-async def text_to_video(request: Request) -> dict[str, Any]:
-    return await submit_job(request, "text_to_video", text_params_builder(request))
-
-
-def removal_params_builder(request: Request) -> ParamBuilder:
-    def build(form: UploadForm, video: OpenedVideo) -> dict[str, Any]:
-        params = point_params(form, video)
-        stem = (form.fields.get("remove_stem") or "").strip().lower() or None
-        prompt = (form.fields.get("prompt") or "").strip()
-        if prompt and not stem:
-            stem = parse_prompt(prompt, stems_available(request)).stem
-        if stem and stem not in stems_available(request):
-            raise InvalidInput(
-                f"Unknown stem '{stem[:20]}'. Choose one of: "
-                + ", ".join(stems_available(request))
-                + "."
-            )
-        params["remove_stem"] = stem
-        return params
-
-    return build
-
-
-@router.post("/remove-object", openapi_extra=FORM_DOC, summary="Remove a clicked object")
-async def remove_object(request: Request) -> dict[str, Any]:
-    return await submit_job(request, "remove_object", removal_params_builder(request))
+for _workflow in WORKFLOWS.values():
+    router.add_api_route(
+        _workflow.endpoint,
+        _endpoint(_workflow),
+        methods=["POST"],
+        response_model=SUBMIT_MODELS[_workflow.name],
+        responses=_responses(SUBMIT_MODELS[_workflow.name]),
+        summary=_workflow.summary,
+        openapi_extra=multipart_body(_workflow.form),
+        tags=["workflows"],
+    )

@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-TERMINAL = ("complete", "error", "cancelled")
+from vtrack.jobs.states import TERMINAL
+
 # With a worker given, a write applies only while that worker still owns the running job: a job
 # reaped from a frozen worker and run again elsewhere must not be overwritten by the old run.
 _OWNED = " AND (? IS NULL OR (worker = ? AND status = 'processing'))"

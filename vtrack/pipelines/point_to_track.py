@@ -6,7 +6,6 @@ import contextlib
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 
 from vtrack.config import Settings
 from vtrack.errors import InvalidInput
@@ -15,6 +14,7 @@ from vtrack.pipelines.absence import out_of_view_notice
 from vtrack.pipelines.concurrency import InOrder
 from vtrack.pipelines.engine_cache import EngineCache
 from vtrack.pipelines.mask_store import MaskStore
+from vtrack.pipelines.outputs import OutputFiles
 from vtrack.pipelines.overlay import draw_mask
 from vtrack.pipelines.progress import Progress, Step
 from vtrack.pipelines.render import start_rendering
@@ -93,18 +93,18 @@ def engine_label(name: str) -> str:
 def run_point_to_track(
     video: OpenedVideo,
     request: PointRequest,
-    out_dir: Path,
+    out: OutputFiles,
     engines: EngineCache,
     settings: Settings,
     progress: Progress,
 ) -> dict:
-    """Write masked_video.mp4 (red overlay, original audio) and masks.zip into `out_dir`.
+    """Write the masked video (red overlay, original audio) and the masks zip into `out`.
 
     Three stages overlap: decoding (background thread), tracking (this thread) and
     overlay + H.264 encoding (background thread, fed frames in order as their masks land).
     """
     request.check(video.fmt.frame_count)
-    work_dir = out_dir / ".work"
+    work_dir = out.work_dir
     progress.start("sam3")
     frames = decode(video, work_dir)
     masks = MaskStore(len(frames), frames.height, frames.width)
@@ -115,8 +115,8 @@ def run_point_to_track(
         masks,
         order,
         lambda frame, mask: draw_mask(frame, mask, alpha=settings.overlay_alpha),
-        out_dir / "masked_video.mp4",
-        out_dir / "masks.zip",
+        out.path("masked_video_url"),
+        out.path("masks_url"),
         original_audio(video),
         video.fmt,
         settings,
@@ -131,7 +131,6 @@ def run_point_to_track(
         renderer.join()
         progress.complete("mask")
         return {
-            "files": {"masked_video_url": "masked_video.mp4", "masks_url": "masks.zip"},
             "frame_count": len(frames),
             "frames_with_object": masks.nonempty_count(),
             "engine": engines.segmenter().name,

@@ -5,8 +5,20 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from enum import StrEnum
 
-StepStatus = str  # "pending" | "processing" | "complete" | "error" | "skipped"
+
+class StepStatus(StrEnum):
+    """Where one step of a run stands (the public contract's `processing_steps[].status`)."""
+
+    PENDING = "pending"
+    PROCESSING = "processing"
+    COMPLETE = "complete"
+    ERROR = "error"
+    SKIPPED = "skipped"
+
+
+DONE_STEPS = (StepStatus.COMPLETE, StepStatus.SKIPPED)
 
 
 @dataclass
@@ -14,10 +26,10 @@ class Step:
     id: str
     label: str
     weight: float = 1.0
-    status: StepStatus = "pending"
+    status: StepStatus = StepStatus.PENDING
 
     def as_dict(self) -> dict[str, str]:
-        return {"id": self.id, "label": self.label, "status": self.status}
+        return {"id": self.id, "label": self.label, "status": str(self.status)}
 
 
 @dataclass
@@ -48,7 +60,7 @@ class Progress:
             self.on_change(self)
 
     def start(self, step_id: str) -> None:
-        self.steps[self._index(step_id)].status = "processing"
+        self.steps[self._index(step_id)].status = StepStatus.PROCESSING
         self._set_fraction(step_id, 0.0, force=True)
 
     def update(self, step_id: str, fraction: float) -> None:
@@ -56,14 +68,14 @@ class Progress:
 
     def complete(self, step_id: str, label: str | None = None) -> None:
         step = self.steps[self._index(step_id)]
-        step.status = "complete"
+        step.status = StepStatus.COMPLETE
         if label:
             step.label = label
         self._set_fraction(step_id, 1.0, force=True)
 
     def skip(self, step_id: str, label: str | None = None) -> None:
         step = self.steps[self._index(step_id)]
-        step.status = "skipped"
+        step.status = StepStatus.SKIPPED
         if label:
             step.label = label
         self._set_fraction(step_id, 1.0, force=True)
@@ -73,8 +85,8 @@ class Progress:
 
     def fail_running(self) -> None:
         for step in self.steps:
-            if step.status == "processing":
-                step.status = "error"
+            if step.status == StepStatus.PROCESSING:
+                step.status = StepStatus.ERROR
 
     def notice(self, text: str) -> None:
         self.notices.append(text)
@@ -87,7 +99,7 @@ class Progress:
     def _set_fraction(self, step_id: str, fraction: float, force: bool) -> None:
         total = sum(s.weight for s in self.steps) or 1.0
         index = self._index(step_id)
-        done = sum(s.weight for s in self.steps[:index] if s.status in ("complete", "skipped"))
+        done = sum(s.weight for s in self.steps[:index] if s.status in DONE_STEPS)
         self.fraction = min(1.0, (done + self.steps[index].weight * fraction) / total)
         self._emit(force)
 

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import contextlib
 import shutil
-from pathlib import Path
 
 from vtrack.config import Settings
 from vtrack.pipelines.concurrency import Background
 from vtrack.pipelines.engine_cache import EngineCache
 from vtrack.pipelines.mask_export import MaskZipWriter
 from vtrack.pipelines.mask_store import MaskStore
+from vtrack.pipelines.outputs import OutputFiles
 from vtrack.pipelines.point_to_track import PointRequest, engine_label, track_object
 from vtrack.pipelines.progress import Progress, Step
 from vtrack.pipelines.stems import separate_stem
@@ -29,7 +29,7 @@ def removal_steps() -> list[Step]:
 def run_remove_object(
     video: OpenedVideo,
     request: PointRequest,
-    out_dir: Path,
+    out: OutputFiles,
     engines: EngineCache,
     settings: Settings,
     progress: Progress,
@@ -37,8 +37,7 @@ def run_remove_object(
 ) -> dict:
     """Write inpainted_video.mp4 (and, with `remove_stem`, the soundtrack without that stem)."""
     request.check(video.fmt.frame_count)
-    work_dir = out_dir / ".work"
-    files: dict[str, str] = {}
+    work_dir = out.work_dir
     said: list[str] = []
     progress.start("track")
     frames = decode(video, work_dir)
@@ -47,8 +46,9 @@ def run_remove_object(
     separation = None
     if remove_stem and audio is not None:
         separator, mix = engines.separator(), audio
+        paths = out.path("removed_audio_url"), out.path("audio_url")
         separation = Background(
-            lambda: separate_stem(mix, remove_stem, separator, out_dir), name="vtrack-separate"
+            lambda: separate_stem(mix, remove_stem, separator, *paths), name="vtrack-separate"
         )
     try:
         # Tracking covers segmentation and propagation; "mask" is the export of what is removed.
@@ -57,17 +57,14 @@ def run_remove_object(
             frames, request, engines, progress, masks, segment_step="track", track_step="mask"
         )
         progress.relabel("track", f"{engine_label(engines.segmenter().name)} temporal tracking")
-        with MaskZipWriter(out_dir / "masks.zip") as zip_writer:
+        with MaskZipWriter(out.path("masks_url")) as zip_writer:
             for i in range(len(frames)):
                 zip_writer.write(i, masks.get(i))
-        files["masks_url"] = "masks.zip"
 
         if separation is not None:
             result = separation.join()
             separation = None
             audio = result.complement
-            files["audio_url"] = result.complement_file
-            files["removed_audio_url"] = result.stem_file
             said.append(f"The {remove_stem} were removed from the soundtrack too.")
         elif remove_stem:
             said.append(f"The video has no sound, so no {remove_stem} could be removed.")
@@ -78,14 +75,12 @@ def run_remove_object(
         progress.start("render")
         filled = inpainter.inpaint(frames, masks, progress.callback("inpaint"))
         encode_frames(
-            filled, out_dir / "inpainted_video.mp4", audio, video.fmt, settings, len(frames)
+            filled, out.path("inpainted_video_url"), audio, video.fmt, settings, len(frames)
         )
         progress.complete("inpaint")
         progress.complete("render")
-        files["inpainted_video_url"] = "inpainted_video.mp4"
         said.insert(0, f"Removed the object from {masks.nonempty_count()} of {len(frames)} frames.")
         return {
-            "files": files,
             "ai_response": " ".join(said),
             "frame_count": len(frames),
             "frames_with_object": masks.nonempty_count(),

@@ -24,21 +24,21 @@ def separate_stem(
     audio: AudioTrack,
     stem: str,
     separator: StemSeparator,
-    out_dir: Path,
+    stem_path: Path,
+    complement_path: Path,
     progress: ProgressCallback | None = None,
 ) -> StemResult:
-    """Write `<stem>.wav` and `no_<stem>.wav` (the mix minus the stem) into `out_dir`."""
+    """Write the stem and its complement (the mix minus the stem) as WAV files."""
     stems = separator.separate(audio.samples, audio.sample_rate, progress)
     if stem not in stems:
         raise KeyError(f"the separator has no '{stem}' stem (it has {sorted(stems)})")
     isolated = np.asarray(stems[stem], np.float32)
     complement = (audio.samples - isolated).astype(np.float32)
-    stem_file, complement_file = f"{stem}.wav", f"no_{stem}.wav"
-    write_wav(out_dir / stem_file, isolated, audio.sample_rate)
-    write_wav(out_dir / complement_file, complement, audio.sample_rate)
+    write_wav(stem_path, isolated, audio.sample_rate)
+    write_wav(complement_path, complement, audio.sample_rate)
     return StemResult(
         stem=AudioTrack(isolated, audio.sample_rate),
         complement=AudioTrack(complement, audio.sample_rate),
-        stem_file=stem_file,
-        complement_file=complement_file,
+        stem_file=stem_path.name,
+        complement_file=complement_path.name,
     )

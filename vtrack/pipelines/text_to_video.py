@@ -4,18 +4,19 @@ from __future__ import annotations
 
 import contextlib
 import shutil
-from dataclasses import asdict
-from pathlib import Path
+from dataclasses import asdict, dataclass, field
 
 import numpy as np
 
 from vtrack.config import Settings
 from vtrack.errors import PromptNotUnderstood
+from vtrack.media.audio import AudioTrack
 from vtrack.media.encode import remux_with_audio
-from vtrack.media.frames import FrameSequence
+from vtrack.media.frames import ProgressiveFrames
 from vtrack.pipelines.concurrency import Background, InOrder
 from vtrack.pipelines.engine_cache import EngineCache
 from vtrack.pipelines.mask_store import MaskStore
+from vtrack.pipelines.outputs import OutputFiles
 from vtrack.pipelines.overlay import highlight
 from vtrack.pipelines.point_to_track import engine_label
 from vtrack.pipelines.progress import Progress, Step
@@ -25,6 +26,8 @@ from vtrack.pipelines.stems import separate_stem
 from vtrack.pipelines.video_io import OpenedVideo, decode, original_audio
 from vtrack.vision.base import SegmentationSession, TextDetection
 
+# The stem `audio_url` holds when the prompt names no sound (the seed's client always gets one).
+FALLBACK_STEM = "other"
 STEM_EMOJI = {
     "drums": "🥁",
     "bass": "🎸",
@@ -62,98 +65,79 @@ def _ground(
     raise last_error
 
 
+def listening_stem(intent: PromptIntent, has_audio: bool, stems: tuple[str, ...]) -> str | None:
+    """The stem the answer's `audio_url` holds: the one the prompt names, else the seed's
+    fallback ("other"), so a video with sound always gets a playable file; None without sound."""
+    if not has_audio:
+        return None
+    if intent.stem:
+        return intent.stem
+    return FALLBACK_STEM if FALLBACK_STEM in stems else None
+
+
+@dataclass
+class _TextRun:
+    """One text-to-video run: what every stage reads and writes."""
+
+    video: OpenedVideo
+    intent: PromptIntent
+    out: OutputFiles
+    engines: EngineCache
+    progress: Progress
+    frames: ProgressiveFrames
+    masks: MaskStore
+    order: InOrder
+    audio: AudioTrack | None
+    said: list[str] = field(default_factory=list)
+    # Dim the picture only once something was found to spotlight (decided before any frame
+    # is released to the renderer).
+    spotlight: bool = False
+
+
 def run_text_to_video(
     video: OpenedVideo,
     prompt: str,
-    out_dir: Path,
+    out: OutputFiles,
     engines: EngineCache,
     settings: Settings,
     progress: Progress,
 ) -> dict:
-    """Write highlighted_video.mp4, masks.zip and, when the prompt names a sound, its stem files.
+    """Write the highlighted video, the masks and the stem files the declaration names.
 
     Decoding, stem separation and highlight encoding run on their own threads while this thread
     grounds and tracks, so the stages overlap on the machine's cores.
     """
-    work_dir = out_dir / ".work"
     intent = intent_for(prompt, engines)
-    files: dict[str, str] = {}
-    said: list[str] = []
     progress.start("sam3")
-    frames = decode(video, work_dir)
-    masks = MaskStore(len(frames), frames.height, frames.width)
-    order = InOrder(len(frames))
-    audio = original_audio(video)
-    separation: Background | None = None
-    if intent.stem and audio is not None:
-        separator = engines.separator()
-        progress.relabel("demucs", f"{separator.name.capitalize()} audio separation")
-        stem = intent.stem
-        separation = Background(
-            lambda: separate_stem(audio, stem, separator, out_dir), name="vtrack-separate"
-        )
-    # Dim the picture only once something was found to spotlight (decided before any frame
-    # is released to the renderer).
-    spotlight = {"on": False}
-    renderer = start_rendering(
-        frames,
-        masks,
-        order,
-        lambda frame, mask: highlight(frame, mask) if spotlight["on"] else frame,
-        out_dir / "highlighted_video.mp4",
-        out_dir / "masks.zip",
-        audio,
-        video.fmt,
-        settings,
+    frames = decode(video, out.work_dir)
+    run = _TextRun(
+        video=video,
+        intent=intent,
+        out=out,
+        engines=engines,
+        progress=progress,
+        frames=frames,
+        masks=MaskStore(len(frames), frames.height, frames.width),
+        order=InOrder(len(frames)),
+        audio=original_audio(video),
     )
+    separation = _start_separation(run)
+    renderer = _start_highlight(run, settings)
     found: TextDetection | None = None
     try:
-        if intent.visual_query:
-            found = _ground_and_track(
-                frames, intent, engines, progress, masks, order, said, spotlight
-            )
-        else:
-            progress.skip("sam3", "Text understanding (no visual target in the prompt)")
-            progress.skip("track", "Tracking (nothing to track)")
-        order.close()
-
-        stem_audio = None
-        if separation is not None:
-            progress.start("demucs")
-            result = separation.join()
-            files["audio_url"] = result.stem_file
-            files["complement_audio_url"] = result.complement_file
-            stem_audio = result.complement if intent.complement else result.stem
-            progress.complete("demucs")
-            said.append(_stem_sentence(intent, result.stem_file, result.complement_file))
-        elif intent.stem:
-            progress.skip("demucs", "Audio separation (the video has no sound)")
-            said.append(f"The video has no sound, so no {intent.stem} could be isolated.")
-        else:
-            progress.skip("demucs", "Audio separation (the prompt names no sound)")
-            said.append("The prompt names no sound, so the original audio was kept.")
-
-        progress.start("highlight")
-        renderer.join()
-        files["highlighted_video_url"] = "highlighted_video.mp4"
-        files["masks_url"] = "masks.zip"
-        if stem_audio is not None:
-            # The same picture with only the chosen sound: see and hear just the drummer.
-            remux_with_audio(
-                out_dir / "highlighted_video.mp4", stem_audio, out_dir / "stem_video.mp4"
-            )
-            files["stem_video_url"] = "stem_video.mp4"
-        progress.complete("highlight")
+        found = _find_and_track(run)
+        run.order.close()
+        stem_audio = _finish_audio(run, separation)
+        _finish_video(run, renderer, stem_audio)
         return {
-            "files": files,
-            "ai_response": " ".join(said),
+            "ai_response": " ".join(run.said),
             "intent": asdict(intent),
-            "objects": found.labels if found is not None else {},
+            "objects": {str(k): v for k, v in found.labels.items()} if found else {},
             "frame_count": len(frames),
-            "frames_with_object": masks.nonempty_count(),
+            "frames_with_object": run.masks.nonempty_count(),
         }
     except BaseException as exc:
-        order.close(exc)
+        run.order.close(exc)
         frames.stop()
         for stage in (renderer, separation):
             if stage is not None:
@@ -162,47 +146,111 @@ def run_text_to_video(
         raise
     finally:
         frames.wait_finished()
-        shutil.rmtree(work_dir, ignore_errors=True)
+        shutil.rmtree(out.work_dir, ignore_errors=True)
 
 
-def _ground_and_track(
-    frames: FrameSequence,
-    intent: PromptIntent,
-    engines: EngineCache,
-    progress: Progress,
-    masks: MaskStore,
-    order: InOrder,
-    said: list[str],
-    spotlight: dict[str, bool],
-) -> TextDetection | None:
+def _start_separation(run: _TextRun) -> Background | None:
+    """Separate the stem the answer will hold on its own thread (None: nothing to separate)."""
+    if run.audio is None:
+        return None
+    separator = run.engines.separator()
+    stem = listening_stem(run.intent, True, separator.stems)
+    if stem is None:
+        return None
+    run.progress.relabel("demucs", f"{separator.name.capitalize()} audio separation")
+    audio = run.audio
+    paths = run.out.path("audio_url", stem=stem), run.out.path("complement_audio_url", stem=stem)
+    return Background(lambda: separate_stem(audio, stem, separator, *paths), name="vtrack-separate")
+
+
+def _start_highlight(run: _TextRun, settings: Settings) -> Background:
+    return start_rendering(
+        run.frames,
+        run.masks,
+        run.order,
+        lambda frame, mask: highlight(frame, mask) if run.spotlight else frame,
+        run.out.path("highlighted_video_url"),
+        run.out.path("masks_url"),
+        run.audio,
+        run.video.fmt,
+        settings,
+    )
+
+
+def _find_and_track(run: _TextRun) -> TextDetection | None:
+    if run.intent.visual_query:
+        return _ground_and_track(run)
+    run.progress.skip("sam3", "Text understanding (no visual target in the prompt)")
+    run.progress.skip("track", "Tracking (nothing to track)")
+    return None
+
+
+def _finish_audio(run: _TextRun, separation: Background | None) -> AudioTrack | None:
+    """Wait for the stem; returns the soundtrack of the stem video (None: no stem video)."""
+    intent, progress = run.intent, run.progress
+    if separation is None:
+        if run.audio is not None:
+            progress.skip("demucs", "Audio separation (the prompt names no sound)")
+            run.said.append("The prompt names no sound, so the original audio was kept.")
+        else:
+            progress.skip("demucs", "Audio separation (the video has no sound)")
+            wanted = f"no {intent.stem} could be isolated" if intent.stem else "no audio file"
+            run.said.append(f"The video has no sound, so {wanted}.")
+        return None
+    progress.start("demucs")
+    result = separation.join()
+    progress.complete("demucs")
+    if intent.stem is None:
+        # The seed's fallback: a playable audio_url even when the prompt names no sound.
+        run.said.append(
+            f"The prompt names no sound, so the video keeps its original audio; the "
+            f"'{FALLBACK_STEM}' stem (everything but drums, bass and vocals) is in "
+            f"{result.stem_file}."
+        )
+        return None
+    run.said.append(_stem_sentence(intent, result.stem_file, result.complement_file))
+    return result.complement if intent.complement else result.stem
+
+
+def _finish_video(run: _TextRun, renderer: Background, stem_audio: AudioTrack | None) -> None:
+    run.progress.start("highlight")
+    renderer.join()
+    if stem_audio is not None:
+        # The same picture with only the chosen sound: see and hear just the drummer.
+        highlighted = run.out.dir / run.out.written["highlighted_video_url"]
+        remux_with_audio(highlighted, stem_audio, run.out.path("stem_video_url"))
+    run.progress.complete("highlight")
+
+
+def _ground_and_track(run: _TextRun) -> TextDetection | None:
     """Find the prompt's objects and track their union; None if not found but a stem was asked."""
-    segmenter = engines.segmenter()
+    progress, intent, frames = run.progress, run.intent, run.frames
+    segmenter = run.engines.segmenter()
     progress.relabel("sam3", f"{engine_label(segmenter.name)} text understanding")
     session = segmenter.start_session(frames)
     try:
         try:
-            frame_index, found = _ground(session, len(frames), intent.visual_query)
+            frame_index, found = _ground(session, len(frames), intent.visual_query or "")
         except PromptNotUnderstood as exc:
             if not intent.stem:
                 raise
-            said.append(f"I couldn't find '{intent.visual_query}' in the video: {exc.message}")
+            run.said.append(f"I couldn't find '{intent.visual_query}' in the video: {exc.message}")
             progress.complete("sam3")
             progress.skip("track", "Tracking (nothing found to track)")
             return None
         progress.complete("sam3")
         progress.start("track")
-        spotlight["on"] = True
+        run.spotlight = True
         for fm in session.propagate(
             "both", start_frame_index=frame_index, progress=progress.callback("track")
         ):
             if fm.masks:
-                union = np.logical_or.reduce(list(fm.masks.values()))
-                masks.set(fm.frame_index, union)
-            order.ready(fm.frame_index)
+                run.masks.set(fm.frame_index, np.logical_or.reduce(list(fm.masks.values())))
+            run.order.ready(fm.frame_index)
         progress.complete("track")
-        said.append(
+        run.said.append(
             f"{found.description.rstrip('.')}; tracked through "
-            f"{masks.nonempty_count()} of {len(frames)} frames."
+            f"{run.masks.nonempty_count()} of {len(frames)} frames."
         )
         return found
     finally:

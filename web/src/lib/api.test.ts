@@ -77,6 +77,9 @@ describe("request building", () => {
       ["/api/remove-object", "POST", true],
       ["/api/task/t%2F1/cancel", "POST", false],
     ]);
+    // The studio follows its jobs live, so it asks for the job handle instead of the result.
+    const prefer = fetchMock.mock.calls.map(([, init]) => (init?.headers as Record<string, string>)?.Prefer);
+    expect(prefer).toEqual(["respond-async", "respond-async", "respond-async", undefined]);
   });
 });
 

@@ -190,14 +190,26 @@ export function buildRemoveForm(video: Blob, points: PromptPoint[], frameIdx: nu
   return buildTrackPointForm(video, points, frameIdx, filename);
 }
 
+/** The studio follows its jobs live: the server answers 202 at once with the job handle
+ * (RFC 7240) instead of waiting until the job is done, which is its default. */
+const RESPOND_ASYNC = { Prefer: "respond-async" };
+
 export const api = {
   health: () => request<Health>("/api/health"),
   trackPoint: (video: Blob, points: PromptPoint[], frameIdx: number) =>
-    request<JobAccepted>("/api/track-point", { method: "POST", body: buildTrackPointForm(video, points, frameIdx) }),
+    request<JobAccepted>("/api/track-point", {
+      method: "POST",
+      headers: RESPOND_ASYNC,
+      body: buildTrackPointForm(video, points, frameIdx),
+    }),
   textToVideo: (video: Blob, prompt: string) =>
-    request<JobAccepted>("/api/text-to-video", { method: "POST", body: buildTextForm(video, prompt) }),
+    request<JobAccepted>("/api/text-to-video", { method: "POST", headers: RESPOND_ASYNC, body: buildTextForm(video, prompt) }),
   removeObject: (video: Blob, points: PromptPoint[], frameIdx: number) =>
-    request<JobAccepted>("/api/remove-object", { method: "POST", body: buildRemoveForm(video, points, frameIdx) }),
+    request<JobAccepted>("/api/remove-object", {
+      method: "POST",
+      headers: RESPOND_ASYNC,
+      body: buildRemoveForm(video, points, frameIdx),
+    }),
   task: (taskId: string) => request<Task>(`/api/task/${encodeURIComponent(taskId)}`),
   cancel: (taskId: string) => request<Task>(`/api/task/${encodeURIComponent(taskId)}/cancel`, { method: "POST" }),
 };
