@@ -37,7 +37,7 @@ vtrack/api/static/index.html: $(shell find web/src web/index.html web/package.js
 
 # The web client's API types, made from the server's OpenAPI schema (run after changing an endpoint
 # or a response model; tests/api/test_openapi_client.py fails while the checked-in file is stale).
-API_TYPES := web/src/lib/api-schema.d.ts
+API_TYPES := web/src/lib/api-schema.ts
 api-types: setup
 	cd web && (test -d node_modules || npm ci --no-audit --no-fund)
 	set -o pipefail; $(PY) -m vtrack.api.openapi | node web/scripts/gen-api-types.mjs > $(API_TYPES).tmp

@@ -14,7 +14,7 @@ from vtrack.api.openapi import main, openapi_schema, schema_text
 
 WEB = Path(__file__).resolve().parents[2] / "web"
 GENERATOR = WEB / "scripts" / "gen-api-types.mjs"
-CHECKED_IN = WEB / "src" / "lib" / "api-schema.d.ts"
+CHECKED_IN = WEB / "src" / "lib" / "api-schema.ts"
 
 
 def generate_types(schema: str) -> str:

@@ -1,6 +1,6 @@
 """The API's OpenAPI schema as JSON: the source of the web client's generated TypeScript types.
 
-`python -m vtrack.api.openapi [-o FILE]`; `make api-types` turns it into web/src/lib/api-schema.d.ts.
+`python -m vtrack.api.openapi [-o FILE]`; `make api-types` turns it into web/src/lib/api-schema.ts.
 """
 
 from __future__ import annotations

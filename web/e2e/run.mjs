@@ -227,7 +227,23 @@ async function assertDownload(page, key, kind) {
   return `${key} ${type} ${body.length} B`;
 }
 
+/** Waits for finite CSS transitions and animations (a toast sliding in) so the screenshot shows the settled page. */
+async function settle(page) {
+  await page.evaluate(() =>
+    Promise.race([
+      Promise.all(
+        document
+          .getAnimations()
+          .filter((a) => Number.isFinite(a.effect?.getComputedTiming().endTime))
+          .map((a) => a.finished.catch(() => {})),
+      ),
+      new Promise((r) => setTimeout(r, 2000)),
+    ]),
+  );
+}
+
 async function shot(page, name) {
+  await settle(page);
   const path = join(OUT, `${name}.png`);
   await page.screenshot({ path, fullPage: true });
   return path;
@@ -276,14 +292,52 @@ async function placeClick(page, clip, expectFrame = 0) {
   await page.getByTestId("points-summary").filter({ hasText: `1 object point on frame ${expectFrame}` }).waitFor({ timeout: 5000 });
 }
 
+/** Submits a workflow; the studio asks for the async answer (RFC 7240) and follows the job itself. */
 async function submitAndCheckFields(page, buttonName, endpoint) {
-  await Promise.all([
+  const [request] = await Promise.all([
     page.waitForRequest((r) => r.url().includes(endpoint) && r.method() === "POST"),
     page.getByRole("button", { name: buttonName }).click(),
   ]);
+  const prefer = request.headers()["prefer"];
+  assert(prefer === "respond-async", `POST ${endpoint} sent Prefer: ${prefer}`);
+  const response = await request.response();
+  assert(response && [200, 202].includes(response.status()), `POST ${endpoint} answered ${response?.status()}`);
   const sent = await page.evaluate((ep) => window.__sentForms.filter((f) => f.url.includes(ep)).pop(), endpoint);
   assert(sent, `no multipart POST to ${endpoint} was recorded`);
   return sent.fields;
+}
+
+/** The shortcuts dialog from the keyboard: opens on Enter, holds focus, passes axe, Escape returns focus. */
+async function checkShortcutsDialog(page) {
+  const trigger = page.getByRole("button", { name: "Shortcuts" });
+  await trigger.focus();
+  await page.keyboard.press("Enter");
+  const dialog = page.getByRole("dialog", { name: "Keyboard shortcuts" });
+  await dialog.waitFor({ timeout: 5000 });
+  const focusInside = await dialog.evaluate((el) => el.contains(document.activeElement));
+  assert(focusInside, "focus did not move into the shortcuts dialog");
+  await page.keyboard.press("Tab");
+  assert(await dialog.evaluate((el) => el.contains(document.activeElement)), "Tab left the open dialog");
+  const rows = await page.getByTestId("shortcut-list").locator("dt").count();
+  assert(rows >= 5, `shortcuts dialog lists ${rows} keys`);
+  const shotPath = await shot(page, "click-0-shortcuts-dialog");
+  const a11y = await checkAccessibility(page, "shortcuts dialog");
+  await page.keyboard.press("Escape");
+  await dialog.waitFor({ state: "detached", timeout: 5000 });
+  assert(await trigger.evaluate((el) => el === document.activeElement), "focus did not return to the Shortcuts button");
+  return { a11y, screenshot: shotPath };
+}
+
+/** A player button's tooltip shows on keyboard focus and names the key that does the same. */
+async function checkTooltip(page, buttonName, shortcut) {
+  await page.getByRole("button", { name: buttonName }).focus();
+  const tip = page.getByRole("tooltip");
+  await tip.waitFor({ timeout: 5000 });
+  const text = (await tip.innerText()).replace(/\s+/g, " ").trim();
+  assert(text.includes(buttonName) && text.includes(shortcut), `tooltip of ${buttonName} says "${text}"`);
+  await page.keyboard.press("Escape");
+  await tip.waitFor({ state: "detached", timeout: 5000 });
+  return text;
 }
 
 const flows = {
@@ -292,8 +346,10 @@ const flows = {
     await page.goto(ctx.base, { waitUntil: "domcontentloaded" });
     await page.getByText("Server ready").waitFor({ timeout: 15000 });
     const a11yEmpty = await checkAccessibility(page, "empty page");
+    const dialog = await checkShortcutsDialog(page);
     await page.goto("about:blank");
     await openStudio(page, ctx.base, ctx.clip.path);
+    const tooltip = await checkTooltip(page, "Next frame", ".");
     await placeClick(page, ctx.clip);
     const shotPoint = await shot(page, "click-1-point-placed");
     const fields = await submitAndCheckFields(page, "Track object", "/api/track-point");
@@ -313,7 +369,15 @@ const flows = {
     const a11yDone = await checkAccessibility(page, "finished track");
     checkProblems(page);
     await page.close();
-    return { sent: fields, steps, video, downloads, a11y: { empty: a11yEmpty, done: a11yDone }, screenshots: [shotPoint, done] };
+    return {
+      sent: fields,
+      steps,
+      video,
+      downloads,
+      tooltip,
+      a11y: { empty: a11yEmpty, dialog: dialog.a11y, done: a11yDone },
+      screenshots: [dialog.screenshot, shotPoint, done],
+    };
   },
 
   async chat(ctx) {
@@ -355,8 +419,15 @@ const flows = {
   async remove(ctx) {
     const page = await newCheckedPage(ctx.context, "remove");
     await openStudio(page, ctx.base, ctx.clip.path);
-    await page.getByRole("tab", { name: "Remove" }).click();
-    // Keyboard path this time: focus the frame, move the crosshair onto the object, press Enter.
+    // Keyboard only this time: the tabs move with the arrow keys (roving focus), then the frame.
+    await page.getByRole("tab", { name: "Click" }).focus();
+    for (const next of ["Chat", "Remove"]) {
+      await page.keyboard.press("ArrowRight");
+      await page.waitForFunction((name) => document.activeElement?.textContent === name, next, { timeout: 5000 });
+    }
+    const removeTab = page.getByRole("tab", { name: "Remove" });
+    assert((await removeTab.getAttribute("aria-selected")) === "true", "ArrowRight twice did not select the Remove tab");
+    await page.getByRole("button", { name: "Remove object" }).waitFor();
     const target = page.getByTestId("click-target");
     await target.focus();
     const [cx, cy] = ctx.clip.click.map((v) => Math.round(v / 2) * 2); // the crosshair moves in 2 % steps

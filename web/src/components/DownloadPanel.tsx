@@ -1,5 +1,6 @@
 // Download links for every output file a finished task produced.
-import { outputsOf, type TaskResult } from "../lib/api";
+import type { TaskResult } from "../lib/api";
+import { outputsOf } from "../lib/outputs";
 
 // Inline icons: emoji fonts are missing on many Linux desktops and headless browsers.
 const ICON_PATHS: Record<string, string> = {
@@ -20,7 +21,7 @@ export function DownloadPanel({ result }: { result: TaskResult }) {
   const outputs = outputsOf(result);
   if (outputs.length === 0) return null;
   return (
-    <section aria-labelledby="downloads-title" className="rounded-lg border border-slate-800 bg-slate-900 p-4" data-testid="download-panel">
+    <section aria-labelledby="downloads-title" className="rounded-lg border border-border bg-card p-4" data-testid="download-panel">
       <h3 id="downloads-title" className="text-sm font-semibold">
         Downloads
       </h3>
@@ -31,7 +32,7 @@ export function DownloadPanel({ result }: { result: TaskResult }) {
               href={o.url}
               download={o.filename}
               data-output={o.key}
-              className="flex items-center gap-3 rounded-md border border-slate-700 bg-slate-800 px-3 py-2 text-sm hover:border-indigo-400 hover:bg-slate-700 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-400"
+              className="flex items-center gap-3 rounded-md border border-input bg-secondary px-3 py-2 text-sm hover:border-ring hover:bg-accent focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-ring"
             >
               <Icon kind={o.kind} />
               <span className="min-w-0 flex-1">

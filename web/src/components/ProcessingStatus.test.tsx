@@ -2,8 +2,9 @@ import { describe, expect, it, vi } from "vitest";
 import { fireEvent, render, screen, within } from "@testing-library/react";
 import { ProcessingStatus } from "./ProcessingStatus";
 import type { Task } from "../lib/api";
+import { taskOf } from "../test/fixtures";
 
-const base: Task = {
+const base: Task = taskOf({
   task_id: "t",
   status: "processing",
   progress: 0.4,
@@ -15,7 +16,7 @@ const base: Task = {
     { id: "mask", label: "Generating mask overlay", status: "processing" },
     { id: "track", label: "Tracking across frames", status: "pending" },
   ],
-};
+});
 
 describe("ProcessingStatus", () => {
   it("lists the API's step labels in order with their status", () => {

@@ -1,7 +1,8 @@
 // Live progress of one task: its steps as the API names them, overall progress, notices, Cancel.
 import type { ProcessingStep, Task } from "../lib/api";
 import { isTerminal } from "../lib/api";
-import { cx } from "../lib/format";
+import { cn } from "../lib/utils";
+import { Button } from "./ui/button";
 
 interface Props {
   task: Task;
@@ -12,7 +13,6 @@ interface Props {
 const STATUS_WORDS: Record<string, string> = {
   pending: "waiting",
   processing: "running",
-  running: "running",
   complete: "done",
   error: "failed",
   cancelled: "cancelled",
@@ -26,7 +26,7 @@ function StepIcon({ status }: { status: string }) {
         <path d="M10 18a8 8 0 100-16 8 8 0 000 16zm3.7-9.3l-4 4a1 1 0 01-1.4 0l-2-2 1.4-1.4 1.3 1.3 3.3-3.3 1.4 1.4z" />
       </svg>
     );
-  if (status === "processing" || status === "running")
+  if (status === "processing")
     return (
       <svg viewBox="0 0 20 20" className="h-5 w-5 animate-spin text-indigo-400" fill="none" aria-hidden="true">
         <circle cx="10" cy="10" r="7" stroke="currentColor" strokeOpacity="0.25" strokeWidth="3" />
@@ -60,7 +60,7 @@ function headline(task: Task): string {
     case "pending":
       return "Waiting to start…";
     default: {
-      const current = task.steps.find((s) => s.status === "processing" || s.status === "running");
+      const current = task.steps.find((s) => s.status === "processing");
       return current ? `${current.label}…` : "Working…";
     }
   }
@@ -74,16 +74,16 @@ export function ProcessingStatus({ task, onCancel, cancelling }: Props) {
       aria-label="Processing status"
       data-testid="processing-status"
       data-status={task.status}
-      className="rounded-lg border border-slate-800 bg-slate-900 p-4"
+      className="rounded-lg border border-border bg-card p-4"
     >
       <div className="flex items-center justify-between gap-3">
         <h3 className="text-sm font-semibold" aria-live="polite">
           {headline(task)}
         </h3>
         {running && onCancel && (
-          <button type="button" className="btn-danger" onClick={onCancel} disabled={cancelling}>
+          <Button variant="destructive" size="sm" onClick={onCancel} disabled={cancelling}>
             {cancelling ? "Cancelling…" : "Cancel"}
-          </button>
+          </Button>
         )}
       </div>
       <div
@@ -95,7 +95,7 @@ export function ProcessingStatus({ task, onCancel, cancelling }: Props) {
         className="mt-3 h-2 overflow-hidden rounded-full bg-slate-800"
       >
         <div
-          className={cx(
+          className={cn(
             "h-full rounded-full transition-[width] duration-300",
             task.status === "error" ? "bg-red-500" : task.status === "cancelled" ? "bg-slate-500" : "bg-indigo-500",
           )}
@@ -107,7 +107,7 @@ export function ProcessingStatus({ task, onCancel, cancelling }: Props) {
           {task.steps.map((step: ProcessingStep) => (
             <li key={step.id} className="flex items-center gap-2" data-testid="step" data-step-status={step.status}>
               <StepIcon status={step.status} />
-              <span className={cx(step.status === "pending" || step.status === "skipped" ? "text-slate-400" : "text-slate-100")}>
+              <span className={cn(step.status === "pending" || step.status === "skipped" ? "text-slate-400" : "text-slate-100")}>
                 {step.label}
               </span>
               <span className="sr-only">: {STATUS_WORDS[step.status] ?? step.status}</span>

@@ -1,9 +1,16 @@
 // A finished task's media: the result video beside (or instead of) the original, and audio stems.
 import { useState } from "react";
 import { apiUrl, type TaskResult } from "../lib/api";
-import { cx } from "../lib/format";
+import { cn } from "../lib/utils";
+import { ToggleGroup, ToggleGroupItem } from "./ui/toggle-group";
 
 type View = "side" | "result" | "original";
+
+const VIEWS: [View, string][] = [
+  ["result", "Result"],
+  ["original", "Original"],
+  ["side", "Side by side"],
+];
 
 interface Props {
   result: TaskResult;
@@ -32,31 +39,20 @@ export function ResultViewer({ result, originalUrl, defaultView = "result" }: Pr
     <section aria-label="Result" className="flex flex-col gap-3" data-testid="result-viewer">
       {videoUrl && (
         <>
-          <div role="radiogroup" aria-label="Compare with the original" className="flex w-fit rounded-md border border-slate-700 p-0.5 text-sm">
-            {(
-              [
-                ["result", "Result"],
-                ["original", "Original"],
-                ["side", "Side by side"],
-              ] as const
-            ).map(([value, label]) => (
-              <button
-                key={value}
-                type="button"
-                role="radio"
-                aria-checked={view === value}
-                onClick={() => setView(value)}
-                className={cx(
-                  "rounded px-3 py-1 focus-visible:outline-2 focus-visible:outline-offset-1 focus-visible:outline-indigo-400",
-                  view === value ? "bg-indigo-600 text-white" : "text-slate-300 hover:bg-slate-800",
-                )}
-              >
+          <ToggleGroup
+            type="single"
+            aria-label="Compare with the original"
+            value={view}
+            onValueChange={(value) => value && setView(value as View)}
+          >
+            {VIEWS.map(([value, label]) => (
+              <ToggleGroupItem key={value} value={value}>
                 {label}
-              </button>
+              </ToggleGroupItem>
             ))}
-          </div>
-          <div className={cx("grid gap-3", view === "side" ? "sm:grid-cols-2" : "max-w-3xl")}>
-            <figure className={cx(view === "result" && "hidden")}>
+          </ToggleGroup>
+          <div className={cn("grid gap-3", view === "side" ? "sm:grid-cols-2" : "max-w-3xl")}>
+            <figure className={cn(view === "result" && "hidden")}>
               <video
                 src={originalUrl}
                 controls
@@ -68,7 +64,7 @@ export function ResultViewer({ result, originalUrl, defaultView = "result" }: Pr
               />
               <figcaption className="mt-1 text-xs text-slate-400">Original</figcaption>
             </figure>
-            <figure className={cx(view === "original" && "hidden")}>
+            <figure className={cn(view === "original" && "hidden")}>
               <video
                 src={videoUrl}
                 data-testid="result-video"
@@ -84,7 +80,7 @@ export function ResultViewer({ result, originalUrl, defaultView = "result" }: Pr
         </>
       )}
       {audio && (
-        <div className="rounded-lg border border-slate-800 bg-slate-900 p-3">
+        <div className="rounded-lg border border-border bg-card p-3">
           <p className="mb-2 text-sm font-medium" id="stem-label">
             Isolated audio
           </p>

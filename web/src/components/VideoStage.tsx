@@ -1,9 +1,12 @@
 // The source video with frame controls and a click/keyboard target for placing point prompts.
-import { useCallback, useEffect, useLayoutEffect, useRef, useState, type KeyboardEvent, type MouseEvent } from "react";
+import { useCallback, useEffect, useLayoutEffect, useRef, useState, type KeyboardEvent, type MouseEvent, type ReactNode } from "react";
 import type { PromptPoint } from "../lib/api";
 import { clamp, clientToFramePercent, containedFrameBox, elementInsets, frameIndexAt, type Box } from "../lib/geometry";
 import { DEFAULT_FPS, measureFps, probeFps } from "../lib/fps";
-import { cx, formatTime } from "../lib/format";
+import { formatTime } from "../lib/format";
+import { cn } from "../lib/utils";
+import { Button } from "./ui/button";
+import { Tooltip, TooltipContent, TooltipTrigger } from "./ui/tooltip";
 
 export interface VideoMeta {
   width: number;
@@ -24,6 +27,22 @@ interface Props {
   onAddPoint: (point: PromptPoint, frameIdx: number) => void;
   onFrameChange?: (frameIdx: number) => void;
   onPreviewError?: () => void;
+}
+
+/** A player button named by its action; the tooltip also tells the key that does the same on the frame. */
+function IconButton({ label, shortcut, onClick, children }: { label: string; shortcut: string; onClick: () => void; children: ReactNode }) {
+  return (
+    <Tooltip>
+      <TooltipTrigger asChild>
+        <Button variant="outline" size="icon" aria-label={label} onClick={onClick}>
+          {children}
+        </Button>
+      </TooltipTrigger>
+      <TooltipContent>
+        {label} <kbd className="ml-1 rounded border border-input px-1 font-mono">{shortcut}</kbd>
+      </TooltipContent>
+    </Tooltip>
+  );
 }
 
 const STEP_PCT = 2;
@@ -259,7 +278,7 @@ export function VideoStage({
           onClick={onClick}
           onKeyDown={onKeyDown}
           onBlur={() => setKeyboardFocus(false)}
-          className={cx(
+          className={cn(
             "absolute inset-0 outline-none focus-visible:ring-4 focus-visible:ring-inset focus-visible:ring-indigo-400",
             interactive ? (negativeMode ? "cursor-not-allowed" : "cursor-crosshair") : "cursor-default",
           )}
@@ -319,23 +338,23 @@ export function VideoStage({
       </div>
 
       <div className="flex flex-wrap items-center gap-2 text-sm">
-        <button type="button" className="btn-secondary" onClick={togglePlay} aria-label={playing ? "Pause" : "Play"}>
+        <IconButton label={playing ? "Pause" : "Play"} shortcut="Space" onClick={togglePlay}>
           {playing ? (
-            <svg viewBox="0 0 20 20" className="h-4 w-4" fill="currentColor" aria-hidden="true">
+            <svg viewBox="0 0 20 20" className="size-4" fill="currentColor" aria-hidden="true">
               <path d="M5 4h3v12H5zM12 4h3v12h-3z" />
             </svg>
           ) : (
-            <svg viewBox="0 0 20 20" className="h-4 w-4" fill="currentColor" aria-hidden="true">
+            <svg viewBox="0 0 20 20" className="size-4" fill="currentColor" aria-hidden="true">
               <path d="M6 4l10 6-10 6z" />
             </svg>
           )}
-        </button>
-        <button type="button" className="btn-secondary" onClick={() => seekToFrame(frameIdx - 1)} aria-label="Previous frame">
+        </IconButton>
+        <IconButton label="Previous frame" shortcut="," onClick={() => seekToFrame(frameIdx - 1)}>
           ‹
-        </button>
-        <button type="button" className="btn-secondary" onClick={() => seekToFrame(frameIdx + 1)} aria-label="Next frame">
+        </IconButton>
+        <IconButton label="Next frame" shortcut="." onClick={() => seekToFrame(frameIdx + 1)}>
           ›
-        </button>
+        </IconButton>
         <label className="flex min-w-[8rem] flex-1 items-center">
           <span className="sr-only">Position in video</span>
           <input

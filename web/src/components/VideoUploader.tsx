@@ -1,7 +1,9 @@
 // Picking a video: drag-and-drop or the file dialog, checked locally before anything is sent.
 import { useRef, useState, type DragEvent } from "react";
 import { checkVideoFile, type UploadLimits } from "../lib/validate";
-import { cx, formatBytes } from "../lib/format";
+import { formatBytes } from "../lib/format";
+import { cn } from "../lib/utils";
+import { Button } from "./ui/button";
 
 interface Props {
   limits: UploadLimits;
@@ -59,9 +61,9 @@ export function VideoUploader({ limits, file, onFile, onReject, compact }: Props
           <span className="text-slate-400"> · {formatBytes(file.size)}</span>
         </p>
         {input}
-        <button type="button" className="btn-secondary" onClick={() => inputRef.current?.click()}>
+        <Button variant="outline" size="sm" onClick={() => inputRef.current?.click()}>
           Replace video
-        </button>
+        </Button>
       </div>
     );
   }
@@ -79,7 +81,7 @@ export function VideoUploader({ limits, file, onFile, onReject, compact }: Props
       }}
       onDrop={onDrop}
       data-testid="drop-zone"
-      className={cx(
+      className={cn(
         "flex flex-col items-center justify-center gap-4 rounded-xl border-2 border-dashed px-6 py-16 text-center transition-colors",
         dragging ? "border-indigo-400 bg-indigo-950/40" : "border-slate-700 bg-slate-900/60",
       )}
@@ -99,9 +101,7 @@ export function VideoUploader({ limits, file, onFile, onReject, compact }: Props
         </p>
       </div>
       {input}
-      <button type="button" className="btn-primary" onClick={() => inputRef.current?.click()}>
-        Choose a video
-      </button>
+      <Button onClick={() => inputRef.current?.click()}>Choose a video</Button>
     </section>
   );
 }

@@ -1,16 +1,9 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
-import {
-  ApiError,
-  api,
-  buildTextForm,
-  buildTrackPointForm,
-  describeError,
-  outputsOf,
-  request,
-  taskFromAccepted,
-  watchTask,
-  type Task,
-} from "./api";
+import { ApiError, api, describeError, request, taskFromAccepted, textForm, trackPointForm } from "./api";
+import { toFormData } from "./http";
+import { outputsOf } from "./outputs";
+import { RESULT_FILES } from "./api-schema";
+import { trackAccepted } from "../test/fixtures";
 
 const video = new File([new Uint8Array([0, 0, 0, 24])], "clip.mp4", { type: "video/mp4" });
 
@@ -28,7 +21,7 @@ afterEach(() => {
 
 describe("request building", () => {
   it("sends one positive click as x/y/frame_idx without a points list", () => {
-    const form = buildTrackPointForm(video, [{ x: 12.3456, y: 78.9, positive: true }], 7.4);
+    const form = toFormData(trackPointForm(video, [{ x: 12.3456, y: 78.9, positive: true }], 7.4));
     expect(form.get("x")).toBe("12.35");
     expect(form.get("y")).toBe("78.9");
     expect(form.get("frame_idx")).toBe("7");
@@ -37,14 +30,16 @@ describe("request building", () => {
   });
 
   it("sends several points, negatives included, as a JSON list anchored on the first positive", () => {
-    const form = buildTrackPointForm(
-      video,
-      [
-        { x: 10, y: 20, positive: false },
-        { x: 50, y: 50, positive: true },
-        { x: 60, y: 55, positive: true },
-      ],
-      0,
+    const form = toFormData(
+      trackPointForm(
+        video,
+        [
+          { x: 10, y: 20, positive: false },
+          { x: 50, y: 50, positive: true },
+          { x: 60, y: 55, positive: true },
+        ],
+        0,
+      ),
     );
     expect(form.get("x")).toBe("50");
     expect(form.get("y")).toBe("50");
@@ -56,9 +51,9 @@ describe("request building", () => {
   });
 
   it("refuses an empty point list and an empty prompt", () => {
-    expect(() => buildTrackPointForm(video, [], 0)).toThrow();
-    expect(() => buildTextForm(video, "   ")).toThrow();
-    expect(buildTextForm(video, "  isolate drums ").get("prompt")).toBe("isolate drums");
+    expect(() => trackPointForm(video, [], 0)).toThrow();
+    expect(() => textForm(video, "   ")).toThrow();
+    expect(textForm(video, "  isolate drums ").prompt).toBe("isolate drums");
   });
 
   it("posts multipart to the right endpoints", async () => {
@@ -70,16 +65,19 @@ describe("request building", () => {
     await api.textToVideo(video, "person");
     await api.removeObject(video, [{ x: 1, y: 2, positive: true }], 0);
     await api.cancel("t/1");
-    const calls = fetchMock.mock.calls.map(([url, init]) => [url, init?.method, init?.body instanceof FormData]);
-    expect(calls).toEqual([
-      ["/api/track-point", "POST", true],
-      ["/api/text-to-video", "POST", true],
-      ["/api/remove-object", "POST", true],
-      ["/api/task/t%2F1/cancel", "POST", false],
+    const calls = fetchMock.mock.calls.map(([url, init]) => [
+      url,
+      init?.method,
+      init?.body instanceof FormData,
+      (init?.headers as Record<string, string> | undefined)?.Prefer ?? null,
     ]);
-    // The studio follows its jobs live, so it asks for the job handle instead of the result.
-    const prefer = fetchMock.mock.calls.map(([, init]) => (init?.headers as Record<string, string>)?.Prefer);
-    expect(prefer).toEqual(["respond-async", "respond-async", "respond-async", undefined]);
+    // The studio asks for the job handle (RFC 7240) and follows the job; cancel needs no preference.
+    expect(calls).toEqual([
+      ["/api/track-point", "POST", true, "respond-async"],
+      ["/api/text-to-video", "POST", true, "respond-async"],
+      ["/api/remove-object", "POST", true, "respond-async"],
+      ["/api/task/t%2F1/cancel", "POST", false, null],
+    ]);
   });
 });
 
@@ -128,99 +126,46 @@ describe("error parsing", () => {
 describe("tasks", () => {
   it("keeps result URLs aside until the task completes", () => {
     const t = taskFromAccepted(
-      {
+      trackAccepted({
         task_id: "a",
-        status: "pending",
-        progress: 0,
-        masked_video_url: "/uploads/a/masked_video.mp4",
         processing_steps: [{ id: "track", label: "Tracking", status: "pending" }],
         notices: ["Downscaled to 854x480"],
-      },
-      "track",
+      }),
     );
     expect(t.result).toEqual({});
     expect(t.steps).toHaveLength(1);
     expect(t.notices).toEqual(["Downscaled to 854x480"]);
   });
 
-  it("follows server-sent events until a terminal status, then closes the stream", () => {
-    const instances: FakeEventSource[] = [];
-    class FakeEventSource {
-      onmessage: ((e: MessageEvent) => void) | null = null;
-      onerror: (() => void) | null = null;
-      closed = false;
-      constructor(public url: string) {
-        instances.push(this);
-      }
-      close() {
-        this.closed = true;
-      }
-      emit(data: unknown) {
-        this.onmessage?.({ data: JSON.stringify(data) } as MessageEvent);
-      }
-    }
-    const seen: Task[] = [];
-    watchTask("abc", { onUpdate: (t) => seen.push(t), eventSource: FakeEventSource as unknown as typeof EventSource });
-    const es = instances[0];
-    expect(es.url).toBe("/api/task/abc/events");
-    es.emit({ task_id: "abc", status: "processing", progress: 0.5, steps: [], result: {}, notices: [] });
-    es.emit({ task_id: "abc", status: "complete", progress: 1, steps: [], result: { masked_video_url: "/uploads/abc/m.mp4" } });
-    es.emit({ task_id: "abc", status: "complete", progress: 1, steps: [], result: {} });
-    expect(seen.map((t) => t.status)).toEqual(["processing", "complete"]);
-    expect(seen[1].result.masked_video_url).toBe("/uploads/abc/m.mp4");
-    expect(es.closed).toBe(true);
-  });
-
-  it("falls back to polling when the event stream fails", async () => {
-    vi.useFakeTimers();
-    const statuses = ["processing", "complete"];
-    const fetchMock = vi.fn(async (_url: string) =>
-      jsonResponse(200, { task_id: "p", status: statuses.shift(), progress: 0.5, steps: [], result: {}, notices: [] }),
-    );
-    vi.stubGlobal("fetch", fetchMock);
-    let es: { onerror: (() => void) | null; close: () => void } | null = null;
-    class FailingEventSource {
-      onmessage = null;
-      onerror: (() => void) | null = null;
-      constructor() {
-        es = this;
-      }
-      close() {}
-    }
-    const seen: string[] = [];
-    watchTask("p", { onUpdate: (t) => seen.push(t.status), eventSource: FailingEventSource as unknown as typeof EventSource });
-    es!.onerror!();
-    await vi.advanceTimersByTimeAsync(0);
-    expect(seen).toEqual(["processing"]);
-    await vi.advanceTimersByTimeAsync(1000);
-    expect(seen).toEqual(["processing", "complete"]);
-    await vi.advanceTimersByTimeAsync(5000);
-    expect(fetchMock).toHaveBeenCalledTimes(2); // stopped after the terminal status
-    expect(fetchMock.mock.calls[0][0]).toBe("/api/task/p");
-  });
-
-  it("polls when there is no EventSource at all and reports a vanished task", async () => {
-    vi.stubGlobal("fetch", vi.fn(async () => jsonResponse(404, { detail: "No such task." })));
-    const onError = vi.fn();
-    watchTask("gone", { onUpdate: () => {}, onError, eventSource: null });
-    await vi.waitFor(() => expect(onError).toHaveBeenCalled());
-    expect(onError.mock.calls[0][0].message).toBe("No such task.");
+  it("takes a finished job's result from the POST's top level (the synchronous answer)", () => {
+    const t = taskFromAccepted(trackAccepted({ status: "complete", progress: 1, frame_count: 48, masks_url: null }));
+    expect(t.status).toBe("complete");
+    expect(t.result).toEqual({ masked_video_url: "/uploads/t1/masked_video.mp4", frame_count: 48 });
   });
 });
 
 describe("outputsOf", () => {
-  it("lists every output present, labelled, with a download filename", () => {
+  it("lists every output present, labelled by the schema, videos first, with a download filename", () => {
     const outputs = outputsOf({
+      masks_url: "/uploads/t/masks.zip",
       highlighted_video_url: "/uploads/t/highlighted_video.mp4",
       audio_url: "/uploads/t/drums.wav",
+      stem_video_url: "/uploads/t/stem_video.mp4",
       complement_audio_url: "/uploads/t/no_drums.wav",
-      masks_url: null,
+      inpainted_video_url: null,
       ai_response: "Drums isolated",
     });
-    expect(outputs.map((o) => [o.key, o.url, o.filename])).toEqual([
-      ["highlighted_video_url", "/uploads/t/highlighted_video.mp4", "highlighted_video.mp4"],
-      ["audio_url", "/uploads/t/drums.wav", "drums.wav"],
-      ["complement_audio_url", "/uploads/t/no_drums.wav", "no_drums.wav"],
+    expect(outputs.map((o) => [o.key, o.kind, o.url, o.filename])).toEqual([
+      ["highlighted_video_url", "video", "/uploads/t/highlighted_video.mp4", "highlighted_video.mp4"],
+      ["stem_video_url", "video", "/uploads/t/stem_video.mp4", "stem_video.mp4"],
+      ["audio_url", "audio", "/uploads/t/drums.wav", "drums.wav"],
+      ["complement_audio_url", "audio", "/uploads/t/no_drums.wav", "no_drums.wav"],
+      ["masks_url", "archive", "/uploads/t/masks.zip", "masks.zip"],
     ]);
+    // The labels are the schema's descriptions of the result fields (generated, not repeated here).
+    expect(outputs.map((o) => o.label)).toEqual(
+      outputs.map((o) => RESULT_FILES.find((f) => f.key === o.key)?.label),
+    );
+    expect(outputs[0].label).toBe("Highlighted video");
   });
 });

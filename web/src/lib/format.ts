@@ -12,7 +12,3 @@ export function formatTime(seconds: number): string {
   const s = seconds - m * 60;
   return `${m}:${s < 10 ? "0" : ""}${s.toFixed(1)}`;
 }
-
-export function cx(...classes: (string | false | null | undefined)[]): string {
-  return classes.filter(Boolean).join(" ");
-}

@@ -137,6 +137,9 @@ describe("the studio page", () => {
     await uploadAndClick();
     vi.mocked(fetch).mockImplementationOnce(async () => json({ detail: "The video is 14.0 s long; the limit is 10 s." }, 400));
     fireEvent.click(screen.getByRole("button", { name: "Track object" }));
-    expect((await screen.findByRole("alert")).textContent).toContain("The video is 14.0 s long; the limit is 10 s.");
+    const toast = await screen.findByTestId("toast");
+    expect(toast.textContent).toContain("The video is 14.0 s long; the limit is 10 s.");
+    // Announced: sonner's list sits in a polite live region.
+    expect(toast.closest("[aria-live]")?.getAttribute("aria-live")).toBe("polite");
   });
 });

@@ -4,21 +4,20 @@ import { useQuery } from "@tanstack/react-query";
 import { api, type PromptPoint } from "../lib/api";
 import { DEFAULT_FPS } from "../lib/fps";
 import { checkVideoFile, DEFAULT_LIMITS, type UploadLimits } from "../lib/validate";
-import { useTask, type TaskErrorHandler } from "../hooks/useTask";
+import { useWorkflowTask, type TaskErrorHandler } from "../hooks/tasks";
 import { Header } from "../components/Header";
 import { VideoUploader } from "../components/VideoUploader";
 import { VideoStage, type VideoMeta } from "../components/VideoStage";
-import { TabPanel, type Mode } from "../components/TabPanel";
+import { WorkflowTabs, type Mode } from "../components/WorkflowTabs";
 import { ProcessingStatus } from "../components/ProcessingStatus";
 import { ResultViewer } from "../components/ResultViewer";
 import { DownloadPanel } from "../components/DownloadPanel";
-import { useToast } from "../components/Toaster";
+import { notify } from "../components/ui/sonner";
 
 /** The API accepts 1 to 32 clicks per request. */
 const MAX_POINTS = 32;
 
 export function Index() {
-  const toast = useToast();
   const health = useQuery({ queryKey: ["health"], queryFn: api.health, refetchInterval: 30_000, retry: 1 });
 
   const limits: UploadLimits = useMemo(() => {
@@ -43,22 +42,22 @@ export function Index() {
   const [suggestions, setSuggestions] = useState<string[]>([]);
   const modeRef = useRef<Mode>(mode);
   modeRef.current = mode;
-  const showError = useCallback((message: string) => toast.show(message, "error"), [toast]);
+  const showError = useCallback((message: string) => notify(message, "error"), []);
   // A job that fails shows its reason in its own panel; a toast is only needed when that panel is
   // not on screen. Refused requests (4xx) always toast.
   const errorHandler = useCallback(
     (tab: Mode, label: string): TaskErrorHandler =>
       (message, error, fromTask) => {
         if (tab === "chat") setSuggestions(error?.suggestions ?? []);
-        if (!fromTask) toast.show(message, "error");
-        else if (modeRef.current !== tab) toast.show(`${label} failed: ${message}`, "error");
+        if (!fromTask) notify(message, "error");
+        else if (modeRef.current !== tab) notify(`${label} failed: ${message}`, "error");
       },
-    [toast],
+    [],
   );
   const tasks = {
-    click: useTask("track", useMemo(() => errorHandler("click", "Tracking"), [errorHandler])),
-    chat: useTask("text", useMemo(() => errorHandler("chat", "Chat"), [errorHandler])),
-    remove: useTask("remove", useMemo(() => errorHandler("remove", "Removal"), [errorHandler])),
+    click: useWorkflowTask(useMemo(() => errorHandler("click", "Tracking"), [errorHandler])),
+    chat: useWorkflowTask(useMemo(() => errorHandler("chat", "Chat"), [errorHandler])),
+    remove: useWorkflowTask(useMemo(() => errorHandler("remove", "Removal"), [errorHandler])),
   };
   const current = tasks[mode];
 
@@ -98,19 +97,19 @@ export function Index() {
   const onMeta = useCallback(
     (meta: VideoMeta) => {
       if (meta.duration > limits.maxDurationS + 0.05) {
-        toast.show(
+        notify(
           `This video is ${meta.duration.toFixed(1)} s long; the server accepts up to ${limits.maxDurationS} s and may refuse it.`,
           "info",
         );
       }
     },
-    [limits.maxDurationS, toast],
+    [limits.maxDurationS],
   );
 
   const onAddPoint = useCallback(
     (point: PromptPoint, frameIdx: number) => {
       if (prompts.frame === frameIdx && prompts.points.length >= MAX_POINTS) {
-        toast.show(`Up to ${MAX_POINTS} points per object; undo or clear some first.`, "info");
+        notify(`Up to ${MAX_POINTS} points per object; undo or clear some first.`, "info");
         return;
       }
       // A point on another frame starts a new set.
@@ -119,7 +118,7 @@ export function Index() {
         points: prev.frame === null || prev.frame === frameIdx ? [...prev.points, point] : [point],
       }));
     },
-    [prompts, toast],
+    [prompts],
   );
 
   // A file dropped anywhere on the page (not only on the drop zone) is taken as the new video,
@@ -146,21 +145,18 @@ export function Index() {
   const undoPoint = () =>
     setPrompts((prev) => (prev.points.length <= 1 ? { frame: null, points: [] } : { ...prev, points: prev.points.slice(0, -1) }));
 
-  const busy = (t: ReturnType<typeof useTask>) =>
-    t.submitting || (!!t.task && (t.task.status === "pending" || t.task.status === "processing"));
-
   const onTrack = () => {
     if (!file || pointsFrame === null) return;
-    void tasks.click.start(() => api.trackPoint(file, points, pointsFrame));
+    tasks.click.submit(() => api.trackPoint(file, points, pointsFrame));
   };
   const onRemove = () => {
     if (!file || pointsFrame === null) return;
-    void tasks.remove.start(() => api.removeObject(file, points, pointsFrame));
+    tasks.remove.submit(() => api.removeObject(file, points, pointsFrame));
   };
   const onChat = () => {
     if (!file || !prompt.trim()) return;
     setSuggestions([]);
-    void tasks.chat.start(() => api.textToVideo(file, prompt));
+    tasks.chat.submit(() => api.textToVideo(file, prompt));
   };
 
   const task = current.task;
@@ -194,11 +190,11 @@ export function Index() {
           </div>
 
           <div className="flex min-w-0 flex-col gap-4">
-            <TabPanel
+            <WorkflowTabs
               mode={mode}
               onMode={setMode}
               hasVideo={!!file}
-              busy={busy(current)}
+              busy={current.busy}
               points={points}
               pointsFrame={pointsFrame}
               negativeMode={negativeMode}
@@ -219,7 +215,7 @@ export function Index() {
                 </div>
               )}
               {task && <ProcessingStatus task={task} onCancel={current.cancel} cancelling={current.cancelling} />}
-            </TabPanel>
+            </WorkflowTabs>
           </div>
         </div>
 

@@ -1126,3 +1126,15 @@ export interface operations {
         };
     };
 }
+
+/** The task result's file URLs, labelled for people (GET /api/task/{task_id} `result`, schema order). */
+export const RESULT_FILES = [
+  { key: "masked_video_url", label: "Tracked video" },
+  { key: "masks_url", label: "Masks (PNG per frame)" },
+  { key: "highlighted_video_url", label: "Highlighted video" },
+  { key: "audio_url", label: "Isolated audio" },
+  { key: "stem_video_url", label: "Video with isolated audio" },
+  { key: "complement_audio_url", label: "Everything else (audio)" },
+  { key: "inpainted_video_url", label: "Video with object removed" },
+  { key: "removed_audio_url", label: "The removed sound" },
+] as const;

@@ -1,21 +1,22 @@
 import { describe, expect, it, vi } from "vitest";
-import { fireEvent, render, screen } from "@testing-library/react";
+import { fireEvent, render, screen, waitFor, within } from "@testing-library/react";
 import { useState } from "react";
-import { TabPanel, type Mode } from "./TabPanel";
+import { WorkflowTabs, type Mode } from "./WorkflowTabs";
 
 function Harness({ onChat = () => {}, suggestions = [] as string[] }) {
   const [mode, setMode] = useState<Mode>("click");
   const [prompt, setPrompt] = useState("");
+  const [negativeMode, setNegativeMode] = useState(false);
   return (
-    <TabPanel
+    <WorkflowTabs
       mode={mode}
       onMode={setMode}
       hasVideo
       busy={false}
       points={[]}
       pointsFrame={null}
-      negativeMode={false}
-      onNegativeMode={() => {}}
+      negativeMode={negativeMode}
+      onNegativeMode={setNegativeMode}
       onClear={() => {}}
       onUndo={() => {}}
       prompt={prompt}
@@ -28,25 +29,27 @@ function Harness({ onChat = () => {}, suggestions = [] as string[] }) {
   );
 }
 
-describe("TabPanel", () => {
-  it("moves between tabs with the arrow keys (roving focus)", () => {
+describe("WorkflowTabs", () => {
+  it("moves between tabs with the arrow keys (roving focus)", async () => {
     render(<Harness />);
     const click = screen.getByRole("tab", { name: "Click" });
     click.focus();
     fireEvent.keyDown(click, { key: "ArrowRight" });
     const chat = screen.getByRole("tab", { name: "Chat" });
+    // Radix moves focus on the next tick; focus selects (automatic activation).
+    await waitFor(() => expect(document.activeElement).toBe(chat));
     expect(chat.getAttribute("aria-selected")).toBe("true");
-    expect(document.activeElement).toBe(chat);
     expect(click.tabIndex).toBe(-1);
     fireEvent.keyDown(chat, { key: "End" });
-    expect(screen.getByRole("tab", { name: "Remove" }).getAttribute("aria-selected")).toBe("true");
+    await waitFor(() => expect(screen.getByRole("tab", { name: "Remove" }).getAttribute("aria-selected")).toBe("true"));
     expect(screen.getByRole("button", { name: "Remove object" })).toBeTruthy();
   });
 
   it("fills the prompt from an example chip and submits with Enter", () => {
     const onChat = vi.fn();
     render(<Harness onChat={onChat} suggestions={["person", "drums"]} />);
-    fireEvent.click(screen.getByRole("tab", { name: "Chat" }));
+    // Radix tabs select on mouse down (as a native tab strip does), not on click.
+    fireEvent.mouseDown(screen.getByRole("tab", { name: "Chat" }));
     const submit = screen.getByRole("button", { name: "Find and isolate" }) as HTMLButtonElement;
     expect(submit.disabled).toBe(true);
     fireEvent.click(screen.getByRole("button", { name: "isolate drums" }));
@@ -61,5 +64,19 @@ describe("TabPanel", () => {
   it("offers nothing to track until a positive point exists", () => {
     render(<Harness />);
     expect((screen.getByRole("button", { name: "Track object" }) as HTMLButtonElement).disabled).toBe(true);
+  });
+
+  it("labels each panel by its tab and keeps one point type chosen", () => {
+    render(<Harness />);
+    const panel = screen.getByRole("tabpanel");
+    expect(panel.getAttribute("aria-labelledby")).toBe(screen.getByRole("tab", { name: "Click" }).id);
+    const group = screen.getByRole("radiogroup", { name: "Next point marks" });
+    const checked = () => within(group).getAllByRole("radio").filter((r) => r.getAttribute("aria-checked") === "true").map((r) => r.textContent);
+    expect(checked()).toEqual(["+ Object"]);
+    fireEvent.click(within(group).getByRole("radio", { name: "− Not this" }));
+    expect(checked()).toEqual(["− Not this"]);
+    // Pressing the chosen one again does not leave the group with no choice.
+    fireEvent.click(within(group).getByRole("radio", { name: "− Not this" }));
+    expect(checked()).toEqual(["− Not this"]);
   });
 });
