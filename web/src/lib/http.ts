@@ -105,18 +105,19 @@ export async function request<T>(path: string, init?: RequestInit): Promise<T> {
   return body as T;
 }
 
-interface CallOptions<P extends ApiPath> {
-  params?: PathParams<P>;
+type HasParams<P extends string> = P extends `${string}{${string}}${string}` ? true : false;
+
+type CallOptions<P extends ApiPath> = {
   form?: FormOf<P>;
   headers?: Record<string, string>;
-}
+} & (HasParams<P> extends true ? { params: PathParams<P> } : { params?: never });
+
+/** Options are required exactly when the path has parameters to fill. */
+type CallArgs<P extends ApiPath> = HasParams<P> extends true ? [options: CallOptions<P>] : [options?: CallOptions<P>];
 
 /** Calls `method template` as the schema declares it and returns its typed answer. */
-export function call<P extends ApiPath, M extends MethodOf<P>>(
-  method: M,
-  template: P,
-  { params, form, headers }: CallOptions<P> = {},
-): Promise<ResponseOf<P, M>> {
+export function call<P extends ApiPath, M extends MethodOf<P>>(method: M, template: P, ...[options]: CallArgs<P>): Promise<ResponseOf<P, M>> {
+  const { params, form, headers } = (options ?? {}) as { params?: PathParams<P>; form?: FormOf<P>; headers?: Record<string, string> };
   const path = params ? pathOf(template, params) : template;
   return request<ResponseOf<P, M>>(path, {
     method: method.toUpperCase(),
