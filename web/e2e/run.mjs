@@ -301,7 +301,10 @@ async function submitAndCheckFields(page, buttonName, endpoint) {
   const prefer = request.headers()["prefer"];
   assert(prefer === "respond-async", `POST ${endpoint} sent Prefer: ${prefer}`);
   const response = await request.response();
-  assert(response && [200, 202].includes(response.status()), `POST ${endpoint} answered ${response?.status()}`);
+  // RFC 7240: the preference is honoured with 202 Accepted and the task's Location.
+  assert(response?.status() === 202, `POST ${endpoint} answered ${response?.status()}, not 202`);
+  const location = (await response.allHeaders())["location"] ?? "";
+  assert(/^\/api\/task\/\w+$/.test(location), `POST ${endpoint}: Location ${location}`);
   const sent = await page.evaluate((ep) => window.__sentForms.filter((f) => f.url.includes(ep)).pop(), endpoint);
   assert(sent, `no multipart POST to ${endpoint} was recorded`);
   return sent.fields;
