@@ -68,6 +68,7 @@ def evaluate(
     scores = sequence_scores(preds, list(gts))
     empty = sum(1 for p, g in zip(preds, gts, strict=True) if g.any() and not p.any())
     ghost = sum(1 for p, g in zip(preds, gts, strict=True) if p.any() and not g.any())
+    absent_in_view = count_absent_in_view(preds, gts)
     return {
         "name": name,
         "frames": len(video),
@@ -78,10 +79,35 @@ def evaluate(
         "J0": scores["J_frames"][0],
         "empty": empty,
         "ghost": ghost,
+        "absent_in_view": absent_in_view,
         "click_s": t_click,
         "track_s": t_track,
         "ms_per_frame": 1000 * t_track / len(video),
     }
+
+
+def count_absent_in_view(preds: list[np.ndarray], gts: np.ndarray) -> int:
+    """Frames reported absent (empty mask) while at least half the object is in view: its true
+    area is at least half its median area over the clip's frames that show it (masks cannot
+    tell a half-hidden object from a small one; the median is the clip's usual view)."""
+    areas = np.array([np.count_nonzero(g) for g in gts])
+    if not areas.any():
+        return 0
+    usual = float(np.median(areas[areas > 0]))
+    return sum(1 for p, a in zip(preds, areas, strict=True) if a >= 0.5 * usual and not p.any())
+
+
+def print_absent_in_view(rows: list) -> None:
+    """The target "no frame reported absent while half the object is in view", per set."""
+    parts = []
+    for group in GROUPS:
+        sel = [r for g, r in rows if g == group]
+        if sel:
+            n = sum(int(r.get("absent_in_view", 0)) for r in sel)
+            worst = [f"{r['name']} {r['absent_in_view']}" for r in sel if r.get("absent_in_view")]
+            parts.append(f"{group} {n}" + (f" ({', '.join(worst)})" if worst else ""))
+    print()
+    print("frames reported absent while >= half the object is in view: " + "; ".join(parts))
 
 
 def speed(engine: EmbeddedSegmenter, seq: str = "bear", n_frames: int = 300) -> None:
@@ -208,6 +234,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.set in ("all", "davis", split):
             rows += davis_rows(split, args, engine)
     print_table(rows)
+    print_absent_in_view(rows)
     if args.json:
         args.json.write_text(json.dumps([{"set": g, **r} for g, r in rows], indent=1))
     return 0

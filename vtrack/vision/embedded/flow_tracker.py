@@ -30,7 +30,7 @@ from vtrack.boxes import Box, mask_box
 from vtrack.vision.embedded.imageops import resize
 from vtrack.vision.embedded.person_segmenter import PersonSegmenter
 from vtrack.vision.embedded.pose_cue import PoseCue
-from vtrack.vision.embedded.reacquire import Reacquirer
+from vtrack.vision.embedded.reacquire import PLAUSIBLE_MATCH, Reacquirer
 from vtrack.vision.embedded.refine import (
     POSE_REACH,
     Prior,
@@ -40,6 +40,7 @@ from vtrack.vision.embedded.refine import (
     far_side,
     fuse_cues,
     snap,
+    warp_latent,
     warp_prior,
 )
 from vtrack.vision.embedded.track_state import (
@@ -70,6 +71,10 @@ _KEYFRAME_EVERY = 8
 _VANISHED = 0.02
 # a view of the object at least this fraction of its usual area counts as a full view
 _FULL_VIEW = 0.85
+# a collapsed mask is replaced by the flow's when that still covers this fraction of the
+# object's usual area and looks like the object; such a frame's score (below the dip repair's)
+_KEPT_MIN_PRIOR = 0.15
+_KEPT_SCORE = 0.3
 
 # (index, image, flow image, flow, person map, long-baseline flow)
 PreparedFrame = tuple[int, np.ndarray, np.ndarray, np.ndarray, np.ndarray | None, np.ndarray | None]
@@ -257,13 +262,17 @@ class FlowTracker:
         size0 = np.sqrt(max(float(np.count_nonzero(prior_src)), state.ref_area * 0.25, 1.0))
         reach = int(np.clip(0.25 * size0, 6, 40))
         fresh_pose = pose is not None and state.pose and pose_w >= 1.0
-        box = self._search_box(prior_src, flow, int(POSE_REACH * reach) if fresh_pose else reach)
+        if in_place:
+            state.latent = None  # from before it was lost: not moved along since
+        region = prior_src if state.latent is None else prior_src | state.latent
+        box = self._search_box(region, flow, int(POSE_REACH * reach) if fresh_pose else reach)
         if box is None:
             state.absent = True
             return ABSENT
         win = self._window(image, flow, box, in_place)
         prior = warp_prior(prior_src, win, state.ref_area)
-        fused, posed = fuse_cues(state, win, prior, reach, seg, long_flow, pose, pose_w)
+        latent = self._move_latent(state, win, prior)
+        fused, posed = fuse_cues(state, win, prior, reach, seg, long_flow, pose, pose_w, latent)
         guide = cv2.cvtColor(win.image, cv2.COLOR_RGB2GRAY)
         soft = far_side(state, win, prior, fused, snap(fused, guide), guide)
         new = accept(soft, prior)
@@ -282,11 +291,12 @@ class FlowTracker:
         """The step's verdict on the refined mask, and the state's bookkeeping."""
         new_area = float(np.count_nonzero(new))
         score = agreement_score(new, prior, state.ref_area)
-        if not new.any() and prior.inside.any() and prior.area > 0.15 * state.ref_area:
-            # the evidence dropped the object (e.g. lighting change): fall back to the flow mask
-            new = prior.inside
+        if new_area < _VANISHED * state.ref_area and self._still_there(state, win, prior):
+            # the evidence lost the object (blur, fast motion, a lighting change) but where the
+            # flow puts it still looks like it: keep the flow's mask, unconfident
+            new, new_area = prior.inside, prior.area
             soft = np.clip(prior.soft, 0.0, 1.0)
-            score = 0.3
+            score = _KEPT_SCORE
         if new_area < _VANISHED * state.ref_area:
             # it left the frame or went behind something: look for it elsewhere, and report it
             # absent (empty mask) until it is really seen again rather than settle on whatever
@@ -302,8 +312,28 @@ class FlowTracker:
         soft = np.where(new, np.maximum(soft, 0.51), np.minimum(soft, 0.49)).astype(np.float32)
         return soft, win.box, score
 
+    def _move_latent(self, state: TrackState, win: Window, prior: Prior) -> np.ndarray | None:
+        """Move the object's last full view along with the prior; its window-sized copy."""
+        if state.latent is None:
+            return None
+        latent = warp_latent(state.latent, win, prior)
+        state.latent = np.zeros_like(state.mask)
+        x0, y0, x1, y1 = win.box
+        state.latent[y0:y1, x0:x1] = latent
+        return latent
+
+    @staticmethod
+    def _still_there(state: TrackState, win: Window, prior: Prior) -> bool:
+        """Absent only on evidence: the object is still where the flow puts it unless that
+        place no longer looks like it (its colours no longer match the first frame's, as when
+        a wall or a person covers it) or the flow itself lost most of it (it left the frame)."""
+        if prior.area <= _KEPT_MIN_PRIOR * state.ref_area:
+            return False
+        return state.anchor.similarity(win.image, prior.inside) >= PLAUSIBLE_MATCH
+
     def _vanished(self, state: TrackState, image: np.ndarray) -> StepResult:
         state.absent = True
+        state.latent = None
         found = self._find_again(state, image)
         if found is None:
             return ABSENT
@@ -323,6 +353,8 @@ class FlowTracker:
         elif state.confident_count % _COLOUR_UPDATE_EVERY == 0:
             state.colour.update(image, full, rate=0.15)
         state.ref_area = 0.9 * state.ref_area + 0.1 * area
+        if area > _FULL_VIEW * state.ref_area:
+            state.latent = full
         if (
             state.confident_count % _KEYFRAME_EVERY == 0
             and area > _FULL_VIEW * state.ref_area

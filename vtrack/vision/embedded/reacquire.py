@@ -31,8 +31,9 @@ _RATIO = 0.8
 # the re-found object may be smaller or larger than in the keyframe, but not absurdly so
 _SCALE_RANGE = (0.5, 2.0)
 # a colour blob found while the object is missing must match its first-frame colours (histogram
-# Bhattacharyya coefficient) and stand out from its surroundings (colour distinctness)
-_REDETECT_MATCH = 0.7
+# Bhattacharyya coefficient) and stand out from its surroundings (colour distinctness); the
+# same match says whether a region still plausibly shows the object at all
+PLAUSIBLE_MATCH = 0.7
 _REDETECT_DISTINCT = 0.3
 
 
@@ -149,7 +150,7 @@ def redetect(anchor: ColourModel, ref_area: float, image: np.ndarray) -> np.ndar
     if not ok.any():
         return None
     candidate = labels == 1 + int(np.argmax(np.where(ok, mass, -1.0)))
-    if anchor.similarity(image, candidate) < _REDETECT_MATCH:
+    if anchor.similarity(image, candidate) < PLAUSIBLE_MATCH:
         return None
     if colour_distinctness(image, candidate) < _REDETECT_DISTINCT:
         return None

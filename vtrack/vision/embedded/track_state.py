@@ -36,6 +36,9 @@ class TrackState:
     absent: bool = False
     # what the object looked like: at the prompt frame, and at the latest full, confident view
     keyframes: list[Keyframe] = field(default_factory=list)
+    # the latest full, confident view, moved along with the object since (bool, working res):
+    # what of the object should still be there when part of it is hidden or lost
+    latent: np.ndarray | None = None
 
 
 def iou(a: np.ndarray, b: np.ndarray) -> float:
