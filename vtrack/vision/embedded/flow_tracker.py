@@ -8,9 +8,13 @@ filter snaps the fused map to image edges. This module runs the pass (threads, p
 and decides each step's verdict; the stages of a step are in `refine.py`, the per-object state
 in `track_state.py`, the pose model's schedule in `pose_cue.py`.
 
-An object that leaves the frame or goes wholly behind something is reported absent (an empty
-mask, score 0) instead of being replaced by whatever looks most like it; every frame it is looked
-for again, by its keypoints and by a colour blob that must pass verification (`reacquire.py`).
+An object is reported absent (an empty mask, score 0) only on evidence: when its refined mask
+collapses, the flow's mask is kept while that place still looks like the object (blur, fast
+motion), and only when it does not (a wall in front) or the flow lost it too (it left the frame)
+is it absent, instead of being replaced by whatever looks most like it; every frame it is then
+looked for again, by its keypoints and by a colour blob that must pass verification
+(`reacquire.py`). The latest full view of the object is kept and moved along with it, so a part
+hidden for a while (behind a pole) has a neutral prior, not a negative one, when it comes back.
 
 Speed: flow runs once per frame on a quarter of the working pixels; everything per object runs
 only inside a padded box around where the object can be (a few percent of the frame for small
