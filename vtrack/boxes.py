@@ -10,7 +10,12 @@ Box = tuple[int, int, int, int]  # x0, y0, x1, y1 (end-exclusive), pixels
 
 def mask_box(mask: np.ndarray, pad: int = 0) -> Box | None:
     """Box of the mask's nonzero pixels grown by `pad` and clipped to the image; None if empty."""
-    m = mask if mask.dtype == np.uint8 else (mask != 0).astype(np.uint8)
+    if mask.dtype == np.uint8:
+        m = mask
+    elif mask.dtype == bool:
+        m = mask.view(np.uint8)  # same bytes: no copy of a 1080p mask
+    else:
+        m = (mask != 0).astype(np.uint8)
     x, y, w, h = cv2.boundingRect(m)
     if w == 0 or h == 0:
         return None

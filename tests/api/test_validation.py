@@ -66,10 +66,12 @@ def test_truncated_mp4_is_rejected(
 def test_too_long_video_is_rejected_quickly(
     client: TestClient, settings: Settings, tmp_path: Path
 ) -> None:
+    settings.max_duration_s = 10
     path = write_video(tmp_path / "long.mp4", 32, 32, 12 * 24)  # 12 s
     response = upload(client, path, "/api/track-point", x="50", y="50")
     assert response.status_code == 400
     assert "12.0 s long; the limit is 10 s" in response.json()["detail"]
+    assert "VTRACK_MAX_DURATION_S" in response.json()["detail"]
     assert task_dirs(settings) == []
 
 
@@ -125,11 +127,14 @@ def test_hostile_filename_never_becomes_a_path(
     assert not (settings.data_dir.parent / "etc").exists()
 
 
-def test_large_frames_are_downscaled_with_a_notice(client: TestClient, tmp_path: Path) -> None:
+def test_frames_over_the_output_limit_are_rendered_at_it_with_a_notice(
+    client: TestClient, settings: Settings, tmp_path: Path
+) -> None:
+    settings.output_max_width, settings.output_max_height = 640, 360
     path = write_video(tmp_path / "hd.mp4", 1280, 720, 6)
     response = upload(client, path, "/api/track-point", x="50", y="50")
     assert response.status_code == 200
-    assert any("downscaled to 854x480" in n for n in response.json()["notices"])
+    assert any("rendered at 640x360" in n for n in response.json()["notices"])
 
 
 def test_unknown_task_and_file_paths_are_404(client: TestClient) -> None:

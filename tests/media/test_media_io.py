@@ -161,12 +161,28 @@ def test_odd_size_is_made_even(tmp_path: Path, settings: Settings) -> None:
     assert next(iter(iter_frames(probe, fmt))).shape == (fmt.height, fmt.width, 3)
 
 
-def test_large_video_is_downscaled_with_notice(tmp_path: Path, settings: Settings) -> None:
+def test_hd_is_analysed_small_and_rendered_at_its_own_size(
+    tmp_path: Path, settings: Settings
+) -> None:
     frames = [np.full((720, 1280, 3), 50, np.uint8) for _ in range(3)]
     probe = probe_video(write_raw(tmp_path / "hd.mp4", frames, 24.0))
     fmt = validate_video(probe, settings)
-    assert (fmt.width, fmt.height) == (854, 480)
-    assert any("downscaled" in n for n in fmt.notices)
+    assert fmt.work_size == (854, 480)
+    assert fmt.out_size == (1280, 720)
+    assert fmt.notices == []  # nothing the person sees was made smaller
+
+
+def test_larger_than_the_output_limit_is_rendered_at_it_with_a_notice(tmp_path: Path) -> None:
+    frames = [np.full((1440, 2560, 3), 50, np.uint8) for _ in range(2)]
+    probe = probe_video(write_raw(tmp_path / "qhd.mp4", frames, 24.0))
+    fmt = validate_video(probe, Settings(output_max_width=1920, output_max_height=1080))
+    assert fmt.out_size == (1920, 1080)
+    assert fmt.work_size == (854, 480)
+    assert any("rendered at 1920x1080" in n and "VTRACK_OUTPUT_MAX" in n for n in fmt.notices)
+    # Portrait sources fit the limit turned the same way.
+    portrait = [np.full((2560, 1440, 3), 50, np.uint8) for _ in range(2)]
+    probe = probe_video(write_raw(tmp_path / "tall.mp4", portrait, 24.0))
+    assert validate_video(probe, Settings()).out_size == (1080, 1920)
 
 
 def test_portrait_fits_rotated_limits() -> None:
@@ -234,8 +250,19 @@ def test_audio_only_file_is_rejected(tmp_path: Path) -> None:
 def test_too_long_is_rejected(tmp_path: Path) -> None:
     frames = [np.zeros((32, 32, 3), np.uint8) for _ in range(30)]
     probe = probe_video(write_raw(tmp_path / "long.mp4", frames, 2.0))  # 15 s
-    with pytest.raises(VideoTooLong, match="15.0 s long"):
+    with pytest.raises(VideoTooLong, match="15.0 s long") as err:
         validate_video(probe, Settings(max_duration_s=10))
+    # The message names the limit and the setting that changes it.
+    assert "the limit is 10 s" in err.value.message
+    assert "VTRACK_MAX_DURATION_S" in err.value.message
+    assert validate_video(probe, Settings()).frame_count == 30  # the default allows 120 s
+
+
+def test_too_many_frames_names_the_setting(tmp_path: Path) -> None:
+    frames = [np.zeros((32, 32, 3), np.uint8) for _ in range(30)]
+    probe = probe_video(write_raw(tmp_path / "many.mp4", frames, 30.0))
+    with pytest.raises(VideoTooLong, match="VTRACK_MAX_FRAMES"):
+        validate_video(probe, Settings(max_frames=20))
 
 
 def _overwrite_media(data: bytes, fraction: int) -> bytes:

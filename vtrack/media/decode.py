@@ -1,8 +1,10 @@
-"""Decode a video once, as a stream of constant-rate RGB frames at the working size.
+"""Decode a video as a stream of constant-rate RGB frames at a chosen size.
 
 Variable-frame-rate input is resampled to a constant rate (each output instant shows the latest
-decoded frame), so frame i is always at time i / fps and the audio stays in sync. Rotation
-metadata is applied and frames are scaled by FFmpeg's swscale as they are converted.
+decoded frame), so frame i is always at time i / fps and the audio stays in sync; decoding the
+same file at two sizes (the analysis store, the render stream) gives the same frame i in both.
+Rotation metadata is applied and frames are scaled by FFmpeg's swscale as they are converted
+(area averaging when shrinking: sharper than bilinear and cheaper).
 """
 
 from __future__ import annotations
@@ -16,20 +18,24 @@ import numpy as np
 
 from vtrack.errors import UnsupportedVideo
 from vtrack.media.container import open_input
-from vtrack.media.frames import FrameInfo, ProgressiveFrames
+from vtrack.media.frames import FrameInfo, FrameStore
 from vtrack.media.probe import VideoProbe
 from vtrack.media.validate import WorkingFormat
 
 _ROTATE = {90: np.rot90, 180: lambda a: np.rot90(a, 2), 270: lambda a: np.rot90(a, 3)}
 
 
-def _to_rgb(frame: av.VideoFrame, probe: VideoProbe, fmt: WorkingFormat) -> np.ndarray:
+def _to_rgb(frame: av.VideoFrame, probe: VideoProbe, size: tuple[int, int]) -> np.ndarray:
     # Scale in the coded orientation, then rotate: swscale does the resize in C.
-    if probe.rotation in (90, 270):
-        coded_w, coded_h = fmt.height, fmt.width
-    else:
-        coded_w, coded_h = fmt.width, fmt.height
-    rgb = frame.to_ndarray(format="rgb24", width=coded_w, height=coded_h)
+    width, height = size
+    coded_w, coded_h = (height, width) if probe.rotation in (90, 270) else (width, height)
+    shrink = coded_w < frame.width or coded_h < frame.height
+    rgb = frame.to_ndarray(
+        format="rgb24",
+        width=coded_w,
+        height=coded_h,
+        interpolation="AREA" if shrink else "BILINEAR",
+    )
     rotate = _ROTATE.get(probe.rotation)
     # FFmpeg's rotation is counter-clockwise display rotation; np.rot90 turns counter-clockwise.
     return np.ascontiguousarray(rotate(rgb)) if rotate else rgb
@@ -58,9 +64,14 @@ def _decoded_frames(
 
 
 def iter_frames(
-    probe: VideoProbe, fmt: WorkingFormat, decode_threads: int = 0
+    probe: VideoProbe,
+    fmt: WorkingFormat,
+    size: tuple[int, int] | None = None,
+    decode_threads: int = 0,
 ) -> Iterator[np.ndarray]:
-    """Yield exactly `fmt.frame_count` RGB frames at constant rate `fmt.fps`."""
+    """Yield exactly `fmt.frame_count` RGB frames at constant rate `fmt.fps`, at `size`
+    (w, h; default: the working size)."""
+    size = size or fmt.work_size
     try:
         container = open_input(probe.path)
     except av.error.FFmpegError as exc:
@@ -91,7 +102,7 @@ def iter_frames(
                         break
                 if emitted >= fmt.frame_count:
                     break
-                last = _to_rgb(frame, probe, fmt)
+                last = _to_rgb(frame, probe, size)
         except av.error.FFmpegError as exc:
             # Demuxing itself failed (truncated or garbled container): keep what was decoded.
             if last is None:
@@ -109,16 +120,14 @@ def iter_frames(
 def decode_in_background(
     probe: VideoProbe,
     fmt: WorkingFormat,
-    store_path: Path,
+    store_dir: Path,
     progress: Callable[[float], None] | None = None,
-) -> ProgressiveFrames:
-    """Start decoding into a disk-backed array on a thread; frames become readable as they land.
+) -> FrameStore:
+    """Start decoding into a `FrameStore` in `store_dir` at the working size, on a thread;
+    frames become readable as they land.
 
     The caller must eventually call `frames.stop()` (on failure) or read to the end.
     """
-    array = np.lib.format.open_memmap(
-        store_path, mode="w+", dtype=np.uint8, shape=(fmt.frame_count, fmt.height, fmt.width, 3)
-    )
     info = FrameInfo(
         width=fmt.width,
         height=fmt.height,
@@ -126,17 +135,18 @@ def decode_in_background(
         count=fmt.frame_count,
         source_path=probe.path,
     )
-    frames = ProgressiveFrames(array, info)
+    frames = FrameStore.create(store_dir, info)
 
     def run() -> None:
         try:
             for i, rgb in enumerate(iter_frames(probe, fmt)):
                 if frames.stopped.is_set():
                     raise RuntimeError("decoding stopped")
-                array[i] = rgb
+                frames.write(i, rgb)
                 frames.mark_ready(i + 1)
                 if progress and i % 16 == 0:
                     progress(i / fmt.frame_count)
+            frames.finish()
         except BaseException as exc:  # noqa: BLE001 - handed to the reader, who reports it
             frames.fail(exc)
         finally:

@@ -7,6 +7,7 @@ from fractions import Fraction
 from pathlib import Path
 
 import av
+import cv2
 import numpy as np
 
 from vtrack.media.atomic import AtomicOutput, atomic_path
@@ -14,6 +15,18 @@ from vtrack.media.audio import AudioTrack
 from vtrack.media.container import open_input
 
 AAC_FRAME = 1024
+# What `write` converts RGB with (cv2's RGB -> I420 is ITU-R BT.601, limited range, like
+# swscale's default); the stream is tagged so, and players show the colours that went in.
+_COLORSPACE_BT601 = 6  # AVCOL_SPC_SMPTE170M
+_RANGE_LIMITED = 1  # AVCOL_RANGE_MPEG
+
+
+def _yuv_frame(rgb: np.ndarray) -> av.VideoFrame:
+    """An I420 frame from RGB: cv2's converter runs without the GIL and PyAV wraps the result
+    without copying it (where this PyAV can)."""
+    yuv = cv2.cvtColor(rgb, cv2.COLOR_RGB2YUV_I420)
+    wrap = getattr(av.VideoFrame, "from_numpy_buffer", None)
+    return wrap(yuv, format="yuv420p") if wrap else av.VideoFrame.from_ndarray(yuv, "yuv420p")
 
 
 def add_aac_stream(
@@ -98,6 +111,8 @@ class VideoWriter(AtomicOutput):
         self._video.height = height
         self._video.pix_fmt = "yuv420p"
         self._video.codec_context.thread_count = threads
+        self._video.codec_context.colorspace = _COLORSPACE_BT601
+        self._video.codec_context.color_range = _RANGE_LIMITED
         self._video.options = {"crf": str(crf), "preset": preset, "profile": "high"}
         self._audio_track = audio
         self._audio = None
@@ -105,7 +120,11 @@ class VideoWriter(AtomicOutput):
             self._audio = add_aac_stream(self._container, audio)
 
     def write(self, rgb: np.ndarray) -> None:
-        frame = av.VideoFrame.from_ndarray(rgb, format="rgb24")
+        """Encode one RGB uint8 (H, W, 3) frame."""
+        self.write_frame(_yuv_frame(rgb))
+
+    def write_frame(self, frame: av.VideoFrame) -> None:
+        """Encode a decoded frame as it is (converted to yuv420p by PyAV if it is not)."""
         frame.pts = self._frames
         frame.time_base = 1 / self._fps
         for packet in self._video.encode(frame):

@@ -1,4 +1,10 @@
-"""Check a probed video against the studio's limits and decide the working frame size."""
+"""Check a probed video against the studio's limits; decide the working and the output size.
+
+Two sizes: the engines analyse at the working size (<= `max_width` x `max_height`, 854x480 by
+default), the result is rendered at the output size: the source's own, up to
+`output_max_width` x `output_max_height` (1920x1080 by default; larger inputs are rendered at
+that size, with a notice).
+"""
 
 from __future__ import annotations
 
@@ -11,13 +17,32 @@ from vtrack.media.probe import VideoProbe, container_family
 
 @dataclass(frozen=True)
 class WorkingFormat:
-    """The size and rate the pipeline works at, and what changed from the upload."""
+    """The sizes and rate the pipeline works at, and what changed from the upload.
+
+    `width` x `height` is the working (analysis) size; `out_width` x `out_height` the size the
+    results are rendered at (the working size when not given).
+    """
 
     width: int
     height: int
     fps: float
     frame_count: int
     notices: list[str] = field(default_factory=list)
+    out_width: int = 0
+    out_height: int = 0
+
+    def __post_init__(self) -> None:
+        if not self.out_width or not self.out_height:
+            object.__setattr__(self, "out_width", self.width)
+            object.__setattr__(self, "out_height", self.height)
+
+    @property
+    def work_size(self) -> tuple[int, int]:
+        return self.width, self.height
+
+    @property
+    def out_size(self) -> tuple[int, int]:
+        return self.out_width, self.out_height
 
 
 def fit_within(width: int, height: int, max_long: int, max_short: int) -> tuple[int, int]:
@@ -29,8 +54,7 @@ def fit_within(width: int, height: int, max_long: int, max_short: int) -> tuple[
     return w, h
 
 
-def validate_video(probe: VideoProbe, settings: Settings) -> WorkingFormat:
-    """Raise a domain error for a video we won't process; otherwise return the working format."""
+def _check_limits(probe: VideoProbe, settings: Settings) -> None:
     families = container_family(probe.container)
     allowed = {name.lower() for name in settings.supported_containers}
     if not families & allowed:
@@ -40,32 +64,43 @@ def validate_video(probe: VideoProbe, settings: Settings) -> WorkingFormat:
     if probe.duration_s > settings.max_duration_s + 0.05:
         raise VideoTooLong(
             f"The video is {probe.duration_s:.1f} s long; the limit is "
-            f"{settings.max_duration_s:g} s. Trim it and upload again."
+            f"{settings.max_duration_s:g} s (VTRACK_MAX_DURATION_S on the server). "
+            "Trim it and upload again, or raise the limit."
         )
     if probe.width * probe.height > settings.max_input_pixels:
         raise UnsupportedVideo(
             f"The frame size {probe.width}x{probe.height} is too large to process "
-            f"(limit {settings.max_input_pixels:,} pixels per frame). Please export it smaller."
+            f"(limit {settings.max_input_pixels:,} pixels per frame, VTRACK_MAX_INPUT_PIXELS). "
+            "Please export it smaller."
         )
     if probe.frame_count > settings.max_frames:
         raise VideoTooLong(
-            f"The video has about {probe.frame_count} frames; the limit is {settings.max_frames}. "
-            "Lower its frame rate or trim it."
+            f"The video has about {probe.frame_count} frames; the limit is {settings.max_frames} "
+            "(VTRACK_MAX_FRAMES on the server). Lower its frame rate or trim it, or raise the "
+            "limit."
         )
+
+
+def validate_video(probe: VideoProbe, settings: Settings) -> WorkingFormat:
+    """Raise a domain error for a video we won't process; otherwise return the working format."""
+    _check_limits(probe, settings)
     notices: list[str] = []
     max_long = max(settings.max_width, settings.max_height)
     max_short = min(settings.max_width, settings.max_height)
     width, height = fit_within(probe.width, probe.height, max_long, max_short)
-    if (width, height) != (probe.width, probe.height):
-        if width < probe.width or height < probe.height:
-            notices.append(
-                f"The video was {probe.width}x{probe.height}; it was downscaled to "
-                f"{width}x{height} to fit the {settings.max_width}x{settings.max_height} limit."
-            )
-        else:
-            notices.append(
-                f"The frame size was rounded to {width}x{height} (H.264 needs even sizes)."
-            )
+    out_long = max(settings.output_max_width, settings.output_max_height)
+    out_short = min(settings.output_max_width, settings.output_max_height)
+    out_width, out_height = fit_within(probe.width, probe.height, out_long, out_short)
+    if out_width < probe.width or out_height < probe.height:
+        notices.append(
+            f"The video is {probe.width}x{probe.height}; the result is rendered at "
+            f"{out_width}x{out_height} (the {settings.output_max_width}x"
+            f"{settings.output_max_height} output limit, VTRACK_OUTPUT_MAX_WIDTH/HEIGHT)."
+        )
+    elif (out_width, out_height) != (probe.width, probe.height):
+        notices.append(
+            f"The frame size was rounded to {out_width}x{out_height} (H.264 needs even sizes)."
+        )
     if probe.rotation:
         notices.append(f"The video's rotation metadata ({probe.rotation}°) was applied.")
     return WorkingFormat(
@@ -74,4 +109,6 @@ def validate_video(probe: VideoProbe, settings: Settings) -> WorkingFormat:
         fps=probe.fps,
         frame_count=probe.frame_count,
         notices=notices,
+        out_width=out_width,
+        out_height=out_height,
     )

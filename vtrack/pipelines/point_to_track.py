@@ -12,10 +12,10 @@ from vtrack.errors import InvalidInput
 from vtrack.media.frames import FrameSequence
 from vtrack.pipelines.absence import out_of_view_notice
 from vtrack.pipelines.concurrency import InOrder
+from vtrack.pipelines.effects import overlay
 from vtrack.pipelines.engine_cache import EngineCache
 from vtrack.pipelines.mask_store import MaskStore
 from vtrack.pipelines.outputs import OutputFiles
-from vtrack.pipelines.overlay import draw_mask
 from vtrack.pipelines.progress import Progress, Step
 from vtrack.pipelines.render import start_rendering
 from vtrack.pipelines.video_io import OpenedVideo, decode, original_audio
@@ -100,8 +100,9 @@ def run_point_to_track(
 ) -> dict:
     """Write the masked video (red overlay, original audio) and the masks zip into `out`.
 
-    Three stages overlap: decoding (background thread), tracking (this thread) and
-    overlay + H.264 encoding (background thread, fed frames in order as their masks land).
+    The stages overlap: decoding into the working frame store (background thread), tracking
+    (this thread) and the render at output resolution (background threads: the source decoded
+    again, masks scaled up and drawn, H.264 encoded, fed frames in order as their masks land).
     """
     request.check(video.fmt.frame_count)
     work_dir = out.work_dir
@@ -111,15 +112,15 @@ def run_point_to_track(
     order = InOrder(len(frames))
 
     renderer = start_rendering(
+        video,
         frames,
         masks,
         order,
-        lambda frame, mask: draw_mask(frame, mask, alpha=settings.overlay_alpha),
+        overlay(settings.overlay_alpha),
         out.path("masked_video_url"),
-        out.path("masks_url"),
         original_audio(video),
-        video.fmt,
         settings,
+        masks_out=out.path("masks_url"),
     )
     try:
         track_object(frames, request, engines, progress, masks, on_mask=order.ready)

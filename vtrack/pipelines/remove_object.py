@@ -7,14 +7,16 @@ import shutil
 
 from vtrack.config import Settings
 from vtrack.pipelines.concurrency import Background
+from vtrack.pipelines.effects import FillFrom
 from vtrack.pipelines.engine_cache import EngineCache
 from vtrack.pipelines.mask_export import MaskZipWriter
 from vtrack.pipelines.mask_store import MaskStore
 from vtrack.pipelines.outputs import OutputFiles
 from vtrack.pipelines.point_to_track import PointRequest, engine_label, track_object
 from vtrack.pipelines.progress import Progress, Step
+from vtrack.pipelines.render import render_video
 from vtrack.pipelines.stems import separate_stem
-from vtrack.pipelines.video_io import OpenedVideo, decode, encode_frames, original_audio
+from vtrack.pipelines.video_io import OpenedVideo, decode, original_audio
 
 
 def removal_steps() -> list[Step]:
@@ -74,8 +76,16 @@ def run_remove_object(
         progress.relabel("inpaint", f"{inpainter.name.capitalize()} inpainting")
         progress.start("render")
         filled = inpainter.inpaint(frames, masks, progress.callback("inpaint"))
-        encode_frames(
-            filled, out.path("inpainted_video_url"), audio, video.fmt, settings, len(frames)
+        # The fill is computed at working resolution and drawn into the source at its own.
+        render_video(
+            video,
+            frames,
+            masks,
+            range(len(frames)),
+            FillFrom(frames, filled),
+            out.path("inpainted_video_url"),
+            audio,
+            settings,
         )
         progress.complete("inpaint")
         progress.complete("render")

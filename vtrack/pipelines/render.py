@@ -1,47 +1,135 @@
-"""Draw masks onto frames and encode them, on a thread, as tracking delivers the masks."""
+"""Render a result at output resolution, on threads, as the analysis delivers the masks.
+
+The engines work on the working-resolution frame store; the result is drawn on the source
+itself: the renderer decodes the source again at the output size (never holding more than a
+few frames), scales each frame's masks up to it along the frame's own edges, applies the
+effect and encodes H.264 with the sound. Decoding, drawing and encoding run on three threads,
+a few frames apart, beside the tracker: on two cores both stay busy.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import contextlib
+from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import Protocol
 
 import numpy as np
 
 from vtrack.config import Settings
 from vtrack.media.audio import AudioTrack
+from vtrack.media.decode import iter_frames
+from vtrack.media.encode import VideoWriter
 from vtrack.media.frames import FrameSequence
-from vtrack.media.validate import WorkingFormat
-from vtrack.pipelines.concurrency import Background, InOrder
+from vtrack.pipelines.concurrency import Background, Drain, Prefetched
+from vtrack.pipelines.effects import Effect
 from vtrack.pipelines.mask_export import MaskZipWriter
-from vtrack.pipelines.mask_store import MaskStore
-from vtrack.pipelines.video_io import encode_frames
+from vtrack.pipelines.upsample import MaskUpsampler
+from vtrack.pipelines.video_io import OpenedVideo
 
-Draw = Callable[[np.ndarray, np.ndarray], np.ndarray]
+# Frames decoded ahead of drawing, and drawn frames waiting for the encoder: enough to ride
+# out a slow frame, few enough that 1080p stays ~50 MB.
+_AHEAD = 4
+
+
+class ObjectMasks(Protocol):
+    def at(self, index: int) -> dict[int, np.ndarray]:
+        """Working-resolution masks of the objects visible on frame `index`, by object id."""
+        ...
+
+
+def _union(masks: dict[int, np.ndarray], shape: tuple[int, int]) -> np.ndarray:
+    return np.logical_or.reduce(list(masks.values())) if masks else np.zeros(shape, bool)
+
+
+def render_video(
+    video: OpenedVideo,
+    frames: FrameSequence,
+    masks: ObjectMasks,
+    order: Iterable[int],
+    effect: Effect,
+    video_out: Path,
+    audio: AudioTrack | None,
+    settings: Settings,
+    masks_out: Path | None = None,
+    full_masks_out: Path | None = None,
+    progress: Callable[[float], None] | None = None,
+) -> Path:
+    """Encode `effect(source frame, masks)` for every frame, in the order `order` releases
+    them, into `video_out` (output size, with `audio`); the masks into `masks_out` (working
+    size) and `full_masks_out` (output size) when given."""
+    fmt = video.fmt
+    upsample = MaskUpsampler(fmt.work_size, fmt.out_size)
+    source = Prefetched(
+        iter_frames(video.probe, fmt, fmt.out_size), depth=_AHEAD, name="vtrack-render-decode"
+    )
+    total = max(1, fmt.frame_count)
+    try:
+        with contextlib.ExitStack() as outputs:
+            writer = outputs.enter_context(
+                VideoWriter(
+                    video_out,
+                    fmt.out_width,
+                    fmt.out_height,
+                    fmt.fps,
+                    audio=audio,
+                    crf=settings.video_crf,
+                    preset=settings.video_preset,
+                )
+            )
+            zips = [
+                outputs.enter_context(MaskZipWriter(path)) if path else None
+                for path in (masks_out, full_masks_out)
+            ]
+            encoder: Drain[np.ndarray] = Drain(writer.write, depth=_AHEAD, name="vtrack-encode")
+            try:
+                for i in order:
+                    frame = next(source)
+                    work_masks = masks.at(i)
+                    guide = frames[i] if work_masks and not upsample.identity else None
+                    full = {k: upsample(m, frame, guide) for k, m in work_masks.items()}
+                    for zip_writer, drawn in zip(zips, (work_masks, full), strict=True):
+                        if zip_writer is not None:
+                            shape = fmt.work_size if drawn is work_masks else fmt.out_size
+                            zip_writer.write(i, _union(drawn, (shape[1], shape[0])))
+                    encoder.put(effect(frame, full))
+                    if progress is not None and i % 8 == 0:
+                        progress(i / total)
+            except BaseException:
+                with contextlib.suppress(BaseException):
+                    encoder.close()
+                raise
+            encoder.close()
+    finally:
+        source.close()
+    return video_out
 
 
 def start_rendering(
+    video: OpenedVideo,
     frames: FrameSequence,
-    masks: MaskStore,
-    order: InOrder,
-    draw: Draw,
+    masks: ObjectMasks,
+    order: Iterable[int],
+    effect: Effect,
     video_out: Path,
-    masks_out: Path,
     audio: AudioTrack | None,
-    fmt: WorkingFormat,
     settings: Settings,
+    masks_out: Path | None = None,
+    full_masks_out: Path | None = None,
 ) -> Background:
-    """Encode `draw(frame, mask)` for every frame (in order, as `order` releases them) into
-    `video_out` with `audio`, and the masks into `masks_out`. `join()` the result."""
-
-    def render() -> None:
-        with MaskZipWriter(masks_out) as zip_writer:
-
-            def drawn():
-                for i in order:
-                    mask = masks.get(i)
-                    zip_writer.write(i, mask)
-                    yield draw(frames[i].copy(), mask)
-
-            encode_frames(drawn(), video_out, audio, fmt, settings, len(frames))
-
-    return Background(render, name="vtrack-render")
+    """`render_video` on a background thread (it follows the tracker); `join()` the result."""
+    return Background(
+        lambda: render_video(
+            video,
+            frames,
+            masks,
+            order,
+            effect,
+            video_out,
+            audio,
+            settings,
+            masks_out=masks_out,
+            full_masks_out=full_masks_out,
+        ),
+        name="vtrack-render",
+    )

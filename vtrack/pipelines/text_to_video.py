@@ -14,10 +14,10 @@ from vtrack.media.audio import AudioTrack
 from vtrack.media.encode import remux_with_audio
 from vtrack.media.frames import ProgressiveFrames
 from vtrack.pipelines.concurrency import Background, InOrder
+from vtrack.pipelines.effects import spotlight
 from vtrack.pipelines.engine_cache import EngineCache
 from vtrack.pipelines.mask_store import MaskStore
 from vtrack.pipelines.outputs import OutputFiles
-from vtrack.pipelines.overlay import highlight
 from vtrack.pipelines.point_to_track import engine_label
 from vtrack.pipelines.progress import Progress, Step
 from vtrack.pipelines.prompt_intent import PromptIntent, parse_prompt
@@ -165,15 +165,15 @@ def _start_separation(run: _TextRun) -> Background | None:
 
 def _start_highlight(run: _TextRun, settings: Settings) -> Background:
     return start_rendering(
+        run.video,
         run.frames,
         run.masks,
         run.order,
-        lambda frame, mask: highlight(frame, mask) if run.spotlight else frame,
+        lambda frame, found: spotlight(frame, found) if run.spotlight else frame,
         run.out.path("highlighted_video_url"),
-        run.out.path("masks_url"),
         run.audio,
-        run.video.fmt,
         settings,
+        masks_out=run.out.path("masks_url"),
     )
 
 

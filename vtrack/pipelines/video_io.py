@@ -12,7 +12,7 @@ from vtrack.config import Settings
 from vtrack.media.audio import AudioTrack, read_audio
 from vtrack.media.decode import decode_in_background
 from vtrack.media.encode import VideoWriter
-from vtrack.media.frames import ProgressiveFrames
+from vtrack.media.frames import FrameStore
 from vtrack.media.probe import VideoProbe, probe_video
 from vtrack.media.validate import WorkingFormat, validate_video
 
@@ -31,13 +31,13 @@ def open_video(path: Path, settings: Settings) -> OpenedVideo:
     return OpenedVideo(probe=probe, fmt=validate_video(probe, settings))
 
 
-def decode(video: OpenedVideo, work_dir: Path) -> ProgressiveFrames:
-    """Decode the whole video once into `work_dir/frames.npy`, on a background thread.
+def decode(video: OpenedVideo, work_dir: Path) -> FrameStore:
+    """Decode the whole video once, at the working size, into a frame store in `work_dir`, on
+    a background thread.
 
     Frames can be read as soon as they are decoded; call `.stop()` when giving up early.
     """
-    work_dir.mkdir(parents=True, exist_ok=True)
-    return decode_in_background(video.probe, video.fmt, work_dir / "frames.npy")
+    return decode_in_background(video.probe, video.fmt, work_dir)
 
 
 def original_audio(video: OpenedVideo) -> AudioTrack | None:
@@ -53,7 +53,8 @@ def encode_frames(
     total: int,
     progress: Callable[[float], None] | None = None,
 ) -> Path:
-    """Encode frames to an H.264 MP4 with `audio` (trimmed or padded to the video's length)."""
+    """Encode frames at the working size to an H.264 MP4 with `audio` (trimmed or padded to
+    the video's length); results at output size go through `render.render_video`."""
     with VideoWriter(
         out_path,
         fmt.width,
