@@ -25,6 +25,7 @@ from collections import defaultdict
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 TICK = os.sysconf("SC_CLK_TCK")
 
@@ -86,36 +87,28 @@ class Sampler:
 
 
 def run(args: argparse.Namespace) -> dict:
+    from workload import run_job
+
     from vtrack.config import Settings
     from vtrack.pipelines.engine_cache import EngineCache
-    from vtrack.pipelines.point_to_track import PointRequest, point_track_steps, run_point_to_track
-    from vtrack.pipelines.progress import Progress
-    from vtrack.pipelines.remove_object import removal_steps, run_remove_object
-    from vtrack.pipelines.text_to_video import run_text_to_video, text_steps
     from vtrack.pipelines.video_io import open_video
-    from vtrack.vision.base import PointPrompt
 
     settings = Settings()
     engines = EngineCache(settings)
     engines.preload()
-    x, y = (float(v) / 100 for v in args.point.split(","))
-    request = PointRequest([PointPrompt(x, y)], args.frame)
+    x, y = args.point.split(",")
+    fields = {"x": x, "y": y, "frame_idx": str(args.frame)}
+    name = {"track": "track_point", "text": "text_to_video", "remove": "remove_object"}
+    if args.workflow == "text":
+        fields = {"prompt": args.prompt}
+    fmt = open_video(args.clip, settings).fmt
     with tempfile.TemporaryDirectory() as tmp, Sampler() as sampler:
-        out = Path(tmp)
         start = time.perf_counter()
         cpu0 = time.process_time()
-        video = open_video(args.clip, settings)
-        if args.workflow == "track":
-            run_point_to_track(
-                video, request, out, engines, settings, Progress(point_track_steps())
-            )
-        elif args.workflow == "text":
-            run_text_to_video(video, args.prompt, out, engines, settings, Progress(text_steps()))
-        else:
-            run_remove_object(video, request, out, engines, settings, Progress(removal_steps()))
+        run_job(name[args.workflow], args.clip, fields, engines, Path(tmp))
         wall = time.perf_counter() - start
         cpu = time.process_time() - cpu0
-    return {"wall": wall, "cpu": cpu, "stages": sampler.by_stage(), "frames": video.fmt}
+    return {"wall": wall, "cpu": cpu, "stages": sampler.by_stage(), "frames": fmt}
 
 
 def main() -> None:

@@ -92,6 +92,19 @@ def test_encoded_output_is_browser_playable_h264_with_audio(tmp_path: Path) -> N
     assert not list(tmp_path.glob(".*.part"))
 
 
+def test_audio_encoded_beside_the_video_has_the_video_length(tmp_path: Path) -> None:
+    out = tmp_path / "ahead.mp4"
+    with VideoWriter(out, 64, 48, 24.0, audio=beat_tone(3.0), frames=48) as writer:
+        for i in range(48):
+            writer.write(np.full((48, 64, 3), i * 5, np.uint8))
+    with av.open(str(out)) as container:
+        audio = container.streams.audio[0]
+        assert float(audio.duration * audio.time_base) == pytest.approx(2.0, abs=0.05)
+        assert sum(1 for _ in container.decode(video=0)) == 48
+    with av.open(str(out)) as container:
+        assert sum(1 for _ in container.decode(audio=0)) > 80  # 2 s of 1024-sample frames
+
+
 def test_failed_encode_leaves_no_file(tmp_path: Path) -> None:
     out = tmp_path / "broken.mp4"
     with pytest.raises(RuntimeError), VideoWriter(out, 64, 48, 24.0) as writer:

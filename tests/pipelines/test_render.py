@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import av
@@ -12,12 +13,11 @@ import pytest
 from vtrack.config import Settings
 from vtrack.pipelines.engine_cache import EngineCache
 from vtrack.pipelines.mask_export import read_mask_zip
-from vtrack.pipelines.point_to_track import PointRequest, point_track_steps, run_point_to_track
 from vtrack.pipelines.progress import Progress
-from vtrack.pipelines.remove_object import removal_steps, run_remove_object
 from vtrack.pipelines.video_io import open_video
+from vtrack.pipelines.workflow import Workflow
+from vtrack.pipelines.workflows import REMOVE_OBJECT, TRACK_POINT
 from vtrack.testing.scenes import Scene
-from vtrack.vision.base import PointPrompt
 from vtrack.vision.metrics import jaccard
 
 
@@ -25,6 +25,15 @@ from vtrack.vision.metrics import jaccard
 def small_work(tmp_path: Path) -> Settings:
     """Analysis at 160x120 while the clip is 320x240, so every result is scaled up."""
     return Settings(data_dir=tmp_path / "data", max_width=160, max_height=120)
+
+
+def run(workflow: Workflow, clip: Path, scene: Scene, settings: Settings, task: Path) -> dict:
+    task.mkdir(exist_ok=True)
+    shutil.copy(clip, task / "input.mp4")
+    x, y = scene.click
+    params = {"video": "input.mp4", "points": [{"x": x, "y": y}], "has_audio": True}
+    engines = EngineCache(settings)
+    return workflow.run(params, task, engines, settings, Progress(workflow.steps()))
 
 
 def decoded(path: Path) -> tuple[np.ndarray, av.container.InputContainer]:
@@ -49,13 +58,9 @@ def test_track_is_drawn_at_the_source_resolution(
 ) -> None:
     video = open_video(moving_clip, small_work)
     assert video.fmt.work_size == (160, 120) and video.fmt.out_size == (320, 240)
-    request = PointRequest([PointPrompt(*moving_scene.click)], 0)
-    engines = EngineCache(small_work)
-    result = run_point_to_track(
-        video, request, tmp_path, engines, small_work, Progress(point_track_steps())
-    )
+    result = run(TRACK_POINT, moving_clip, moving_scene, small_work, tmp_path)
     assert result["frame_count"] == 48
-    frames, has_audio = decoded(tmp_path / "masked_video.mp4")
+    frames, has_audio = decoded(tmp_path / result["files"]["masked_video_url"])
     assert frames.shape == (48, 240, 320, 3) and has_audio
     # Away from the object the picture is the source's own (H.264 twice: > 33 dB).
     source = moving_scene.frames
@@ -68,7 +73,7 @@ def test_track_is_drawn_at_the_source_resolution(
     gap = lambda f: float(np.mean(f[inside][:, 0].astype(int) - f[inside][:, 1]))  # noqa: E731
     assert gap(frames) - gap(source) > 60
     # Masks are exported at the working size and still follow the object.
-    masks = read_mask_zip(tmp_path / "masks.zip")
+    masks = read_mask_zip(tmp_path / result["files"]["masks_url"])
     assert sorted(masks) == list(range(48)) and masks[0].shape == (120, 160)
     small_truth = [
         cv2.resize(m.astype(np.uint8), (160, 120), interpolation=cv2.INTER_AREA) > 0
@@ -81,12 +86,8 @@ def test_track_is_drawn_at_the_source_resolution(
 def test_removal_is_drawn_at_the_source_resolution(
     moving_clip: Path, moving_scene: Scene, small_work: Settings, tmp_path: Path
 ) -> None:
-    video = open_video(moving_clip, small_work)
-    request = PointRequest([PointPrompt(*moving_scene.click)], 0)
-    run_remove_object(
-        video, request, tmp_path, EngineCache(small_work), small_work, Progress(removal_steps())
-    )
-    frames, has_audio = decoded(tmp_path / "inpainted_video.mp4")
+    result = run(REMOVE_OBJECT, moving_clip, moving_scene, small_work, tmp_path)
+    frames, has_audio = decoded(tmp_path / result["files"]["inpainted_video_url"])
     assert frames.shape == (48, 240, 320, 3) and has_audio
     far = away_from(moving_scene.masks, 16)
     assert psnr(frames[far], moving_scene.frames[far]) > 33  # untouched: full-resolution pixels

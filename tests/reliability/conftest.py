@@ -100,6 +100,10 @@ def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
         "VTRACK_UPLOAD_IDLE_TIMEOUT_S": "1",
         "VTRACK_UPLOAD_TOTAL_TIMEOUT_S": "4",
         "VTRACK_MAX_QUEUED_JOBS": "64",
+        # The hostile-upload cases sit just past these limits (101 MB, 11 s, 1440 frames).
+        "VTRACK_MAX_UPLOAD_MB": "100",
+        "VTRACK_MAX_DURATION_S": "10",
+        "VTRACK_MAX_FRAMES": "1200",
         "VTRACK_CLEANUP_INTERVAL_S": "3600",
         "VTRACK_CORS_ORIGINS": json.dumps([CORS_ORIGIN]),
         "VTRACK_VISION_ENGINE": "embedded",

@@ -15,30 +15,47 @@ from pathlib import Path
 
 import av
 import numpy as np
+from av.video.reformatter import VideoReformatter
 
 from vtrack.errors import UnsupportedVideo
 from vtrack.media.container import open_input
 from vtrack.media.frames import FrameInfo, FrameStore
 from vtrack.media.probe import VideoProbe
+from vtrack.media.share import SourceShare
 from vtrack.media.validate import WorkingFormat
 
 _ROTATE = {90: np.rot90, 180: lambda a: np.rot90(a, 2), 270: lambda a: np.rot90(a, 3)}
 
 
-def _to_rgb(frame: av.VideoFrame, probe: VideoProbe, size: tuple[int, int]) -> np.ndarray:
-    # Scale in the coded orientation, then rotate: swscale does the resize in C.
-    width, height = size
-    coded_w, coded_h = (height, width) if probe.rotation in (90, 270) else (width, height)
-    shrink = coded_w < frame.width or coded_h < frame.height
-    rgb = frame.to_ndarray(
-        format="rgb24",
-        width=coded_w,
-        height=coded_h,
-        interpolation="AREA" if shrink else "BILINEAR",
-    )
-    rotate = _ROTATE.get(probe.rotation)
-    # FFmpeg's rotation is counter-clockwise display rotation; np.rot90 turns counter-clockwise.
-    return np.ascontiguousarray(rotate(rgb)) if rotate else rgb
+class ToRGB:
+    """Decoded frames to RGB uint8 at `size` (w, h, as displayed), rotation applied.
+
+    Keeps its own swscale context: reused frame after frame (PyAV's `frame.to_ndarray` sets one
+    up per frame), and two converters may read the same decoded frame from two threads.
+    """
+
+    def __init__(self, probe: VideoProbe, size: tuple[int, int]) -> None:
+        width, height = size
+        self.rotation = probe.rotation
+        # Scale in the coded orientation, then rotate: swscale does the resize in C.
+        self.coded = (height, width) if probe.rotation in (90, 270) else (width, height)
+        self._reformatter = VideoReformatter()
+        self._last: tuple[av.VideoFrame, np.ndarray] | None = None
+
+    def __call__(self, frame: av.VideoFrame) -> np.ndarray:
+        if self._last is not None and self._last[0] is frame:
+            return self._last[1]  # a repeated frame (constant-rate resampling): convert once
+        width, height = self.coded
+        shrink = width < frame.width or height < frame.height
+        rgb = self._reformatter.reformat(
+            frame, width, height, "rgb24", interpolation="AREA" if shrink else "BILINEAR"
+        ).to_ndarray()
+        rotate = _ROTATE.get(self.rotation)
+        # FFmpeg's rotation is counter-clockwise display rotation; np.rot90 turns counter-clockwise.
+        if rotate:
+            rgb = np.ascontiguousarray(rotate(rgb))
+        self._last = (frame, rgb)
+        return rgb
 
 
 def _decoded_frames(
@@ -63,15 +80,11 @@ def _decoded_frames(
         yield from frames
 
 
-def iter_frames(
-    probe: VideoProbe,
-    fmt: WorkingFormat,
-    size: tuple[int, int] | None = None,
-    decode_threads: int = 0,
-) -> Iterator[np.ndarray]:
-    """Yield exactly `fmt.frame_count` RGB frames at constant rate `fmt.fps`, at `size`
-    (w, h; default: the working size)."""
-    size = size or fmt.work_size
+def iter_decoded(
+    probe: VideoProbe, fmt: WorkingFormat, decode_threads: int = 0
+) -> Iterator[av.VideoFrame]:
+    """Yield exactly `fmt.frame_count` decoded frames at constant rate `fmt.fps` (the same
+    frame object again where the source has a gap)."""
     try:
         container = open_input(probe.path)
     except av.error.FFmpegError as exc:
@@ -82,7 +95,7 @@ def iter_frames(
         if decode_threads:
             stream.codec_context.thread_count = decode_threads
         start: float | None = None
-        last: np.ndarray | None = None
+        last: av.VideoFrame | None = None
         emitted = 0
         half = 0.5 / fmt.fps
         budget = max(5, fmt.frame_count // 10)
@@ -102,7 +115,7 @@ def iter_frames(
                         break
                 if emitted >= fmt.frame_count:
                     break
-                last = _to_rgb(frame, probe, size)
+                last = frame
         except av.error.FFmpegError as exc:
             # Demuxing itself failed (truncated or garbled container): keep what was decoded.
             if last is None:
@@ -117,14 +130,29 @@ def iter_frames(
             emitted += 1
 
 
+def iter_frames(
+    probe: VideoProbe,
+    fmt: WorkingFormat,
+    size: tuple[int, int] | None = None,
+    decode_threads: int = 0,
+) -> Iterator[np.ndarray]:
+    """Yield exactly `fmt.frame_count` RGB frames at constant rate `fmt.fps`, at `size`
+    (w, h; default: the working size)."""
+    convert = ToRGB(probe, size or fmt.work_size)
+    for frame in iter_decoded(probe, fmt, decode_threads):
+        yield convert(frame)
+
+
 def decode_in_background(
     probe: VideoProbe,
     fmt: WorkingFormat,
     store_dir: Path,
     progress: Callable[[float], None] | None = None,
+    share: SourceShare | None = None,
 ) -> FrameStore:
     """Start decoding into a `FrameStore` in `store_dir` at the working size, on a thread;
-    frames become readable as they land.
+    frames become readable as they land. With `share`, every decoded frame is also handed to
+    the renderer (see `media.share`).
 
     The caller must eventually call `frames.stop()` (on failure) or read to the end.
     """
@@ -136,20 +164,28 @@ def decode_in_background(
         source_path=probe.path,
     )
     frames = FrameStore.create(store_dir, info)
+    if share is not None:
+        share.readers_waiting = lambda: frames.readers_waiting
+        frames.on_wait = share.urge
+    convert = ToRGB(probe, fmt.work_size)
 
     def run() -> None:
         try:
-            for i, rgb in enumerate(iter_frames(probe, fmt)):
+            for i, decoded in enumerate(iter_decoded(probe, fmt)):
                 if frames.stopped.is_set():
                     raise RuntimeError("decoding stopped")
-                frames.write(i, rgb)
+                frames.write(i, convert(decoded))
                 frames.mark_ready(i + 1)
+                if share is not None:
+                    share.offer(i, decoded)
                 if progress and i % 16 == 0:
                     progress(i / fmt.frame_count)
             frames.finish()
         except BaseException as exc:  # noqa: BLE001 - handed to the reader, who reports it
             frames.fail(exc)
         finally:
+            if share is not None:
+                share.close()
             frames.finished.set()
 
     threading.Thread(target=run, name="vtrack-decode", daemon=True).start()

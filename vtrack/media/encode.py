@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import contextlib
+import queue
+import threading
+from collections.abc import Iterator
 from fractions import Fraction
 from pathlib import Path
 
@@ -38,10 +41,8 @@ def add_aac_stream(
     return stream
 
 
-def encode_audio(
-    container: av.container.OutputContainer, stream: av.audio.stream.AudioStream, track: AudioTrack
-) -> None:
-    """Encode a whole track to AAC into `stream` of `container`."""
+def aac_packets(stream: av.audio.stream.AudioStream, track: AudioTrack) -> Iterator[av.Packet]:
+    """A whole track encoded to AAC by `stream`'s encoder, packet by packet."""
     samples = np.ascontiguousarray(track.samples, dtype=np.float32)
     layout = "mono" if track.channels == 1 else "stereo"
     for start in range(0, samples.shape[1], AAC_FRAME):
@@ -50,10 +51,56 @@ def encode_audio(
         frame.sample_rate = track.sample_rate
         frame.pts = start
         frame.time_base = Fraction(1, track.sample_rate)
-        for packet in stream.encode(frame):
-            container.mux(packet)
-    for packet in stream.encode(None):
+        yield from stream.encode(frame)
+    yield from stream.encode(None)
+
+
+def encode_audio(
+    container: av.container.OutputContainer, stream: av.audio.stream.AudioStream, track: AudioTrack
+) -> None:
+    """Encode a whole track to AAC into `stream` of `container`."""
+    for packet in aac_packets(stream, track):
         container.mux(packet)
+
+
+class _AudioAhead:
+    """The soundtrack encoded on its own thread while the video is (~30x real time on one
+    core: 4 s for two minutes, which would otherwise be added after the last frame)."""
+
+    _END = object()
+
+    def __init__(self, stream: av.audio.stream.AudioStream, track: AudioTrack) -> None:
+        self._packets: queue.Queue = queue.Queue()
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(
+            target=self._run, args=(stream, track), name="vtrack-audio", daemon=True
+        )
+        self._thread.start()
+
+    def _run(self, stream: av.audio.stream.AudioStream, track: AudioTrack) -> None:
+        try:
+            for packet in aac_packets(stream, track):
+                self._packets.put(packet)
+        except BaseException as exc:  # noqa: BLE001 - re-raised by the writer
+            self._error = exc
+        finally:
+            self._packets.put(self._END)
+
+    def ready(self) -> Iterator[av.Packet]:
+        """Packets encoded so far (the muxer interleaves them with the video)."""
+        with contextlib.suppress(queue.Empty):
+            while True:
+                packet = self._packets.get_nowait()
+                if packet is self._END:
+                    self._packets.put(self._END)
+                    return
+                yield packet
+
+    def rest(self) -> Iterator[av.Packet]:
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        yield from self.ready()
 
 
 def open_mp4_output(path: Path) -> av.container.OutputContainer:
@@ -99,6 +146,7 @@ class VideoWriter(AtomicOutput):
         crf: int = 20,
         preset: str = "veryfast",
         threads: int = 0,
+        frames: int | None = None,
     ) -> None:
         if width % 2 or height % 2:
             raise ValueError(f"H.264 yuv420p needs even sizes, got {width}x{height}")
@@ -116,8 +164,13 @@ class VideoWriter(AtomicOutput):
         self._video.options = {"crf": str(crf), "preset": preset, "profile": "high"}
         self._audio_track = audio
         self._audio = None
+        self._audio_ahead: _AudioAhead | None = None
         if audio is not None and audio.samples.size:
             self._audio = add_aac_stream(self._container, audio)
+            if frames:
+                # The length is known: encode the sound now, beside the video.
+                track = audio.fitted(frames / float(self._fps))
+                self._audio_ahead = _AudioAhead(self._audio, track)
 
     def write(self, rgb: np.ndarray) -> None:
         """Encode one RGB uint8 (H, W, 3) frame."""
@@ -130,9 +183,16 @@ class VideoWriter(AtomicOutput):
         for packet in self._video.encode(frame):
             self._container.mux(packet)
         self._frames += 1
+        if self._audio_ahead is not None and self._frames % 32 == 0:
+            for packet in self._audio_ahead.ready():
+                self._container.mux(packet)
 
     def _write_audio(self) -> None:
         assert self._audio is not None and self._audio_track is not None
+        if self._audio_ahead is not None:
+            for packet in self._audio_ahead.rest():
+                self._container.mux(packet)
+            return
         track = self._audio_track.fitted(self._frames / float(self._fps))
         encode_audio(self._container, self._audio, track)
 
@@ -147,4 +207,6 @@ class VideoWriter(AtomicOutput):
     def _discard(self) -> None:
         # Best effort: we are already failing, the original error is the one to report.
         with contextlib.suppress(Exception):
+            if self._audio_ahead is not None:
+                list(self._audio_ahead.rest())  # the encoder thread must end before closing
             self._container.close()

@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 import os
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -106,6 +106,9 @@ class FrameStore(FrameSequence):
         self._ready = ready
         self._error: BaseException | None = None
         self._cond = threading.Condition()
+        self._waiting = 0  # readers blocked on a frame not decoded yet
+        # Called when a reader starts waiting (the decoder's share lets go of the renderer).
+        self.on_wait: Callable[[], None] | None = None
         self.stopped = threading.Event()
         self.finished = threading.Event()
         if ready >= info.count:
@@ -179,10 +182,22 @@ class FrameStore(FrameSequence):
     def wait_until(self, count: int) -> None:
         """Block until the first `count` frames are decoded."""
         with self._cond:
-            while self._ready < count:
-                if self._error is not None:
-                    raise self._error
-                self._cond.wait(0.5)
+            if self._ready >= count:
+                return
+            self._waiting += 1
+            try:
+                if self.on_wait is not None:
+                    self.on_wait()
+                while self._ready < count:
+                    if self._error is not None:
+                        raise self._error
+                    self._cond.wait(0.5)
+            finally:
+                self._waiting -= 1
+
+    @property
+    def readers_waiting(self) -> bool:
+        return self._waiting > 0
 
     def wait_all(self) -> None:
         self.wait_until(len(self))

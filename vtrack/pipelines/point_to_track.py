@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from vtrack.config import Settings
 from vtrack.errors import InvalidInput
 from vtrack.media.frames import FrameSequence
+from vtrack.media.share import SourceShare
 from vtrack.pipelines.absence import out_of_view_notice
 from vtrack.pipelines.concurrency import InOrder
 from vtrack.pipelines.effects import overlay
@@ -107,7 +108,8 @@ def run_point_to_track(
     request.check(video.fmt.frame_count)
     work_dir = out.work_dir
     progress.start("sam3")
-    frames = decode(video, work_dir)
+    share = SourceShare()  # the renderer follows the tracker: one decode serves both
+    frames = decode(video, work_dir, share)
     masks = MaskStore(len(frames), frames.height, frames.width)
     order = InOrder(len(frames))
 
@@ -121,6 +123,7 @@ def run_point_to_track(
         original_audio(video),
         settings,
         masks_out=out.path("masks_url"),
+        share=share,
     )
     try:
         track_object(frames, request, engines, progress, masks, on_mask=order.ready)

@@ -1,16 +1,18 @@
 """Render a result at output resolution, on threads, as the analysis delivers the masks.
 
 The engines work on the working-resolution frame store; the result is drawn on the source
-itself: the renderer decodes the source again at the output size (never holding more than a
-few frames), scales each frame's masks up to it along the frame's own edges, applies the
-effect and encodes H.264 with the sound. Decoding, drawing and encoding run on three threads,
-a few frames apart, beside the tracker: on two cores both stay busy.
+itself, at the output size: the renderer takes the analysis decoder's frames while it follows it
+closely (`media.share`), else decodes the source again (never holding more than a few frames),
+scales each frame's masks up along the frame's own edges, applies the effect and encodes H.264
+with the sound. Decoding, drawing and encoding run on three threads, a few frames apart, beside
+the tracker: on two cores both stay busy.
 """
 
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable, Iterable
+import itertools
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Protocol
 
@@ -18,9 +20,10 @@ import numpy as np
 
 from vtrack.config import Settings
 from vtrack.media.audio import AudioTrack
-from vtrack.media.decode import iter_frames
+from vtrack.media.decode import ToRGB, iter_decoded
 from vtrack.media.encode import VideoWriter
 from vtrack.media.frames import FrameSequence
+from vtrack.media.share import SourceShare
 from vtrack.pipelines.concurrency import Background, Drain, Prefetched
 from vtrack.pipelines.effects import Effect
 from vtrack.pipelines.mask_export import MaskZipWriter
@@ -36,6 +39,27 @@ class ObjectMasks(Protocol):
     def at(self, index: int) -> dict[int, np.ndarray]:
         """Working-resolution masks of the objects visible on frame `index`, by object id."""
         ...
+
+
+def source_frames(video: OpenedVideo, share: SourceShare | None = None) -> Iterator[np.ndarray]:
+    """The source at the output size, frame by frame: from `share` while it supplies them,
+    then decoded here from where the share stopped."""
+    fmt = video.fmt
+    convert = ToRGB(video.probe, fmt.out_size)
+    index = 0
+    try:
+        while share is not None and index < fmt.frame_count:
+            frame = share.take(index)
+            if frame is None:
+                break
+            yield convert(frame)
+            index += 1
+    finally:
+        if share is not None:
+            share.leave()
+    if index < fmt.frame_count:
+        for frame in itertools.islice(iter_decoded(video.probe, fmt), index, None):
+            yield convert(frame)
 
 
 def _union(masks: dict[int, np.ndarray], shape: tuple[int, int]) -> np.ndarray:
@@ -54,15 +78,14 @@ def render_video(
     masks_out: Path | None = None,
     full_masks_out: Path | None = None,
     progress: Callable[[float], None] | None = None,
+    share: SourceShare | None = None,
 ) -> Path:
     """Encode `effect(source frame, masks)` for every frame, in the order `order` releases
     them, into `video_out` (output size, with `audio`); the masks into `masks_out` (working
     size) and `full_masks_out` (output size) when given."""
     fmt = video.fmt
     upsample = MaskUpsampler(fmt.work_size, fmt.out_size)
-    source = Prefetched(
-        iter_frames(video.probe, fmt, fmt.out_size), depth=_AHEAD, name="vtrack-render-decode"
-    )
+    source = Prefetched(source_frames(video, share), depth=_AHEAD, name="vtrack-render-decode")
     total = max(1, fmt.frame_count)
     try:
         with contextlib.ExitStack() as outputs:
@@ -75,6 +98,7 @@ def render_video(
                     audio=audio,
                     crf=settings.video_crf,
                     preset=settings.video_preset,
+                    frames=fmt.frame_count,
                 )
             )
             zips = [
@@ -116,6 +140,7 @@ def start_rendering(
     settings: Settings,
     masks_out: Path | None = None,
     full_masks_out: Path | None = None,
+    share: SourceShare | None = None,
 ) -> Background:
     """`render_video` on a background thread (it follows the tracker); `join()` the result."""
     return Background(
@@ -130,6 +155,7 @@ def start_rendering(
             settings,
             masks_out=masks_out,
             full_masks_out=full_masks_out,
+            share=share,
         ),
         name="vtrack-render",
     )

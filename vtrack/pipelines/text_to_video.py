@@ -13,6 +13,7 @@ from vtrack.errors import PromptNotUnderstood
 from vtrack.media.audio import AudioTrack
 from vtrack.media.encode import remux_with_audio
 from vtrack.media.frames import ProgressiveFrames
+from vtrack.media.share import SourceShare
 from vtrack.pipelines.concurrency import Background, InOrder
 from vtrack.pipelines.effects import spotlight
 from vtrack.pipelines.engine_cache import EngineCache
@@ -109,7 +110,8 @@ def run_text_to_video(
     """
     intent = intent_for(prompt, engines)
     progress.start("sam3")
-    frames = decode(video, out.work_dir)
+    share = SourceShare()  # the renderer follows the tracker: one decode serves both
+    frames = decode(video, out.work_dir, share)
     run = _TextRun(
         video=video,
         intent=intent,
@@ -122,7 +124,7 @@ def run_text_to_video(
         audio=original_audio(video),
     )
     separation = _start_separation(run)
-    renderer = _start_highlight(run, settings)
+    renderer = _start_highlight(run, settings, share)
     found: TextDetection | None = None
     try:
         found = _find_and_track(run)
@@ -163,7 +165,7 @@ def _start_separation(run: _TextRun) -> Background | None:
     return Background(lambda: separate_stem(audio, stem, separator, *paths), name="vtrack-separate")
 
 
-def _start_highlight(run: _TextRun, settings: Settings) -> Background:
+def _start_highlight(run: _TextRun, settings: Settings, share: SourceShare) -> Background:
     return start_rendering(
         run.video,
         run.frames,
@@ -174,6 +176,7 @@ def _start_highlight(run: _TextRun, settings: Settings) -> Background:
         run.audio,
         settings,
         masks_out=run.out.path("masks_url"),
+        share=share,
     )
 
 

@@ -14,6 +14,7 @@ from vtrack.media.decode import decode_in_background
 from vtrack.media.encode import VideoWriter
 from vtrack.media.frames import FrameStore
 from vtrack.media.probe import VideoProbe, probe_video
+from vtrack.media.share import SourceShare
 from vtrack.media.validate import WorkingFormat, validate_video
 
 
@@ -31,13 +32,13 @@ def open_video(path: Path, settings: Settings) -> OpenedVideo:
     return OpenedVideo(probe=probe, fmt=validate_video(probe, settings))
 
 
-def decode(video: OpenedVideo, work_dir: Path) -> FrameStore:
+def decode(video: OpenedVideo, work_dir: Path, share: SourceShare | None = None) -> FrameStore:
     """Decode the whole video once, at the working size, into a frame store in `work_dir`, on
-    a background thread.
+    a background thread (handing each decoded frame to `share` for a renderer that follows).
 
     Frames can be read as soon as they are decoded; call `.stop()` when giving up early.
     """
-    return decode_in_background(video.probe, video.fmt, work_dir)
+    return decode_in_background(video.probe, video.fmt, work_dir, share=share)
 
 
 def original_audio(video: OpenedVideo) -> AudioTrack | None:
