@@ -23,7 +23,7 @@ from vtrack.vision.base import (
     TextDetection,
     VideoSegmenter,
 )
-from vtrack.vision.sam3_adapter import write_jpeg_folder
+from vtrack.vision.jpeg_frames import write_jpeg_folder
 
 # Past this many frames the decoded video stays in CPU memory rather than on the GPU.
 OFFLOAD_VIDEO_FRAMES = 200
