@@ -23,10 +23,12 @@ setup: $(STAMP)
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PIP) install -q --upgrade pip
-	$(PIP) install -q -e '.[embedded,queue,demucs,dev]'
+	$(PIP) install -q -e '.[embedded,queue,demucs,sam2,dev]'
 	# mediapipe's own requirements pull jax and a GUI OpenCV, demucs's pull hub clients; neither
 	# needs them to run here.
 	$(PIP) install -q --no-deps mediapipe==0.10.14 demucs==4.1.0
+	# sam2 1.1.0 is an sdist: built against the torch above, without its optional CUDA extension.
+	SAM2_BUILD_CUDA=0 $(PIP) install -q --no-build-isolation --no-deps sam2==1.1.0
 	touch $@
 
 web: vtrack/api/static/index.html

@@ -74,6 +74,9 @@ class Settings(BaseSettings):
     sam3_bpe_path: Path | None = None
     sam2_checkpoint: Path | None = None
     sam2_config: str = "configs/sam2.1/sam2.1_hiera_t.yaml"
+    # SAM 2's input size (its config says 1024, the size it was trained at). A multiple of 32;
+    # on a CPU 512 costs about a quarter of 1024 per frame, with coarser masks (bench/RESULTS.md).
+    sam2_image_size: int | None = None
     demucs_repo: Path | None = None
     demucs_model: str = "htdemucs"
 

@@ -5,7 +5,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,6 +22,10 @@ class EngineInfo:
     device: str = "cpu"
     embedded: bool = False
     loader: Callable[[], Any] | None = field(default=None, repr=False)
+    # Heavy engines: `verify` raises unless the package imports and the weights load; health runs
+    # it once per `check_key` (the files' identity) through `vtrack.engine_checks`.
+    verify: Callable[[], None] | None = field(default=None, repr=False)
+    check_key: Hashable = field(default=None, repr=False)
 
     def as_dict(self) -> dict[str, Any]:
         return {

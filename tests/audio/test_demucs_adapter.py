@@ -111,3 +111,31 @@ def test_registry_prefers_local_demucs(tiny_repo: Path, settings) -> None:
     engines = {e.name: e for e in audio_engines(local)}
     assert engines["demucs"].available, engines["demucs"].reason
     assert load_separator(local).name == "demucs"
+
+
+def test_health_checks_that_the_model_really_loads(tiny_repo: Path, tmp_path: Path) -> None:
+    import shutil
+
+    from vtrack.audio.demucs_adapter import verify_model
+    from vtrack.engine_checks import checked
+    from vtrack.engines import EngineInfo
+
+    verify_model(tiny_repo, "tiny")  # Demucs' own loader reads our folder
+    broken = tmp_path / "broken_repo"
+    shutil.copytree(tiny_repo, broken)
+    (broken / "0a1b2c3d.th").write_bytes(b"truncated download")
+    with pytest.raises(EngineUnavailable, match="could not load 'tiny'.*Unpickling"):
+        verify_model(broken, "tiny")
+
+    def info(repo: Path) -> EngineInfo:
+        from vtrack.audio.registry import audio_engines
+        from vtrack.config import Settings
+
+        settings = Settings(data_dir=tmp_path / "data", demucs_repo=repo, demucs_model="tiny")
+        return {e.name: e for e in audio_engines(settings)}["demucs"]
+
+    listed = info(broken)
+    assert listed.available  # the files are there...
+    reported = checked(listed, wait_s=30)
+    assert not reported.available and "does not load" in reported.reason  # ...but do not load
+    assert checked(info(tiny_repo), wait_s=30).available

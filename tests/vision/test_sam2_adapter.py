@@ -182,4 +182,10 @@ def test_missing_checkpoint_and_load_failure(tmp_path: Path) -> None:
         device="cpu",
         predictor_factory=lambda *a, **k: got.append((a, k)) or FakeSam2Predictor(),
     )
-    assert got == [(("configs/sam2.1/sam2.1_hiera_t.yaml", str(ckpt)), {"device": "cpu"})]
+    overrides = ["++model.add_all_frames_to_correct_as_cond=true"]
+    assert got == [
+        (
+            ("configs/sam2.1/sam2.1_hiera_t.yaml", str(ckpt)),
+            {"device": "cpu", "hydra_overrides_extra": overrides},
+        )
+    ]

@@ -345,3 +345,21 @@ def test_loader_failure_becomes_engine_unavailable(tmp_path: Path) -> None:
         checkpoint_path=ckpt, predictor_factory=lambda **kw: seen.update(kw) or FakeSam3Predictor()
     )
     assert seen == {"checkpoint_path": str(ckpt)} and seg.supports_text and seg.name == "sam3"
+
+
+def test_checkpoint_check_reads_the_video_models_weights(tmp_path: Path) -> None:
+    torch = pytest.importorskip("torch")
+    from vtrack.vision.sam3_adapter import check_checkpoint_file
+
+    good = tmp_path / "sam3.pt"
+    weights = {"detector.backbone.w": torch.zeros(2), "tracker.memory.w": torch.zeros(3)}
+    torch.save({"model": weights}, good)
+    assert check_checkpoint_file(good) == 2
+    image_only = tmp_path / "image.pt"
+    torch.save({"backbone.w": torch.zeros(2)}, image_only)
+    with pytest.raises(EngineUnavailable, match="not a SAM 3 video checkpoint"):
+        check_checkpoint_file(image_only)
+    garbage = tmp_path / "cut.pt"
+    garbage.write_bytes(b"\x80\x02 half a download")
+    with pytest.raises(Exception):  # noqa: B017 - torch's own unpickling error, whatever its type
+        check_checkpoint_file(garbage)

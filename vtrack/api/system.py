@@ -12,6 +12,7 @@ from vtrack import __version__
 from vtrack.api.models import Health, RootInfo
 from vtrack.api.state import AppState
 from vtrack.config import Settings
+from vtrack.engine_checks import checked
 from vtrack.engines import EngineInfo, choose_engine
 from vtrack.jobs.states import ACTIVE
 
@@ -31,7 +32,9 @@ def engine_report(settings: Settings) -> dict[str, Any]:
         "inpaint": (inpaint_engines(settings), settings.inpaint_engine),
     }
     report: dict[str, Any] = {"engines": {}, "active": {}, "by_name": {}}
-    for kind, (infos, configured) in kinds.items():
+    for kind, (listed, configured) in kinds.items():
+        # Truthful: a heavy engine is available once its weights have loaded (checked once, cached).
+        infos = [checked(info) for info in listed]
         report["engines"][kind] = [info.as_dict() for info in infos]
         chosen = choose_engine(infos, configured)
         report["active"][kind] = chosen.name if chosen and chosen.available else None

@@ -53,6 +53,30 @@ def _missing_bag_members(bag: Path, repo: Path) -> list[str]:
     return [str(sig) for sig in spec.get("models", []) if str(sig) not in have]
 
 
+def verify_model(repo: Path, model: str) -> None:
+    """Load `model` from `repo` on the CPU with Demucs' own loader and drop it; raises if it fails."""
+    reason = demucs_unavailable_reason(repo, model)
+    if reason:
+        raise EngineUnavailable(f"Demucs unavailable: {reason}")
+    from demucs.pretrained import get_model
+
+    try:
+        get_model(model, repo=Path(repo))
+    except SystemExit as exc:  # demucs calls sys.exit() via fatal() on a bad repo
+        raise EngineUnavailable(f"Demucs could not load {model!r} from {repo}") from exc
+    except Exception as exc:  # a truncated download, a model of another Demucs version...
+        raise EngineUnavailable(
+            f"Demucs could not load {model!r} from {repo}: {type(exc).__name__}: {exc}"
+        ) from exc
+
+
+def model_files(repo: Path | None) -> list[Path]:
+    """The weight and bag files of a local model folder (their identity keys the load check)."""
+    if repo is None or not Path(repo).is_dir():
+        return []
+    return sorted(p for p in Path(repo).iterdir() if p.suffix in (".th", ".yaml"))
+
+
 class DemucsSeparator(StemSeparator):
     """Demucs (HT-Demucs by default) from local weights; 4 or 6 stems depending on the model."""
 

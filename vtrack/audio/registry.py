@@ -1,15 +1,18 @@
 """Audio engine registry: which stem separators can run here, and loading the chosen one.
 
 Availability is checked with importlib.util.find_spec and file checks only, so listing engines
-(e.g. for /api/health) never imports torch or demucs.
+never imports torch or demucs; /api/health also runs Demucs' `verify` (once per model folder, in
+the background: `vtrack.engine_checks`) so that it says available only when the model loads.
 """
 
 from __future__ import annotations
 
 import importlib.util
+from functools import partial
 
 from vtrack.audio.base import StemSeparator
 from vtrack.config import Settings
+from vtrack.engine_checks import file_identity, load_checked
 from vtrack.engines import EngineInfo
 from vtrack.errors import EngineUnavailable
 
@@ -23,7 +26,7 @@ def _torch_device() -> str:
 
 def audio_engines(settings: Settings) -> list[EngineInfo]:
     """Every audio engine, best first, with whether it can run here and why not."""
-    from vtrack.audio.demucs_adapter import demucs_unavailable_reason
+    from vtrack.audio.demucs_adapter import demucs_unavailable_reason, model_files, verify_model
     from vtrack.audio.embedded.spleeter import unavailable_reason as spleeter_reason
 
     demucs_reason = demucs_unavailable_reason(settings.demucs_repo, settings.demucs_model)
@@ -42,6 +45,12 @@ def audio_engines(settings: Settings) -> list[EngineInfo]:
         reason=demucs_reason,
         device="cuda/cpu",
         loader=load_demucs,
+        verify=partial(verify_model, settings.demucs_repo, settings.demucs_model),
+        check_key=(
+            "demucs",
+            settings.demucs_model,
+            tuple(file_identity(p) for p in model_files(settings.demucs_repo)),
+        ),
     )
 
     no_model = spleeter_reason()
@@ -82,7 +91,7 @@ def load_separator(settings: Settings) -> StemSeparator:
                 failures.append(f"{info.name}: {info.reason}")
                 continue
             try:
-                return info.loader()
+                return load_checked(info)
             except EngineUnavailable as exc:
                 # e.g. a corrupt weight file: "auto" should still give the user a separator.
                 failures.append(f"{info.name}: {exc.message}")
@@ -94,4 +103,4 @@ def load_separator(settings: Settings) -> StemSeparator:
         )
     if not info.available or info.loader is None:
         raise EngineUnavailable(f"audio engine {info.name!r} unavailable: {info.reason}")
-    return info.loader()
+    return load_checked(info)

@@ -7,6 +7,7 @@ from functools import partial
 from pathlib import Path
 
 from vtrack.config import Settings
+from vtrack.engine_checks import file_identity, load_checked
 from vtrack.engines import EngineInfo
 from vtrack.errors import EngineUnavailable
 from vtrack.vision.base import VideoSegmenter
@@ -87,6 +88,8 @@ def sam3_info(settings: Settings) -> EngineInfo:
         return info
     info.available = True
     info.loader = partial(_load_sam3, settings)
+    info.verify = partial(_verify_sam3, settings.sam3_checkpoint)
+    info.check_key = ("sam3", file_identity(settings.sam3_checkpoint), file_identity(bpe))
     return info
 
 
@@ -122,6 +125,13 @@ def sam2_info(settings: Settings) -> EngineInfo:
         info.reason = "no CUDA GPU: SAM 2 runs on the CPU (slow)"
     info.available = True
     info.loader = partial(_load_sam2, settings, info.device)
+    info.verify = partial(_verify_sam2, settings)
+    info.check_key = (
+        "sam2",
+        file_identity(settings.sam2_checkpoint),
+        settings.sam2_config,
+        settings.sam2_image_size,
+    )
     return info
 
 
@@ -149,12 +159,28 @@ def _load_sam3(settings: Settings) -> VideoSegmenter:
     return Sam3Segmenter(checkpoint_path=settings.sam3_checkpoint, bpe_path=settings.sam3_bpe_path)
 
 
+def _verify_sam3(checkpoint: Path) -> None:
+    from vtrack.vision.sam3_adapter import verify_checkpoint
+
+    verify_checkpoint(checkpoint)
+
+
 def _load_sam2(settings: Settings, device: str) -> VideoSegmenter:
     from vtrack.vision.sam2_adapter import Sam2Segmenter
 
     return Sam2Segmenter(
-        checkpoint_path=settings.sam2_checkpoint, config_file=settings.sam2_config, device=device
+        checkpoint_path=settings.sam2_checkpoint,
+        config_file=settings.sam2_config,
+        device=device,
+        image_size=settings.sam2_image_size,
     )
+
+
+def _verify_sam2(settings: Settings) -> None:
+    from vtrack.vision.sam2_adapter import verify_checkpoint
+
+    assert settings.sam2_checkpoint is not None  # sam2_info checked it
+    verify_checkpoint(settings.sam2_checkpoint, settings.sam2_config, settings.sam2_image_size)
 
 
 def _load_embedded(quality: str = "fast") -> VideoSegmenter:
@@ -170,7 +196,7 @@ def _load(info: EngineInfo) -> VideoSegmenter:
     if not info.available or info.loader is None:
         raise EngineUnavailable(f"vision engine {info.name!r} is unavailable: {info.reason}")
     try:
-        return info.loader()
+        return load_checked(info)
     except EngineUnavailable:
         raise
     except Exception as exc:  # OOM, corrupt weights, import errors: a clear message, not a crash

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import shutil
 import tempfile
+import threading
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -225,6 +226,89 @@ class Sam2Session(SegmentationSession):
 
 # --- engine ---
 
+# Hydra's config store is process-global: one build at a time (the health check and a job's load
+# may both build a predictor).
+_BUILD_LOCK = threading.Lock()
+
+
+# sam2 1.1.0 treats a click on an already-tracked frame as a non-conditioning frame, which the
+# next propagation recomputes from memory: the correction vanishes (sam2 issues #719, #731).
+# Every prompted frame as a conditioning frame keeps corrections, as the online demo does.
+KEEP_CORRECTIONS = "++model.add_all_frames_to_correct_as_cond=true"
+
+
+def model_overrides(image_size: int | None) -> list[str]:
+    """Hydra overrides for our use: keep corrections; SAM 2's input size (None: 1024)."""
+    if image_size is None:
+        return [KEEP_CORRECTIONS]
+    if image_size < 64 or image_size % 32:
+        # The Hiera trunk halves the feature map four times after a stride-4 patch embedding.
+        raise EngineUnavailable(
+            f"SAM 2 input size {image_size} is not a multiple of 32 of at least 64 "
+            "(VTRACK_SAM2_IMAGE_SIZE; e.g. 512)"
+        )
+    return [KEEP_CORRECTIONS, f"++model.image_size={int(image_size)}"]
+
+
+def build_predictor(
+    checkpoint_path: str | Path,
+    config_file: str,
+    device: str,
+    image_size: int | None = None,
+    factory: Callable[..., Any] | None = None,
+) -> Any:
+    """sam2's own builder and checkpoint loader; any failure becomes EngineUnavailable."""
+    overrides = model_overrides(image_size)
+    if not Path(checkpoint_path).is_file():
+        raise EngineUnavailable(f"SAM 2 checkpoint not found: {checkpoint_path}")
+    try:
+        if factory is None:
+            from sam2.build_sam import build_sam2_video_predictor
+
+            factory = build_sam2_video_predictor
+        with _BUILD_LOCK:
+            predictor = factory(
+                config_file, str(checkpoint_path), device=device, hydra_overrides_extra=overrides
+            )
+    except KeyError as exc:  # sam2 reads checkpoint["model"]
+        raise EngineUnavailable(
+            f"{checkpoint_path} is not a SAM 2 checkpoint (no {exc} entry)"
+        ) from exc
+    except Exception as exc:  # bad config name, corrupt checkpoint, CUDA OOM...
+        raise EngineUnavailable(f"SAM 2 failed to load: {type(exc).__name__}: {exc}") from exc
+    if device != "cuda":
+        upcast_memories(predictor)
+    return predictor
+
+
+def _match_memory_dtype(module: Any, args: tuple, kwargs: dict) -> tuple[tuple, dict]:
+    memory, current = kwargs.get("memory"), kwargs.get("curr")
+    reference = current[0] if isinstance(current, (list, tuple)) else current
+    if memory is not None and reference is not None and memory.dtype != reference.dtype:
+        kwargs = {**kwargs, "memory": memory.to(reference.dtype)}
+    return args, kwargs
+
+
+def upcast_memories(predictor: Any) -> None:
+    """Let sam2's memory attention run without CUDA autocast (on a CPU).
+
+    sam2 stores memory features in bfloat16 and counts on CUDA's autocast to feed them to its
+    float32 layers. Without it, a frame whose memory holds no float32 object pointer (an object
+    first prompted on a later frame, a backward pass from the last frame) fails with "mat1 and
+    mat2 must have the same dtype". Casting the memory to the frame features' dtype first is
+    what autocast would do; with a pointer present, torch.cat already promotes it so.
+    """
+    attention = getattr(predictor, "memory_attention", None)
+    if attention is not None and hasattr(attention, "register_forward_pre_hook"):
+        attention.register_forward_pre_hook(_match_memory_dtype, with_kwargs=True)
+
+
+def verify_checkpoint(
+    checkpoint_path: str | Path, config_file: str, image_size: int | None = None
+) -> None:
+    """Build the predictor on the CPU with the checkpoint and drop it: raises if it does not load."""
+    build_predictor(checkpoint_path, config_file, "cpu", image_size)
+
 
 class Sam2Segmenter(VideoSegmenter):
     """Meta's SAM 2 video predictor (points and boxes; CUDA or, slowly, CPU)."""
@@ -240,28 +324,16 @@ class Sam2Segmenter(VideoSegmenter):
         device: str | None = None,
         predictor: Any | None = None,
         predictor_factory: Callable[..., Any] | None = None,
+        image_size: int | None = None,
     ) -> None:
         self.device = device or _default_device()
         if predictor is None:
-            predictor = self._build(checkpoint_path, config_file, predictor_factory)
+            if checkpoint_path is None:
+                raise EngineUnavailable("SAM 2 checkpoint not found: None")
+            predictor = build_predictor(
+                checkpoint_path, config_file, self.device, image_size, predictor_factory
+            )
         self.predictor = predictor
-
-    def _build(
-        self,
-        checkpoint_path: str | Path | None,
-        config_file: str,
-        factory: Callable[..., Any] | None,
-    ) -> Any:
-        if checkpoint_path is None or not Path(checkpoint_path).is_file():
-            raise EngineUnavailable(f"SAM 2 checkpoint not found: {checkpoint_path}")
-        try:
-            if factory is None:
-                from sam2.build_sam import build_sam2_video_predictor
-
-                factory = build_sam2_video_predictor
-            return factory(config_file, str(checkpoint_path), device=self.device)
-        except Exception as exc:  # bad config name, corrupt checkpoint, CUDA OOM...
-            raise EngineUnavailable(f"SAM 2 failed to load: {type(exc).__name__}: {exc}") from exc
 
     def start_session(self, video: FrameSequence) -> Sam2Session:
         return Sam2Session(self.predictor, video, device=self.device)

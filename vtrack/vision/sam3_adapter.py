@@ -50,12 +50,47 @@ __all__ = [
     "build_propagate_request",
     "build_remove_object_request",
     "build_start_session_request",
+    "check_checkpoint_file",
     "mask_to_seed",
     "match_ids_by_iou",
     "parse_frame_outputs",
     "plan_chunks",
+    "verify_checkpoint",
     "write_jpeg_folder",
 ]
+
+
+def check_checkpoint_file(checkpoint_path: str | Path) -> int:
+    """Read a SAM 3 video checkpoint's tensors (memory-mapped); raises unless it is one.
+
+    The video model loads `detector.*` and `tracker.*` weights (inside a "model" entry or not);
+    the count of tensors is returned. Building the 848M-parameter model to check it would cost
+    a second GPU copy beside the one a job loads.
+    """
+    import torch
+
+    path = str(checkpoint_path)
+    try:
+        state = torch.load(path, map_location="cpu", weights_only=True, mmap=True)
+    except RuntimeError:  # files in torch's legacy (non-zip) format cannot be memory-mapped
+        state = torch.load(path, map_location="cpu", weights_only=True)
+    if isinstance(state, dict) and isinstance(state.get("model"), dict):
+        state = state["model"]
+    if not isinstance(state, dict) or not state:
+        raise EngineUnavailable(f"{path} holds no model weights")
+    missing = {"detector", "tracker"} - {str(k).split(".", 1)[0] for k in state}
+    if missing:
+        raise EngineUnavailable(
+            f"{path} is not a SAM 3 video checkpoint (no {' or '.join(sorted(missing))} weights)"
+        )
+    return len(state)
+
+
+def verify_checkpoint(checkpoint_path: str | Path) -> None:
+    """Import sam3's builder (it pulls triton and CUDA) and read the checkpoint: raises if not."""
+    import sam3.model_builder  # noqa: F401
+
+    check_checkpoint_file(checkpoint_path)
 
 
 class Sam3Segmenter(VideoSegmenter):
