@@ -179,22 +179,22 @@ def vision_rows(frames: int, models: list[str], sizes: list[int]) -> list[dict]:
 
 
 def vision_table(rows: list[dict]) -> list[str]:
+    """Per-frame cost; 'CPU min / 10 s' is the CPU time for 240 frames (10 s at 24 fps):
+    divide it by the cores torch can use for an idle machine's wall time."""
     floor = rows[0]
     lines = [
-        "| engine | input | params M | image encode s (CPU s) | per frame s (CPU s) "
-        "| x embedded (wall / CPU) | 10 s at 24 fps, min |",
+        "| engine | input | params M | image encode CPU s | per frame CPU s (wall) "
+        "| x embedded, CPU | CPU min / 10 s of video |",
         "|---|---|---|---|---|---|---|",
     ]
     for r in rows:
-        encode = f"{r['encode_wall_s']:.2f} ({r['encode_cpu_s']:.2f})" if "input" in r else "-"
-        ratio = (
-            f"{r['frame_wall_s'] / floor['frame_wall_s']:.0f} / "
-            f"{r['frame_cpu_s'] / floor['frame_cpu_s']:.0f}"
-        )
+        encode = f"{r['encode_cpu_s']:.2f}" if "input" in r else "-"
+        params = f"{r['params_m']:.1f}" if "params_m" in r else "-"
         lines.append(
-            f"| {r['engine']} | {r.get('input', '854x480')} | {r.get('params_m', 0):.1f} "
-            f"| {encode} | {r['frame_wall_s']:.3f} ({r['frame_cpu_s']:.3f}) | {ratio} "
-            f"| {r['frame_wall_s'] * 240 / 60:.1f} |"
+            f"| {r['engine']} | {r.get('input', '854x480')} | {params} | {encode} "
+            f"| {r['frame_cpu_s']:.3f} ({r['frame_wall_s']:.3f}) "
+            f"| {r['frame_cpu_s'] / floor['frame_cpu_s']:.0f} "
+            f"| {r['frame_cpu_s'] * 240 / 60:.1f} |"
         )
     return lines
 
@@ -202,16 +202,23 @@ def vision_table(rows: list[dict]) -> list[str]:
 def audio_table(rows: list[dict]) -> list[str]:
     floor = rows[0]
     lines = [
-        "| engine | params M | s per s of audio, wall (CPU) | x embedded (wall / CPU) |",
+        "| engine | params M | CPU s per s of audio (wall) | x embedded, CPU |",
         "|---|---|---|---|",
     ]
     for r in rows:
+        params = f"{r['params_m']:.1f}" if "params_m" in r else "-"
         lines.append(
-            f"| {r['engine']} | {r.get('params_m', 0):.1f} "
-            f"| {r['wall_per_audio_s']:.3f} ({r['cpu_per_audio_s']:.3f}) "
-            f"| {r['wall_s'] / floor['wall_s']:.1f} / {r['cpu_s'] / floor['cpu_s']:.1f} |"
+            f"| {r['engine']} | {params} | {r['cpu_per_audio_s']:.3f} ({r['wall_per_audio_s']:.3f}) "
+            f"| {r['cpu_s'] / floor['cpu_s']:.1f} |"
         )
     return lines
+
+
+def print_tables(result: dict[str, Any]) -> None:
+    if "vision" in result:
+        print("\n".join(vision_table(result["vision"])))
+    if "audio" in result:
+        print("\n".join(audio_table(result["audio"])))
 
 
 def main() -> None:
@@ -224,7 +231,11 @@ def main() -> None:
     ap.add_argument("--skip-vision", action="store_true")
     ap.add_argument("--threads", type=int, help="torch threads (default: torch's own choice)")
     ap.add_argument("--json", type=Path)
+    ap.add_argument("--tables-from", type=Path, help="print the tables of an earlier --json")
     args = ap.parse_args()
+    if args.tables_from:
+        print_tables(json.loads(args.tables_from.read_text()))
+        return
     import torch
 
     if args.threads:
@@ -236,10 +247,9 @@ def main() -> None:
         models = [m for m in args.models.split(",") if m]
         sizes = [int(s) for s in args.sizes.split(",") if s]
         result["vision"] = vision_rows(args.frames, models, sizes)
-        print("\n".join(vision_table(result["vision"])))
     if not args.skip_audio:
         result["audio"] = audio_rows(args.audio_seconds)
-        print("\n".join(audio_table(result["audio"])))
+    print_tables(result)
     result["load_average"] = os.getloadavg()[0]
     print(f"torch threads {result['threads']}, 1-min load average {result['load_average']:.1f}")
     if args.json:
