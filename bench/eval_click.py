@@ -23,6 +23,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from vtrack.testing.robot_clicks import corrective_click  # noqa: E402
 from vtrack.testing.scenes import farthest_interior_point  # noqa: E402
 from vtrack.vision.base import PointPrompt  # noqa: E402
 from vtrack.vision.embedded import EmbeddedSegmenter  # noqa: E402
@@ -36,23 +37,6 @@ from vtrack.vision.metrics import jaccard  # noqa: E402
 
 # frames decoded per clip: the click's motion cues look a few frames ahead, never further
 _FRAMES = 12
-
-
-def corrective_click(pred: np.ndarray, gt: np.ndarray) -> PointPrompt | None:
-    """The robot's next click: centre of the largest error region (relative coordinates)."""
-    best: tuple[int, np.ndarray, bool] | None = None
-    for region, positive in ((gt & ~pred, True), (pred & ~gt, False)):
-        n, labels, stats, _ = cv2.connectedComponentsWithStats(region.astype(np.uint8), 8)
-        if n <= 1:
-            continue
-        k = 1 + int(np.argmax(stats[1:, cv2.CC_STAT_AREA]))
-        area = int(stats[k, cv2.CC_STAT_AREA])
-        if best is None or area > best[0]:
-            best = (area, labels == k, positive)
-    if best is None:
-        return None
-    x, y = farthest_interior_point(best[1])
-    return PointPrompt(x, y, best[2])
 
 
 def click_rows(

@@ -49,10 +49,15 @@ class FrameCues:
     lab: np.ndarray  # (n, 3) region mean Lab
     edge_cost: np.ndarray  # (m,) mean gradient across each adjacent pair, / frame mean
     colour_cost: np.ndarray  # (m,) Lab difference of each adjacent pair / _LAB_UNIT
-    flows: list[np.ndarray]  # per partner: (n, 2) region mean flow
-    residuals: list[np.ndarray]  # per partner: (n, 2) region mean residual flow
-    noises: list[float]
+    flows: list[np.ndarray]  # per partner: (n, 2) region mean flow / that partner's noise
+    residual: np.ndarray  # (n,) own motion (residual flow / noise), mean over partners
+    motion_cost: np.ndarray  # (m,) flow difference of each adjacent pair / noise, mean
     person: np.ndarray | None  # (n,) region mean person probability
+
+    def pair_cost(self) -> np.ndarray:
+        """What stepping across each adjacent pair costs on the way from a click: colour change,
+        an edge between them and a motion boundary, each in its own unit."""
+        return self.colour_cost + self.edge_cost + self.motion_cost
 
 
 def frame_cues(
@@ -74,14 +79,20 @@ def frame_cues(
     edge_cost = graph.boundary_mean(mag / (float(mag.mean()) + 1e-3))
     i, j = graph.pairs[:, 0], graph.pairs[:, 1]
     colour_cost = np.linalg.norm(region_lab[i] - region_lab[j], axis=1) / _LAB_UNIT
+    flows = [graph.mean(m.flow) / m.noise for m in motions]
+    residual = np.zeros(graph.n, np.float32)
+    motion_cost = np.zeros(len(graph.pairs), np.float32)
+    for m, flow in zip(motions, flows, strict=True):
+        residual += np.linalg.norm(graph.mean(m.residual), axis=1) / m.noise / len(motions)
+        motion_cost += np.linalg.norm(flow[i] - flow[j], axis=1) / len(motions)
     return FrameCues(
         graph,
         region_lab,
         edge_cost,
         colour_cost,
-        [graph.mean(m.flow) for m in motions],
-        [graph.mean(m.residual) for m in motions],
-        [m.noise for m in motions],
+        flows,
+        residual,
+        motion_cost,
         graph.mean(person_prob) if person_prob is not None else None,
     )
 
@@ -95,32 +106,14 @@ def _rank(dist: np.ndarray, area: np.ndarray) -> np.ndarray:
     return out.astype(np.float32)
 
 
-def _motion_terms(cues: FrameCues, src: list[int]) -> tuple[np.ndarray, ...]:
-    """Own motion, own motion at the click, unlikeness to the click's motion, and the motion
-    boundary cost of each pair; averaged over the partner frames (zeros with none)."""
-    g = cues.graph
-    n, m = g.n, len(g.pairs)
+def _flow_diff(cues: FrameCues, src: list[int], residual_click: float) -> np.ndarray:
+    """How unlike the click's own motion each region moves, in units of how far that motion is
+    from the camera's (a fast object tolerates more flow error than a slow one)."""
     if not cues.flows:
-        return np.zeros(n, np.float32), 0.0, np.zeros(n, np.float32), np.zeros(m, np.float32)
-    res, res_click, diff, cost = [], [], [], []
-    w = g.area[src] / g.area[src].sum()
-    i, j = g.pairs[:, 0], g.pairs[:, 1]
-    for flow, resid, noise in zip(cues.flows, cues.residuals, cues.noises, strict=True):
-        r = np.linalg.norm(resid, axis=1) / noise
-        f_click = (flow[src] * w[:, None]).sum(0)
-        r_click = float((r[src] * w).sum())
-        res.append(r)
-        res_click.append(r_click)
-        # unlikeness to the click's own motion, in units of how far that motion is from the
-        # camera's (a fast object tolerates more flow error than a slow one)
-        diff.append(np.linalg.norm(flow - f_click, axis=1) / (noise * (1.0 + r_click)))
-        cost.append(np.linalg.norm(flow[i] - flow[j], axis=1) / noise)
-    return (
-        np.mean(res, 0).astype(np.float32),
-        float(np.mean(res_click)),
-        np.mean(diff, 0).astype(np.float32),
-        np.mean(cost, 0).astype(np.float32),
-    )
+        return np.zeros(cues.graph.n, np.float32)
+    w = cues.graph.area[src] / cues.graph.area[src].sum()
+    diffs = [np.linalg.norm(flow - (flow[src] * w[:, None]).sum(0), axis=1) for flow in cues.flows]
+    return (np.mean(diffs, 0) / (1.0 + residual_click)).astype(np.float32)
 
 
 def click_features(
@@ -132,11 +125,12 @@ def click_features(
     src = sorted({int(g.labels[y, x]) for x, y in clicks})
     wsrc = g.area[src] / g.area[src].sum()
     lab_click = (cues.lab[src] * wsrc[:, None]).sum(0)
-    residual, residual_click, flow_diff, motion_cost = _motion_terms(cues, src)
+    residual_click = float((cues.residual[src] * wsrc).sum())
+    flow_diff = _flow_diff(cues, src, residual_click)
     geo_colour = g.geodesic(cues.colour_cost, src)
     geo_edge = g.geodesic(cues.edge_cost, src)
-    geo_motion = g.geodesic(motion_cost, src)
-    geo_all = g.geodesic(cues.colour_cost + cues.edge_cost + motion_cost, src)
+    geo_motion = g.geodesic(cues.motion_cost, src)
+    geo_all = g.geodesic(cues.pair_cost(), src)
     scale = np.sqrt(h * w)
     pts = np.array(clicks, np.float32)
     distance = np.min(np.linalg.norm(g.centroid[:, None, :] - pts[None], axis=2), axis=1)
@@ -158,7 +152,7 @@ def click_features(
         "geo_motion_rank": _rank(geo_motion, g.area),
         "geo_all_rank": _rank(geo_all, g.area),
         "distance": distance / scale,
-        "residual": residual,
+        "residual": cues.residual,
         "residual_click": np.full(g.n, residual_click, np.float32),
         "flow_diff": flow_diff,
         "person": person,

@@ -21,7 +21,7 @@ from vtrack.vision.base import (
     SegmentationSession,
     TextDetection,
 )
-from vtrack.vision.embedded.click_segmentation import segment_box, segment_points
+from vtrack.vision.embedded.click_segmentation import FrameClicks, segment_box, segment_points
 from vtrack.vision.embedded.flow_tracker import FlowTracker, StepResult, init_state
 from vtrack.vision.embedded.imageops import resize, upsample_box, work_size
 from vtrack.vision.embedded.person_segmenter import PersonSegmenter
@@ -58,6 +58,8 @@ class EmbeddedSession(SegmentationSession):
         self._scale = (self.size[0] / self.work[0], self.size[1] / self.work[1])
         self.objects: dict[int, ObjectPrompt] = {}
         self._work_cache: tuple[int, np.ndarray] | None = None
+        # what the clicks on the last clicked frame share (superpixels, flow, first masks)
+        self._clicks: tuple[int, FrameClicks] | None = None
 
     # ---- helpers -------------------------------------------------------------------------
     def _check_frame(self, frame_index: int) -> None:
@@ -127,8 +129,15 @@ class EmbeddedSession(SegmentationSession):
         image = self.work_image(frame_index)
         pos_px = [self._to_px(p.x, p.y) for p in pos]
         neg_px = [self._to_px(p.x, p.y) for p in neg]
+        if self._clicks is None or self._clicks[0] != frame_index:
+            self._clicks = (frame_index, FrameClicks())
         result = segment_points(
-            image, pos_px, neg_px, self.person, lambda: self._motion_partner(frame_index)
+            image,
+            pos_px,
+            neg_px,
+            self.person,
+            lambda step: self._motion_partner(frame_index, step),
+            self._clicks[1],
         )
         self.objects[obj_id] = ObjectPrompt(
             frame_index, result.mask, result.kind, pos, neg, result.description
@@ -300,4 +309,5 @@ class EmbeddedSession(SegmentationSession):
 
     def close(self) -> None:
         self._work_cache = None
+        self._clicks = None
         self.objects.clear()

@@ -1,0 +1,112 @@
+"""Click -> whole object: the superpixel graph, the motion field, the model, and floors on DAVIS."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from vtrack.testing.robot_clicks import corrective_click
+from vtrack.testing.scenes import farthest_interior_point
+from vtrack.vision.base import PointPrompt
+from vtrack.vision.embedded import EmbeddedSegmenter
+from vtrack.vision.embedded.motion_field import motion_field
+from vtrack.vision.embedded.objectness import MODEL_PATH, TreeEnsemble, load_trees
+from vtrack.vision.embedded.objectness_features import FEATURES, click_features, frame_cues
+from vtrack.vision.embedded.superpixels import region_graph, slic_labels
+from vtrack.vision.metrics import jaccard
+
+
+def test_region_graph_adjacency_and_geodesic() -> None:
+    # three vertical stripes 0 | 1 | 2: only 0-1 and 1-2 touch
+    labels = np.repeat(np.repeat(np.arange(3, dtype=np.int32)[None, :], 4, axis=1), 5, axis=0)
+    g = region_graph(labels)
+    assert g.n == 3
+    assert g.pairs.tolist() == [[0, 1], [1, 2]]
+    assert g.shared.tolist() == [5, 5]  # five rows of pixel pairs across each border
+    assert np.allclose(g.area, 20)
+    dist = g.geodesic(np.array([1.0, 2.0]), [0])
+    assert np.allclose(dist, [0.0, 1.0, 3.0])
+    assert np.allclose(g.mean(labels.astype(np.float32)), [0, 1, 2])
+
+
+def test_motion_field_finds_what_moves_on_its_own() -> None:
+    import cv2
+
+    rng = np.random.default_rng(0)
+    # smooth textures: optical flow needs gradients, not pixel noise
+    background = cv2.GaussianBlur((rng.random((120, 160, 3)) * 255).astype(np.uint8), (0, 0), 2)
+    background = cv2.normalize(background, None, 0, 255, cv2.NORM_MINMAX)
+    square = cv2.GaussianBlur((rng.random((30, 30, 3)) * 255).astype(np.uint8), (0, 0), 2)
+    square = cv2.normalize(square, None, 0, 255, cv2.NORM_MINMAX)
+    a, b = background.copy(), background.copy()
+    a[40:70, 40:70] = square
+    b[40:70, 46:76] = square  # the square moves 6 px right, the "camera" stays
+    field = motion_field(a, b)
+    assert field is not None
+    residual = np.linalg.norm(field.residual, axis=-1)
+    assert np.median(residual[45:65, 45:65]) > 4.0
+    assert np.median(residual[:, 100:]) < 1.0
+
+
+def test_trees_evaluate_like_a_hand_built_stump() -> None:
+    # one stump: feature 1 <= 0.5 -> leaf 1 (-2), else leaf 2 (+2); baseline 0.5
+    stump = TreeEnsemble(
+        baseline=0.5,
+        feature=np.array([[1, 0, 0]]),
+        threshold=np.array([[0.5, 0, 0]]),
+        left=np.array([[1, 0, 0]]),
+        right=np.array([[2, 0, 0]]),
+        leaf=np.array([[False, True, True]]),
+        value=np.array([[0.0, -2.0, 2.0]]),
+        depth=1,
+    )
+    p = stump.probability(np.array([[9.0, 0.2], [9.0, 0.9]]))
+    assert np.allclose(p, 1 / (1 + np.exp(-np.array([-1.5, 2.5]))))
+
+
+def test_model_file_is_small_and_matches_the_features() -> None:
+    assert MODEL_PATH.stat().st_size < 10 * 2**20
+    trees = load_trees()
+    assert trees is not None, "the click model must load with this code's feature list"
+    image = np.zeros((60, 80, 3), np.uint8)
+    image[20:40, 30:50] = (200, 40, 40)
+    cues = frame_cues(image, region_graph(slic_labels(image)), [], None)
+    seed = np.zeros(image.shape[:2], bool)
+    seed[20:40, 30:50] = True
+    x = click_features(cues, [(40, 30)], seed)
+    assert x.shape == (cues.graph.n, len(FEATURES))
+    assert np.isfinite(x).all()
+    prob = trees.probability(x)
+    inside = cues.graph.labels[30, 40]
+    corner = cues.graph.labels[2, 2]
+    assert prob[inside] > 0.5 > prob[corner]
+
+
+def _click_j(seq: str, davis_clip, clicks: int = 1) -> list[float]:
+    video, gts = davis_clip(seq, 12)
+    session = EmbeddedSegmenter().start_session(video)
+    x, y = farthest_interior_point(gts[0])
+    pred = session.add_points(0, 1, [PointPrompt(x, y)]).masks[1]
+    js = [jaccard(pred, gts[0])]
+    for _ in range(clicks - 1):
+        nxt = corrective_click(pred, gts[0])
+        if nxt is None:
+            break
+        pred = session.add_points(0, 1, [nxt]).masks[1]
+        js.append(jaccard(pred, gts[0]))
+    session.close()
+    return js
+
+
+# frame-0 J from one click, measured 0.813 (train: the first mask is one carriage of five) and
+# 0.876 (bear) with bench/eval_click.py; the floors leave room for noise
+@pytest.mark.parametrize(("seq", "floor"), [("train", 0.70), ("bear", 0.78)])
+def test_one_click_gives_the_whole_object(davis_clip, seq: str, floor: float) -> None:
+    assert _click_j(seq, davis_clip)[0] >= floor
+
+
+def test_corrective_clicks_improve_the_mask(davis_clip) -> None:
+    # horsejump-low: the first click gives the rider (pose) while the object is horse and
+    # rider; measured 0.40 -> 0.73 after three robot clicks
+    js = _click_j("horsejump-low", davis_clip, clicks=3)
+    assert js[-1] >= js[0] + 0.2, js

@@ -1,0 +1,1 @@
+"""The click objectness model: its training script and the trees it wrote."""
