@@ -37,6 +37,10 @@ class VideoTooLong(VTrackError):
     http_status = 400
 
 
+class VideoTruncated(InvalidInput):
+    """The file stops before the end its container declares (a download or copy cut short)."""
+
+
 class PromptNotUnderstood(VTrackError):
     """The engine cannot ground a text prompt; the message says what it can do instead."""
 

@@ -55,12 +55,35 @@ def test_truncated_mp4_is_rejected(
     client: TestClient, settings: Settings, moving_clip: Path, tmp_path: Path
 ) -> None:
     data = moving_clip.read_bytes()
-    # Cut before the moov atom: the container cannot be opened.
+    # Cut before the moov atom: the container cannot be opened, and its boxes show why.
     cut = tmp_path / "cut.mp4"
     cut.write_bytes(data[: data.index(b"moov") - 8])
     response = upload(client, cut, "/api/track-point", x="50", y="50")
-    assert response.status_code == 415
+    assert response.status_code == 400
+    assert "cut off" in response.json()["detail"]
     assert task_dirs(settings) == []
+
+
+def test_cut_off_upload_is_refused_or_taken_for_what_it_is(
+    client: TestClient, settings: Settings, moving_clip: Path, tmp_path: Path
+) -> None:
+    """The first third of a faststart MP4: the index lists all 48 frames, the data stops."""
+    data = moving_clip.read_bytes()
+    cut = tmp_path / "cut.mp4"
+    cut.write_bytes(data[: len(data) // 3])
+    response = upload(client, cut, "/api/track-point", x="50", y="50")
+    assert response.status_code == 400, response.text
+    detail = response.json()["detail"]
+    assert "cut off after 0:00." in detail and "upload the whole file" in detail, detail
+    assert task_dirs(settings) == []
+    # Asked for, the part that is there is processed, and the answer says what is missing.
+    taken = upload(client, cut, "/api/track-point", x="50", y="50", accept_cut_off="true")
+    assert taken.status_code == 200, taken.text
+    body = taken.json()
+    assert 8 <= body["frame_count"] <= 20, body["frame_count"]
+    assert any("cut off after" in n and "of its 0:02" in n for n in body["notices"])
+    masks = client.get(body["masks_url"])
+    assert masks.status_code == 200
 
 
 def test_too_long_video_is_rejected_quickly(

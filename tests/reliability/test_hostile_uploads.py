@@ -85,6 +85,45 @@ def encode(
     return buf.getvalue()
 
 
+def encode_file(fmt: str, codec: str, frames: int, **options: str) -> bytes:
+    """Like `encode`, through a real file (an MP4 is made +faststart by rewriting the file)."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / f"clip.{fmt}"
+        with av.open(str(path), "w", format=fmt, options=options) as out:
+            stream = out.add_stream(codec, rate=24)
+            stream.width, stream.height, stream.pix_fmt = 64, 48, "yuv420p"
+            for i in range(frames):
+                img = np.random.default_rng(i).integers(0, 255, (48, 64, 3), np.uint8)
+                for packet in stream.encode(av.VideoFrame.from_ndarray(img, format="rgb24")):
+                    out.mux(packet)
+            for packet in stream.encode():
+                out.mux(packet)
+        return path.read_bytes()
+
+
+def cut(data: bytes, fraction: float) -> bytes:
+    """The first `fraction` of the file: a download or copy that stopped early."""
+    return data[: int(len(data) * fraction)]
+
+
+def cut_off_cases() -> list[tuple[str, bytes, str]]:
+    """(name, bytes, file name) of cut-off containers: 10 s, 240 frames each, whole at first."""
+    faststart = encode_file("mp4", "libx264", 240, movflags="+faststart")
+    moov_last = encode_file("mp4", "libx264", 240)
+    webm = encode_file("webm", "libvpx-vp9", 240)
+    mkv = encode_file("matroska", "libx264", 240)
+    return [
+        ("cut off: first third of a faststart MP4", cut(faststart, 1 / 3), "clip.mp4"),
+        ("cut off: moov-first MP4 at 90 %", cut(faststart, 0.9), "clip.mp4"),
+        ("cut off: moov-last MP4 at half", cut(moov_last, 0.5), "clip.mp4"),
+        ("cut off: moov-last MP4 at 99 %", cut(moov_last, 0.99), "clip.mp4"),
+        ("cut off: WebM at half", cut(webm, 0.5), "clip.webm"),
+        ("cut off: MKV at a third", cut(mkv, 1 / 3), "clip.mkv"),
+    ]
+
+
 def valid_mp4(path: Path) -> bytes:
     return path.read_bytes()
 
@@ -334,6 +373,14 @@ def build_cases(
         ),
         ("corrupt packets mid-stream", upload(corrupt_middle(good))),
     ]
+    cut_offs = cut_off_cases()
+    rejects += [(name, upload(data, filename)) for name, data, filename in cut_offs]
+    controls.append(
+        (
+            "cut off, accept_cut_off=true (first third)",
+            upload(cut_offs[0][1], accept_cut_off="true"),
+        )
+    )
     return rejects, controls
 
 
@@ -416,6 +463,8 @@ def test_hostile_uploads(cluster: Cluster, tiny_clip: Path, summary: dict[str, s
             codes[outcome.status] = codes.get(outcome.status, 0) + 1
             if name.startswith("slow") and outcome.status != 408:
                 problems.append(f"{name}: {outcome.status} instead of 408")
+            if name.startswith("cut off") and "cut off" not in outcome.detail:
+                problems.append(f"{name}: not told it is cut off: {outcome.detail[:120]!r}")
             if name.startswith("slow") and outcome.seconds > 6:
                 problems.append(f"{name}: 408 only after {outcome.seconds:.1f} s")
 
@@ -437,6 +486,12 @@ def test_hostile_uploads(cluster: Cluster, tiny_clip: Path, summary: dict[str, s
             final = cluster.wait(client, task_id, timeout_s=90)
             job = final["status"] if final["status"] == "complete" else f"{final['status']}"
             control_ends.append(f"{name} -> {job} {final['error'] or ''}".strip())
+            if name.startswith("cut off, accept"):
+                # Only what is in the file, and a notice naming the missing part.
+                frames = final["result"].get("frame_count")
+                notice = [n for n in final["notices"] if "cut off after 0:03" in n]
+                if not (frames and 70 <= frames <= 82 and notice):
+                    problems.append(f"{name}: {frames} frames, notices {final['notices']}")
             if final["status"] != "complete" and not (
                 final["error"] and "Processing failed" not in final["error"]
             ):

@@ -22,7 +22,6 @@ from vtrack.api.upload import receive_upload
 from vtrack.errors import QueueFull
 from vtrack.jobs.states import JobStatus
 from vtrack.jobs.store import Job
-from vtrack.pipelines.video_io import open_video
 from vtrack.pipelines.workflow import Workflow
 
 RESPOND_ASYNC = "respond-async"
@@ -64,11 +63,10 @@ async def create_job(request: Request, workflow: Workflow) -> Job:
         )
         assert form.file_path is not None
         fields = workflow.parse_form(form.fields)
-        video = await run_in_threadpool(open_video, form.file_path, settings)
+        video = await run_in_threadpool(workflow.open_upload, form.file_path, fields, settings)
         # Builders may load an engine (the separator's stem list): keep the event loop free.
-        params = await run_in_threadpool(workflow.build, fields, video, state.engines)
-        params.update(
-            video=form.file_path.name, filename=form.filename, has_audio=video.probe.has_audio
+        params = await run_in_threadpool(
+            workflow.job_params, fields, video, state.engines, form.filename
         )
         job = state.store.create(
             workflow.name,

@@ -8,131 +8,128 @@ from typing import Any
 
 import redis
 
-from vtrack.jobs.store import TERMINAL, Job, retry_notice
-
-STATUSES = ("pending", "processing", *TERMINAL)
-_JSON_FIELDS = ("steps", "params", "result", "notices")
-_FLOAT_FIELDS = (
-    "progress",
-    "created_at",
-    "updated_at",
-    "started_at",
-    "finished_at",
-    "heartbeat_at",
+from vtrack.jobs.states import (
+    ABANDON,
+    CANCEL,
+    CLAIM,
+    FINISH,
+    REAP_CANCELLED,
+    REQUEUE,
+    TERMINAL,
+    JobStatus,
+    Transition,
+    ending,
 )
+from vtrack.jobs.store import CANCELLED_BY_USER, Job, retry_notice
+
+_JSON_FIELDS = ("steps", "params", "result", "notices")
+_FLOAT_FIELDS = ("progress", "created_at", "updated_at", "started_at", "finished_at")
+_FLOAT_FIELDS += ("heartbeat_at",)
+PROCESSING = str(JobStatus.PROCESSING)
+PENDING = str(JobStatus.PENDING)
 
 # Every state change is one Lua script, so it is atomic across all API and worker processes:
 # a claimed job is never both in the pending list and running, and a crash between two commands
-# cannot leave it half-moved. A job that was claimed by a worker that then died still has status
-# 'processing' and a stale heartbeat_at, which the reaper finds.
+# cannot leave it half-moved. The scripts know no status names: the allowed moves come from
+# `vtrack.jobs.states` as arguments. A job whose worker died still has status processing and a
+# stale heartbeat_at, which the reaper finds. The pending list mirrors the pending status.
 
+# KEYS: pending list, status prefix. ARGV: worker, now, key prefix, source, target.
 _CLAIM = """
-local prefix = ARGV[3]
 while true do
   local id = redis.call('RPOP', KEYS[1])
   if not id then return false end
-  local key = prefix .. 'job:' .. id
-  if redis.call('HGET', key, 'status') == 'pending' then
-    redis.call('HSET', key, 'status', 'processing', 'worker', ARGV[1], 'started_at', ARGV[2],
+  local key = ARGV[3] .. 'job:' .. id
+  if redis.call('HGET', key, 'status') == ARGV[4] then
+    redis.call('HSET', key, 'status', ARGV[5], 'worker', ARGV[1], 'started_at', ARGV[2],
                'updated_at', ARGV[2], 'heartbeat_at', ARGV[2])
     redis.call('HINCRBY', key, 'attempts', 1)
-    redis.call('SMOVE', KEYS[2], KEYS[3], id)
+    redis.call('SMOVE', KEYS[2] .. ARGV[4], KEYS[2] .. ARGV[5], id)
     return id
   end
 end
 """
 
-# KEYS: job. ARGV: worker ('' = any). Returns 1 when the caller may write to the running job.
+# KEYS: job. ARGV[1]: worker ('' = any), ARGV[2]: the running status.
 _OWNS = """
-local function owns(key, worker)
-  if redis.call('HGET', key, 'status') ~= 'processing' then return false end
+local function owns(key, worker, running)
+  if redis.call('HGET', key, 'status') ~= running then return false end
   if worker ~= '' and redis.call('HGET', key, 'worker') ~= worker then return false end
   return true
 end
 """
 
+# ARGV: worker, running status, steps, progress, notices, now.
 _PROGRESS = (
     _OWNS
     + """
-if not owns(KEYS[1], ARGV[5]) then return -1 end
-redis.call('HSET', KEYS[1], 'steps', ARGV[1], 'progress', ARGV[2], 'notices', ARGV[3],
-           'updated_at', ARGV[4], 'heartbeat_at', ARGV[4])
+if not owns(KEYS[1], ARGV[1], ARGV[2]) then return -1 end
+redis.call('HSET', KEYS[1], 'steps', ARGV[3], 'progress', ARGV[4], 'notices', ARGV[5],
+           'updated_at', ARGV[6], 'heartbeat_at', ARGV[6])
 return tonumber(redis.call('HGET', KEYS[1], 'cancel_requested') or '0')
 """
 )
 
+# ARGV: worker, running status, now.
 _HEARTBEAT = (
     _OWNS
     + """
-if owns(KEYS[1], ARGV[2]) then redis.call('HSET', KEYS[1], 'heartbeat_at', ARGV[1]) end
+if owns(KEYS[1], ARGV[1], ARGV[2]) then redis.call('HSET', KEYS[1], 'heartbeat_at', ARGV[3]) end
 return 0
 """
 )
 
-# KEYS: job, status prefix. ARGV: worker ('' = any), id, new status, then field/value pairs.
-_END = """
-local status = redis.call('HGET', KEYS[1], 'status')
-if not status then return 0 end
-if ARGV[1] ~= '' and (status ~= 'processing' or redis.call('HGET', KEYS[1], 'worker') ~= ARGV[1])
-then return 0 end
-for i = 4, #ARGV, 2 do redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1]) end
-redis.call('SMOVE', KEYS[2] .. status, KEYS[2] .. ARGV[3], ARGV[2])
-return 1
-"""
-
-# KEYS: job, pending list, status prefix. ARGV: now, id.
-_CANCEL = """
-local status = redis.call('HGET', KEYS[1], 'status')
-if status == 'pending' then
-  redis.call('HSET', KEYS[1], 'status', 'cancelled', 'error', 'Cancelled by the user.',
-             'error_code', '409', 'cancel_requested', '1', 'updated_at', ARGV[1],
-             'finished_at', ARGV[1])
-  redis.call('LREM', KEYS[2], 0, ARGV[2])
-  redis.call('SMOVE', KEYS[3] .. 'pending', KEYS[3] .. 'cancelled', ARGV[2])
-elseif status == 'processing' then
-  redis.call('HSET', KEYS[1], 'cancel_requested', '1', 'updated_at', ARGV[1])
+# ARGV: worker, running status, now. Asks a running job to stop (it does at its next report).
+_FLAG_CANCEL = (
+    _OWNS
+    + """
+if owns(KEYS[1], ARGV[1], ARGV[2]) then
+  redis.call('HSET', KEYS[1], 'cancel_requested', '1', 'updated_at', ARGV[3])
 end
 return 0
 """
+)
 
-# KEYS: job, pending list, status prefix. ARGV: now, cutoff, max_attempts, reason, id, notice.
-# Returns 1 requeued, 2 failed/cancelled, 0 untouched (fresh heartbeat or not running).
-_REAP = """
-if redis.call('HGET', KEYS[1], 'status') ~= 'processing' then return 0 end
-local beat = tonumber(redis.call('HGET', KEYS[1], 'heartbeat_at') or '0') or 0
-if beat >= tonumber(ARGV[2]) then return 0 end
-local id = ARGV[5]
-if redis.call('HGET', KEYS[1], 'cancel_requested') == '1' then
-  redis.call('HSET', KEYS[1], 'status', 'cancelled', 'error', 'Cancelled by the user.',
-             'error_code', '409', 'updated_at', ARGV[1], 'finished_at', ARGV[1])
-  redis.call('SMOVE', KEYS[3] .. 'processing', KEYS[3] .. 'cancelled', id)
-  return 2
+# One transition. KEYS: job, status prefix, pending list. ARGV: id, worker ('' = any), target,
+# pending status, heartbeat cutoff ('' = none: else only a job whose heartbeat is older), n
+# sources, the sources, then field/value pairs. Returns 1 if it applied.
+_MOVE = """
+local status = redis.call('HGET', KEYS[1], 'status')
+if not status then return 0 end
+local n = tonumber(ARGV[6])
+local allowed = false
+for i = 7, 6 + n do if ARGV[i] == status then allowed = true end end
+if not allowed then return 0 end
+if ARGV[2] ~= '' and redis.call('HGET', KEYS[1], 'worker') ~= ARGV[2] then return 0 end
+if ARGV[5] ~= '' then
+  local beat = tonumber(redis.call('HGET', KEYS[1], 'heartbeat_at') or '0') or 0
+  if beat >= tonumber(ARGV[5]) then return 0 end
 end
-local attempts = tonumber(redis.call('HGET', KEYS[1], 'attempts') or '0')
-if attempts < tonumber(ARGV[3]) then
-  local notices = cjson.decode(redis.call('HGET', KEYS[1], 'notices') or '[]')
-  table.insert(notices, ARGV[6])
-  redis.call('HSET', KEYS[1], 'status', 'pending', 'worker', '', 'progress', '0',
-             'heartbeat_at', '', 'updated_at', ARGV[1], 'notices', cjson.encode(notices))
-  redis.call('SMOVE', KEYS[3] .. 'processing', KEYS[3] .. 'pending', id)
-  -- RPUSH: the pop end, so a job that lost its worker runs next rather than last.
-  redis.call('RPUSH', KEYS[2], id)
-  return 1
-end
-redis.call('HSET', KEYS[1], 'status', 'error', 'error', ARGV[4], 'error_code', '500',
-           'updated_at', ARGV[1], 'finished_at', ARGV[1])
-redis.call('SMOVE', KEYS[3] .. 'processing', KEYS[3] .. 'error', id)
-return 2
+redis.call('HSET', KEYS[1], 'status', ARGV[3])
+for i = 7 + n, #ARGV, 2 do redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1]) end
+redis.call('SMOVE', KEYS[2] .. status, KEYS[2] .. ARGV[3], ARGV[1])
+if status == ARGV[4] and ARGV[3] ~= ARGV[4] then redis.call('LREM', KEYS[3], 0, ARGV[1]) end
+-- RPUSH: the pop end, so a job that lost its worker runs next rather than last.
+if ARGV[3] == ARGV[4] and status ~= ARGV[4] then redis.call('RPUSH', KEYS[3], ARGV[1]) end
+return 1
 """
 
+# KEYS: job, all set, status prefix. ARGV: id, the terminal statuses.
 _DELETE = """
 local status = redis.call('HGET', KEYS[1], 'status')
-if status ~= 'complete' and status ~= 'error' and status ~= 'cancelled' then return 0 end
+local finished = false
+for i = 2, #ARGV do if ARGV[i] == status then finished = true end end
+if not finished then return 0 end
 redis.call('DEL', KEYS[1])
 redis.call('SREM', KEYS[2], ARGV[1])
 redis.call('SREM', KEYS[3] .. status, ARGV[1])
 return 1
 """
+
+
+def _failed(error: str, code: int, now: float) -> dict[str, Any]:
+    stamp = repr(now)
+    return {"error": error, "error_code": str(code), "updated_at": stamp, "finished_at": stamp}
 
 
 def _job_from_hash(data: dict[str, str]) -> Job:
@@ -176,10 +173,9 @@ class RedisJobStore:
         self._claim = self.redis.register_script(_CLAIM)
         self._progress = self.redis.register_script(_PROGRESS)
         self._heartbeat = self.redis.register_script(_HEARTBEAT)
-        self._cancel = self.redis.register_script(_CANCEL)
-        self._reap = self.redis.register_script(_REAP)
+        self._flag_cancel = self.redis.register_script(_FLAG_CANCEL)
+        self._move_script = self.redis.register_script(_MOVE)
         self._delete = self.redis.register_script(_DELETE)
-        self._end = self.redis.register_script(_END)
 
     def _key(self, job_id: str) -> str:
         return f"{self.prefix}job:{job_id}"
@@ -200,7 +196,7 @@ class RedisJobStore:
         fields = {
             "id": job.id,
             "kind": kind,
-            "status": "pending",
+            "status": PENDING,
             "steps": json.dumps(steps),
             "progress": "0",
             "params": json.dumps(params),
@@ -214,7 +210,7 @@ class RedisJobStore:
         pipe = self.redis.pipeline(transaction=True)
         pipe.hset(self._key(job.id), mapping=fields)
         pipe.sadd(self._all, job.id)
-        pipe.sadd(self._status + "pending", job.id)
+        pipe.sadd(self._status + PENDING, job.id)
         pipe.lpush(self._pending, job.id)
         pipe.execute()
         return job
@@ -223,11 +219,37 @@ class RedisJobStore:
         data = self.redis.hgetall(self._key(job_id))
         return _job_from_hash(data) if data else None
 
+    def _move(
+        self,
+        transition: Transition,
+        job_id: str,
+        fields: dict[str, Any],
+        worker: str | None = None,
+        stale_before: float | None = None,
+    ) -> bool:
+        """Apply `transition` if the job is in one of its source states (a worker's own write
+        only while `worker` still runs it; a reap only while the heartbeat is older than
+        `stale_before`). One script: atomic."""
+        args: list[Any] = [
+            job_id,
+            worker if transition.by_worker and worker is not None else "",
+            str(transition.target),
+            PENDING,
+            repr(stale_before) if stale_before is not None else "",
+            len(transition.sources),
+            *[str(s) for s in transition.sources],
+        ]
+        for name, value in fields.items():
+            args += [name, "" if value is None else value]
+        keys = [self._key(job_id), self._status, self._pending]
+        return bool(self._move_script(keys=keys, args=args))
+
     def claim_next(self, worker: str) -> Job | None:
         """Atomically move the oldest pending job to processing and return it."""
+        (source,) = CLAIM.sources
         job_id = self._claim(
-            keys=[self._pending, self._status + "pending", self._status + "processing"],
-            args=[worker, repr(time.time()), self.prefix],
+            keys=[self._pending, self._status],
+            args=[worker, repr(time.time()), self.prefix, str(source), str(CLAIM.target)],
         )
         return self.get(job_id) if job_id else None
 
@@ -243,11 +265,12 @@ class RedisJobStore:
         answer = self._progress(
             keys=[self._key(job_id)],
             args=[
+                worker or "",
+                PROCESSING,
                 json.dumps(steps),
                 repr(progress),
                 json.dumps(notices),
                 repr(time.time()),
-                worker or "",
             ],
         )
         if answer == -1:
@@ -257,13 +280,7 @@ class RedisJobStore:
     def heartbeat(self, job_ids: list[str], worker: str) -> None:
         now = repr(time.time())
         for job_id in job_ids:
-            self._heartbeat(keys=[self._key(job_id)], args=[now, worker])
-
-    def _finish_state(self, job_id: str, status: str, worker: str | None, fields: dict) -> None:
-        args: list[str] = [worker or "", job_id, status]
-        for name, value in fields.items():
-            args += [name, value]
-        self._end(keys=[self._key(job_id), self._status], args=args)
+            self._heartbeat(keys=[self._key(job_id)], args=[worker, PROCESSING, now])
 
     def finish(
         self,
@@ -274,20 +291,15 @@ class RedisJobStore:
         worker: str | None = None,
     ) -> None:
         now = repr(time.time())
-        self._finish_state(
-            job_id,
-            "complete",
-            worker,
-            {
-                "status": "complete",
-                "result": json.dumps(result),
-                "steps": json.dumps(steps),
-                "notices": json.dumps(notices),
-                "progress": "1.0",
-                "updated_at": now,
-                "finished_at": now,
-            },
-        )
+        fields = {
+            "result": json.dumps(result),
+            "steps": json.dumps(steps),
+            "notices": json.dumps(notices),
+            "progress": "1.0",
+            "updated_at": now,
+            "finished_at": now,
+        }
+        self._move(FINISH, job_id, fields, worker)
 
     def fail(
         self,
@@ -295,27 +307,21 @@ class RedisJobStore:
         error: str,
         code: int = 500,
         steps: list[dict[str, str]] | None = None,
-        status: str = "error",
+        status: str = JobStatus.ERROR,
         worker: str | None = None,
     ) -> None:
-        now = repr(time.time())
-        fields = {
-            "status": status,
-            "error": error,
-            "error_code": str(code),
-            "updated_at": now,
-            "finished_at": now,
-        }
+        fields = _failed(error, code, time.time())
         if steps is not None:
             fields["steps"] = json.dumps(steps)
-        self._finish_state(job_id, status, worker, fields)
+        self._move(ending(status), job_id, fields, worker)
 
     def request_cancel(self, job_id: str) -> Job | None:
         """Pending jobs are cancelled at once; running ones stop at their next progress report."""
-        self._cancel(
-            keys=[self._key(job_id), self._pending, self._status],
-            args=[repr(time.time()), job_id],
-        )
+        now = time.time()
+        if not self._move(
+            CANCEL, job_id, {**_failed(CANCELLED_BY_USER, 409, now), "cancel_requested": "1"}
+        ):
+            self._flag_cancel(keys=[self._key(job_id)], args=["", PROCESSING, repr(now)])
         return self.get(job_id)
 
     def reap_stale(
@@ -323,36 +329,42 @@ class RedisJobStore:
     ) -> tuple[list[str], list[str]]:
         """Jobs whose worker stopped heartbeating: requeue below max_attempts, else fail."""
         now = time.time()
+        cutoff = now - timeout_s
         requeued: list[str] = []
         ended: list[str] = []
-        for job_id in self.redis.smembers(self._status + "processing"):
-            attempts = int(self.redis.hget(self._key(job_id), "attempts") or 0)
-            outcome = self._reap(
-                keys=[self._key(job_id), self._pending, self._status],
-                args=[
-                    repr(now),
-                    repr(now - timeout_s),
-                    str(max_attempts),
-                    reason,
-                    job_id,
-                    retry_notice(attempts + 1, max_attempts),
-                ],
+        for job_id in self.redis.smembers(self._status + PROCESSING):
+            attempts, cancel, notices = self.redis.hmget(
+                self._key(job_id), "attempts", "cancel_requested", "notices"
             )
-            if outcome == 1:
-                requeued.append(job_id)
-            elif outcome == 2:
+            attempts = int(attempts or 0)
+            if cancel == "1":
+                fields = _failed(CANCELLED_BY_USER, 409, now)
+                if self._move(REAP_CANCELLED, job_id, fields, stale_before=cutoff):
+                    ended.append(job_id)
+            elif attempts < max_attempts:
+                notice = retry_notice(attempts + 1, max_attempts)
+                fields = {
+                    "worker": "",
+                    "progress": "0",
+                    "heartbeat_at": "",
+                    "updated_at": repr(now),
+                    "notices": json.dumps(json.loads(notices or "[]") + [notice]),
+                }
+                if self._move(REQUEUE, job_id, fields, stale_before=cutoff):
+                    requeued.append(job_id)
+            elif self._move(ABANDON, job_id, _failed(reason, 500, now), stale_before=cutoff):
                 ended.append(job_id)
         return requeued, ended
 
     def recover_interrupted(self, reason: str, worker: str | None = None) -> list[str]:
         """Jobs left 'processing' (by `worker`, or by anyone) become errors with `reason`."""
         ids = []
-        for job_id in self.redis.smembers(self._status + "processing"):
-            job = self.get(job_id)
-            if job is None or (worker is not None and job.worker != worker):
+        now = time.time()
+        for job_id in self.redis.smembers(self._status + PROCESSING):
+            if worker is not None and self.redis.hget(self._key(job_id), "worker") != worker:
                 continue
-            self.fail(job_id, reason, 500, worker=job.worker)
-            ids.append(job_id)
+            if self._move(ABANDON, job_id, _failed(reason, 500, now)):
+                ids.append(job_id)
         return ids
 
     def count(self, statuses: tuple[str, ...]) -> int:
@@ -378,4 +390,7 @@ class RedisJobStore:
         return set(self.redis.smembers(self._all))
 
     def delete(self, job_id: str) -> None:
-        self._delete(keys=[self._key(job_id), self._all, self._status], args=[job_id])
+        self._delete(
+            keys=[self._key(job_id), self._all, self._status],
+            args=[job_id, *[str(s) for s in TERMINAL]],
+        )

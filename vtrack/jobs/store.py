@@ -12,11 +12,20 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from vtrack.jobs.states import TERMINAL
+from vtrack.jobs.states import (
+    ABANDON,
+    CANCEL,
+    CLAIM,
+    FINISH,
+    REAP_CANCELLED,
+    REQUEUE,
+    TERMINAL,
+    JobStatus,
+    Transition,
+    ending,
+)
 
-# With a worker given, a write applies only while that worker still owns the running job: a job
-# reaped from a frozen worker and run again elsewhere must not be overwritten by the old run.
-_OWNED = " AND (? IS NULL OR (worker = ? AND status = 'processing'))"
+CANCELLED_BY_USER = "Cancelled by the user."
 
 
 def retry_notice(attempt: int, max_attempts: int) -> str:
@@ -90,7 +99,7 @@ class Job:
         return cls(
             id=job_id or uuid.uuid4().hex,
             kind=kind,
-            status="pending",
+            status=JobStatus.PENDING,
             steps=steps,
             progress=0.0,
             params=params,
@@ -98,6 +107,14 @@ class Job:
             created_at=now,
             updated_at=now,
         )
+
+
+def _failed(error: str, code: int, now: float) -> dict[str, Any]:
+    return {"error": error, "error_code": code, "updated_at": now, "finished_at": now}
+
+
+def _cancelled(now: float) -> dict[str, Any]:
+    return _failed(CANCELLED_BY_USER, 409, now)
 
 
 def _row_to_job(row: sqlite3.Row) -> Job:
@@ -162,17 +179,40 @@ class JobStore:
             row = db.execute("SELECT * FROM jobs WHERE id = ?", (job_id,)).fetchone()
         return _row_to_job(row) if row else None
 
+    @staticmethod
+    def _move(
+        db: sqlite3.Connection,
+        transition: Transition,
+        job_id: str,
+        fields: dict[str, Any],
+        worker: str | None = None,
+    ) -> bool:
+        """Apply `transition` to the job if it is in one of its source states (and, for a
+        worker's own write with `worker` given, still run by that worker). One UPDATE: atomic."""
+        assert all(name in Job.__dataclass_fields__ for name in fields), fields
+        assigns = ", ".join(["status = ?", *(f"{name} = ?" for name in fields)])
+        marks = ",".join("?" * len(transition.sources))
+        query = f"UPDATE jobs SET {assigns} WHERE id = ? AND status IN ({marks})"
+        args: list[Any] = [str(transition.target), *fields.values(), job_id]
+        args += [str(s) for s in transition.sources]
+        if transition.by_worker and worker is not None:
+            query += " AND worker = ?"
+            args.append(worker)
+        return db.execute(query, args).rowcount > 0
+
     def claim_next(self, worker: str) -> Job | None:
         """Atomically move the oldest pending job to processing and return it."""
         now = time.time()
+        marks = ",".join("?" * len(CLAIM.sources))
+        sources = tuple(str(s) for s in CLAIM.sources)
         with self._connect() as db:
             row = db.execute(
-                "UPDATE jobs SET status = 'processing', worker = ?, attempts = attempts + 1,"
+                "UPDATE jobs SET status = ?, worker = ?, attempts = attempts + 1,"
                 " started_at = ?, updated_at = ?, heartbeat_at = ?"
-                " WHERE id = (SELECT id FROM jobs WHERE status = 'pending'"
-                "             ORDER BY created_at LIMIT 1) AND status = 'pending'"
+                f" WHERE id = (SELECT id FROM jobs WHERE status IN ({marks})"
+                f"             ORDER BY created_at LIMIT 1) AND status IN ({marks})"
                 " RETURNING *",
-                (worker, now, now, now),
+                (str(CLAIM.target), worker, now, now, now, *sources, *sources),
             ).fetchone()
         return _row_to_job(row) if row else None
 
@@ -190,10 +230,10 @@ class JobStore:
         with self._connect() as db:
             row = db.execute(
                 "UPDATE jobs SET steps = ?, progress = ?, notices = ?, updated_at = ?,"
-                " heartbeat_at = ? WHERE id = ? AND status = 'processing'"
+                " heartbeat_at = ? WHERE id = ? AND status = ?"
                 " AND (? IS NULL OR worker = ?) RETURNING cancel_requested",
                 (json.dumps(steps), progress, json.dumps(notices), now, now, job_id)
-                + (worker, worker),
+                + (str(JobStatus.PROCESSING), worker, worker),
             ).fetchone()
         if row is None:
             return worker is not None
@@ -208,8 +248,8 @@ class JobStore:
         with self._connect() as db:
             db.execute(
                 f"UPDATE jobs SET heartbeat_at = ? WHERE id IN ({marks})"
-                " AND status = 'processing' AND worker = ?",
-                (now, *job_ids, worker),
+                " AND status = ? AND worker = ?",
+                (now, *job_ids, str(JobStatus.PROCESSING), worker),
             )
 
     def reap_stale(
@@ -226,34 +266,28 @@ class JobStore:
             try:
                 rows = db.execute(
                     "SELECT id, attempts, cancel_requested, notices FROM jobs"
-                    " WHERE status = 'processing' AND COALESCE(heartbeat_at, 0) < ?",
-                    (now - timeout_s,),
+                    " WHERE status = ? AND COALESCE(heartbeat_at, 0) < ?",
+                    (str(JobStatus.PROCESSING), now - timeout_s),
                 ).fetchall()
                 for row in rows:
+                    job_id = row["id"]
                     if row["cancel_requested"]:
-                        db.execute(
-                            "UPDATE jobs SET status = 'cancelled', error = 'Cancelled by the user.',"
-                            " error_code = 409, updated_at = ?, finished_at = ? WHERE id = ?",
-                            (now, now, row["id"]),
-                        )
-                        ended.append(row["id"])
+                        self._move(db, REAP_CANCELLED, job_id, _cancelled(now))
+                        ended.append(job_id)
                     elif row["attempts"] < max_attempts:
-                        notices = json.loads(row["notices"]) + [
-                            retry_notice(row["attempts"] + 1, max_attempts)
-                        ]
-                        db.execute(
-                            "UPDATE jobs SET status = 'pending', worker = NULL, progress = 0,"
-                            " notices = ?, heartbeat_at = NULL, updated_at = ? WHERE id = ?",
-                            (json.dumps(notices), now, row["id"]),
-                        )
-                        requeued.append(row["id"])
+                        notice = retry_notice(row["attempts"] + 1, max_attempts)
+                        fields = {
+                            "worker": None,
+                            "progress": 0.0,
+                            "notices": json.dumps(json.loads(row["notices"]) + [notice]),
+                            "heartbeat_at": None,
+                            "updated_at": now,
+                        }
+                        self._move(db, REQUEUE, job_id, fields)
+                        requeued.append(job_id)
                     else:
-                        db.execute(
-                            "UPDATE jobs SET status = 'error', error = ?, error_code = 500,"
-                            " updated_at = ?, finished_at = ? WHERE id = ?",
-                            (reason, now, now, row["id"]),
-                        )
-                        ended.append(row["id"])
+                        self._move(db, ABANDON, job_id, _failed(reason, 500, now))
+                        ended.append(job_id)
                 db.execute("COMMIT")
             except BaseException:
                 db.execute("ROLLBACK")
@@ -270,13 +304,16 @@ class JobStore:
     ) -> None:
         """Mark complete; with `worker`, only if that worker still owns the running job."""
         now = time.time()
+        fields = {
+            "result": json.dumps(result),
+            "steps": json.dumps(steps),
+            "notices": json.dumps(notices),
+            "progress": 1.0,
+            "updated_at": now,
+            "finished_at": now,
+        }
         with self._connect() as db:
-            db.execute(
-                "UPDATE jobs SET status = 'complete', result = ?, steps = ?, notices = ?,"
-                " progress = 1.0, updated_at = ?, finished_at = ? WHERE id = ?" + _OWNED,
-                (json.dumps(result), json.dumps(steps), json.dumps(notices), now, now, job_id)
-                + (worker, worker),
-            )
+            self._move(db, FINISH, job_id, fields, worker)
 
     def fail(
         self,
@@ -287,54 +324,37 @@ class JobStore:
         status: str = "error",
         worker: str | None = None,
     ) -> None:
-        """End the job with `error`; with `worker`, only if that worker still owns it."""
-        now = time.time()
-        owned = (worker, worker)
+        """End the running job as `status` (error or cancelled) with `error`; with `worker`,
+        only if that worker still owns it."""
+        fields = _failed(error, code, time.time())
+        if steps is not None:
+            fields["steps"] = json.dumps(steps)
         with self._connect() as db:
-            if steps is None:
-                db.execute(
-                    "UPDATE jobs SET status = ?, error = ?, error_code = ?, updated_at = ?,"
-                    " finished_at = ? WHERE id = ?" + _OWNED,
-                    (status, error, code, now, now, job_id) + owned,
-                )
-            else:
-                db.execute(
-                    "UPDATE jobs SET status = ?, error = ?, error_code = ?, steps = ?,"
-                    " updated_at = ?, finished_at = ? WHERE id = ?" + _OWNED,
-                    (status, error, code, json.dumps(steps), now, now, job_id) + owned,
-                )
+            self._move(db, ending(status), job_id, fields, worker)
 
     def request_cancel(self, job_id: str) -> Job | None:
         """Pending jobs are cancelled at once; running ones stop at their next progress report."""
         now = time.time()
         with self._connect() as db:
-            db.execute(
-                "UPDATE jobs SET status = 'cancelled', error = 'Cancelled by the user.',"
-                " error_code = 409, cancel_requested = 1, updated_at = ?, finished_at = ?"
-                " WHERE id = ? AND status = 'pending'",
-                (now, now, job_id),
-            )
-            db.execute(
-                "UPDATE jobs SET cancel_requested = 1, updated_at = ?"
-                " WHERE id = ? AND status = 'processing'",
-                (now, job_id),
-            )
+            if not self._move(db, CANCEL, job_id, {**_cancelled(now), "cancel_requested": 1}):
+                db.execute(
+                    "UPDATE jobs SET cancel_requested = 1, updated_at = ?"
+                    " WHERE id = ? AND status = ?",
+                    (now, job_id, str(JobStatus.PROCESSING)),
+                )
         return self.get(job_id)
 
     def recover_interrupted(self, reason: str, worker: str | None = None) -> list[str]:
         """Jobs left 'processing' by a dead process become errors with `reason`."""
-        now = time.time()
-        query = (
-            "UPDATE jobs SET status = 'error', error = ?, error_code = 500, updated_at = ?,"
-            " finished_at = ? WHERE status = 'processing'"
-        )
-        args: tuple = (reason, now, now)
+        query = "SELECT id FROM jobs WHERE status = ?"
+        args: tuple = (str(JobStatus.PROCESSING),)
         if worker is not None:
             query += " AND worker = ?"
             args += (worker,)
         with self._connect() as db:
-            rows = db.execute(query + " RETURNING id", args).fetchall()
-        return [r["id"] for r in rows]
+            ids = [r["id"] for r in db.execute(query, args).fetchall()]
+            now = time.time()
+            return [i for i in ids if self._move(db, ABANDON, i, _failed(reason, 500, now))]
 
     def count(self, statuses: tuple[str, ...]) -> int:
         marks = ",".join("?" * len(statuses))
@@ -348,9 +368,9 @@ class JobStore:
         """Finished jobs last touched before `before` (never a pending or running one)."""
         with self._connect() as db:
             rows = db.execute(
-                "SELECT id FROM jobs WHERE status IN ('complete', 'error', 'cancelled')"
+                f"SELECT id FROM jobs WHERE status IN ({','.join('?' * len(TERMINAL))})"
                 " AND updated_at < ?",
-                (before,),
+                (*[str(s) for s in TERMINAL], before),
             ).fetchall()
         return [r["id"] for r in rows]
 
@@ -361,6 +381,6 @@ class JobStore:
     def delete(self, job_id: str) -> None:
         with self._connect() as db:
             db.execute(
-                "DELETE FROM jobs WHERE id = ? AND status IN ('complete', 'error', 'cancelled')",
-                (job_id,),
+                f"DELETE FROM jobs WHERE id = ? AND status IN ({','.join('?' * len(TERMINAL))})",
+                (job_id, *[str(s) for s in TERMINAL]),
             )

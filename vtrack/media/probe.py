@@ -8,8 +8,9 @@ from pathlib import Path
 
 import av
 
-from vtrack.errors import UnsupportedVideo
+from vtrack.errors import UnsupportedVideo, VideoTruncated
 from vtrack.media.container import open_input
+from vtrack.media.truncation import CUT_MP4, data_extent, mp4_cut_off
 
 # FFmpeg demuxer names (as PyAV reports them) for the formats the spec accepts.
 CONTAINER_ALIASES = {
@@ -42,6 +43,8 @@ class VideoProbe:
     audio_sample_rate: int | None = None
     audio_channels: int | None = None
     notes: list[str] = field(default_factory=list)
+    # Where the data really stops when the file is cut off before its declared end, else None.
+    cut_off_at_s: float | None = None
 
     def as_dict(self) -> dict:
         return {
@@ -83,22 +86,43 @@ def _first_frame_rotation(
     return 0
 
 
-def probe_video(path: Path) -> VideoProbe:
-    """Open `path` and describe it; raise UnsupportedVideo with a plain reason if we can't use it."""
+def _cut_off_at(
+    container: av.container.InputContainer, path: Path, declared_s: float, fps: float
+) -> float | None:
+    """Where the data stops if the file is cut off before its declared end (else None)."""
     try:
-        container = open_input(path)
+        container.seek(0)
+    except av.error.FFmpegError:
+        return None  # cannot rewind (an odd container): it was decodable, take it as whole
+    extent = data_extent(container, declared_s, path.stat().st_size)
+    return extent.data_end_s if extent.cut_off(fps) else None
+
+
+def _open(path: Path) -> av.container.InputContainer:
+    """Open for probing; a file that cannot be opened is either cut off (an MP4 whose data
+    stops early) or not a video we can read."""
+    try:
+        return open_input(path)
     except (av.error.FFmpegError, UnicodeDecodeError, ValueError) as exc:
+        if mp4_cut_off(Path(path)):
+            raise VideoTruncated(CUT_MP4) from exc
         raise UnsupportedVideo(
             "This file is not a video we can read (the container could not be opened). "
             "Please upload an MP4, WebM, MOV, AVI or MKV file."
         ) from exc
-    with container:
+
+
+def probe_video(path: Path) -> VideoProbe:
+    """Open `path` and describe it; raise UnsupportedVideo with a plain reason if we can't use it."""
+    with _open(path) as container:
         if container.format.name.endswith("_pipe") or container.format.name == "image2":
             raise UnsupportedVideo(
                 "This is a still image, not a video. Please upload an MP4, WebM, MOV, AVI or "
                 "MKV file."
             )
         if not container.streams.video:
+            if mp4_cut_off(Path(path)):
+                raise VideoTruncated(CUT_MP4)
             raise UnsupportedVideo("This file has no video stream (is it an audio file?).")
         stream = container.streams.video[0]
         ctx = stream.codec_context
@@ -122,6 +146,7 @@ def probe_video(path: Path) -> VideoProbe:
         audio = container.streams.audio[0] if container.streams.audio else None
         video_codec = ctx.name
         rotation = _first_frame_rotation(container, stream)
+        cut_off_at = _cut_off_at(container, Path(path), float(duration), fps)
         frame_count = max(1, int(round(duration * fps)))
         width, height = ctx.width, ctx.height
         if rotation in (90, 270):
@@ -142,4 +167,5 @@ def probe_video(path: Path) -> VideoProbe:
             audio_codec=audio.codec_context.name if audio else None,
             audio_sample_rate=audio.codec_context.sample_rate if audio else None,
             audio_channels=audio.codec_context.channels if audio else None,
+            cut_off_at_s=cut_off_at,
         )

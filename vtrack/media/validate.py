@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from vtrack.config import Settings
-from vtrack.errors import UnsupportedVideo, VideoTooLong
+from vtrack.errors import UnsupportedVideo, VideoTooLong, VideoTruncated
 from vtrack.media.probe import VideoProbe, container_family
 
 
@@ -81,10 +81,43 @@ def _check_limits(probe: VideoProbe, settings: Settings) -> None:
         )
 
 
-def validate_video(probe: VideoProbe, settings: Settings) -> WorkingFormat:
-    """Raise a domain error for a video we won't process; otherwise return the working format."""
+def clock(seconds: float) -> str:
+    """How a player shows a time: 0:04, 0:03.3, 1:02."""
+    minutes, rest = divmod(round(seconds * 10), 600)
+    whole, tenth = divmod(rest, 10)
+    return f"{minutes}:{whole:02d}" + (f".{tenth}" if tenth else "")
+
+
+def cut_off_notice(probe: VideoProbe, accept: bool) -> str | None:
+    """None for a whole file; for a cut-off one, the error (or, accepted, the notice) to give."""
+    if probe.cut_off_at_s is None:
+        return None
+    where, whole = clock(probe.cut_off_at_s), clock(probe.duration_s)
+    if where == whole:  # only the last frames are missing: say it finer than a player would
+        where, whole = f"{probe.cut_off_at_s:.2f} s", f"{probe.duration_s:.2f} s"
+    if accept:
+        return (
+            f"The file is cut off after {where} of its {whole}: only the first {where} were "
+            "processed (the rest is missing from the file)."
+        )
+    raise VideoTruncated(
+        f"The file is cut off after {where} (it should last {whole}); upload the whole file."
+    )
+
+
+def validate_video(
+    probe: VideoProbe, settings: Settings, accept_cut_off: bool = False
+) -> WorkingFormat:
+    """Raise a domain error for a video we won't process; otherwise return the working format.
+
+    A file cut off before its declared end is refused, unless `accept_cut_off`: then only the
+    part that is there is worked on, with a notice naming what is missing."""
+    cut_notice = cut_off_notice(probe, accept_cut_off)
     _check_limits(probe, settings)
-    notices: list[str] = []
+    notices: list[str] = [cut_notice] if cut_notice else []
+    frame_count = probe.frame_count
+    if probe.cut_off_at_s is not None:
+        frame_count = max(1, min(frame_count, int(probe.cut_off_at_s * probe.fps + 0.5)))
     max_long = max(settings.max_width, settings.max_height)
     max_short = min(settings.max_width, settings.max_height)
     width, height = fit_within(probe.width, probe.height, max_long, max_short)
@@ -107,7 +140,7 @@ def validate_video(probe: VideoProbe, settings: Settings) -> WorkingFormat:
         width=width,
         height=height,
         fps=probe.fps,
-        frame_count=probe.frame_count,
+        frame_count=frame_count,
         notices=notices,
         out_width=out_width,
         out_height=out_height,

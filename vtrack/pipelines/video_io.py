@@ -26,10 +26,11 @@ class OpenedVideo:
     fmt: WorkingFormat
 
 
-def open_video(path: Path, settings: Settings) -> OpenedVideo:
-    """Probe and validate; raises a domain error (UnsupportedVideo, VideoTooLong) on bad input."""
+def open_video(path: Path, settings: Settings, accept_cut_off: bool = False) -> OpenedVideo:
+    """Probe and validate; raises a domain error (UnsupportedVideo, VideoTooLong, VideoTruncated)
+    on bad input. `accept_cut_off`: work on the part of a cut-off file that is there."""
     probe = probe_video(path)
-    return OpenedVideo(probe=probe, fmt=validate_video(probe, settings))
+    return OpenedVideo(probe=probe, fmt=validate_video(probe, settings, accept_cut_off))
 
 
 def decode(video: OpenedVideo, work_dir: Path, share: SourceShare | None = None) -> FrameStore:

@@ -13,20 +13,27 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ClassVar
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from vtrack.config import Settings
 from vtrack.errors import InvalidInput
 from vtrack.pipelines.engine_cache import EngineCache
 from vtrack.pipelines.outputs import MediaKind, Output, OutputFiles
 from vtrack.pipelines.progress import Progress, Step
-from vtrack.pipelines.video_io import OpenedVideo
+from vtrack.pipelines.video_io import OpenedVideo, open_video
 
 
 class WorkflowForm(BaseModel):
     """Request fields of a workflow (multipart form fields in the API, options in the CLI)."""
 
     model_config = ConfigDict(extra="ignore", str_strip_whitespace=True)
+
+    accept_cut_off: bool = Field(
+        False,
+        description="a file cut off before its end is refused (400); true: work on the part "
+        "that is there, with a notice naming what is missing",
+    )
+
     # Sentences for problems with a field, where the generic one says too little: keyed by
     # "field:error type" (e.g. "prompt:missing") or by "field" for any problem with it.
     messages: ClassVar[dict[str, str]] = {}
@@ -74,6 +81,27 @@ class Workflow:
 
     def parse_form(self, fields: Mapping[str, str]) -> WorkflowForm:
         return parse_form(self.form, fields)
+
+    def open_upload(self, path: Path, form: WorkflowForm, settings: Settings) -> OpenedVideo:
+        """Probe and validate an upload for this request (raises a domain error if unusable)."""
+        return open_video(path, settings, accept_cut_off=form.accept_cut_off)
+
+    def job_params(
+        self,
+        form: WorkflowForm,
+        video: OpenedVideo,
+        engines: EngineCache,
+        filename: str | None,
+    ) -> dict[str, Any]:
+        """What a job of this workflow stores: the request, checked against the video."""
+        params = self.build(form, video, engines)
+        params.update(
+            video=video.probe.path.name,
+            filename=filename,
+            has_audio=video.probe.has_audio,
+            accept_cut_off=form.accept_cut_off,
+        )
+        return params
 
     def run(
         self,

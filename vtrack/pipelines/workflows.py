@@ -159,7 +159,8 @@ def point_request(params: Mapping[str, Any]) -> PointRequest:
 
 
 def _video(params: Mapping[str, Any], files: OutputFiles, settings: Settings) -> OpenedVideo:
-    return open_video(files.dir / params["video"], settings)
+    accept = bool(params.get("accept_cut_off"))
+    return open_video(files.dir / params["video"], settings, accept_cut_off=accept)
 
 
 def run_track(

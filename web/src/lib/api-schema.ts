@@ -630,6 +630,12 @@ export interface operations {
                      */
                     video: Blob;
                     /**
+                     * Accept Cut Off
+                     * @description a file cut off before its end is refused (400); true: work on the part that is there, with a notice naming what is missing
+                     * @default false
+                     */
+                    accept_cut_off?: boolean;
+                    /**
                      * X
                      * @description click, percent of the frame width (0-100)
                      */
@@ -750,6 +756,12 @@ export interface operations {
                      */
                     video: Blob;
                     /**
+                     * Accept Cut Off
+                     * @description a file cut off before its end is refused (400); true: work on the part that is there, with a notice naming what is missing
+                     * @default false
+                     */
+                    accept_cut_off?: boolean;
+                    /**
                      * Prompt
                      * @description what to find and/or hear, e.g. 'isolate drums', 'the singer', 'red car'
                      */
@@ -853,6 +865,12 @@ export interface operations {
                      * @description the video file (MP4, WebM, MOV, AVI or MKV; the container is probed)
                      */
                     video: Blob;
+                    /**
+                     * Accept Cut Off
+                     * @description a file cut off before its end is refused (400); true: work on the part that is there, with a notice naming what is missing
+                     * @default false
+                     */
+                    accept_cut_off?: boolean;
                     /**
                      * X
                      * @description click, percent of the frame width (0-100)
