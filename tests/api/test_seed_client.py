@@ -36,15 +36,20 @@ def seed_clip(seed_scene: Scene, tmp_path_factory: pytest.TempPathFactory) -> Pa
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def server_and_data(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
     """`vtrack serve` with nothing configured but where to keep its data."""
     tmp = tmp_path_factory.mktemp("seed-server")
     proc: VtrackProcess
     proc, base = start_api({"VTRACK_DATA_DIR": str(tmp / "data")}, tmp / "api.log")
     try:
-        yield base
+        yield base, tmp / "data"
     finally:
         proc.stop()
+
+
+@pytest.fixture(scope="module")
+def server(server_and_data: tuple[str, Path]) -> str:
+    return server_and_data[0]
 
 
 def seed_post(client: httpx.Client, endpoint: str, clip: Path, **fields: str) -> httpx.Response:
@@ -177,3 +182,40 @@ def follow(client: httpx.Client, location: str, timeout_s: float = 180) -> dict:
             return task
         time.sleep(0.2)
     raise AssertionError(f"{location} did not finish in {timeout_s} s")
+
+
+def test_a_synchronous_client_that_hangs_up_cancels_its_job(
+    server_and_data: tuple[str, Path], seed_clip: Path, seed_scene: Scene
+) -> None:
+    """It never learned the task id, so nobody could collect the result: the worker is freed."""
+    import socket
+    from urllib.parse import urlsplit
+
+    from vtrack.jobs.store import JobStore
+
+    base, data_dir = server_and_data
+    store = JobStore(data_dir / "jobs.sqlite3")
+    before = store.ids()
+    x, y = (f"{v * 100:.2f}" for v in seed_scene.click)
+    body = httpx.Request(
+        "POST",
+        base + "/api/remove-object",
+        files={"video": ("clip.mp4", seed_clip.read_bytes(), "video/mp4")},
+        data={"x": x, "y": y},
+    )
+    payload = body.read()
+    url = urlsplit(base)
+    head = (
+        f"POST /api/remove-object HTTP/1.1\r\nHost: {url.netloc}\r\n"
+        f"Content-Type: {body.headers['content-type']}\r\nContent-Length: {len(payload)}\r\n\r\n"
+    )
+    with socket.create_connection((url.hostname, url.port), timeout=10) as sock:
+        sock.sendall(head.encode() + payload)
+        deadline = time.monotonic() + 30
+        while not (store.ids() - before) and time.monotonic() < deadline:
+            time.sleep(0.05)  # the job exists: the upload was taken
+    (job_id,) = store.ids() - before
+    deadline = time.monotonic() + 60
+    while not store.get(job_id).terminal and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert store.get(job_id).status == "cancelled", store.get(job_id)
