@@ -23,6 +23,12 @@ from vtrack.vision.metrics import jaccard
 NOISE = ("W0000", "I0000", "TensorFlow Lite", "absl::", "XNNPACK", "Warning", "warnings.warn")
 
 
+@pytest.fixture(autouse=True)
+def wide_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The summary table wraps to the terminal: give it room, so a sentence stays on one line."""
+    monkeypatch.setenv("COLUMNS", "200")
+
+
 def test_track_command_writes_video_and_masks(
     moving_clip: Path, moving_scene, tmp_path: Path, capsys
 ) -> None:
@@ -115,3 +121,18 @@ def test_batch_with_a_bad_file_among_good_ones(batch_clips: list[Path], tmp_path
     assert sorted(p.name for p in tmp_path.iterdir()) == [
         f"clip{i}_{name}" for i in range(3) for name in ("masked_video.mp4", "masks.zip")
     ]
+
+
+def test_a_cut_off_file_is_refused_unless_accepted(
+    moving_clip: Path, moving_scene, tmp_path: Path, capsys
+) -> None:
+    data = moving_clip.read_bytes()
+    cut = tmp_path / "cut.mp4"
+    cut.write_bytes(data[: len(data) // 2])
+    x, y = (v * 100 for v in moving_scene.click)
+    argv = ["track", str(cut), "--point", f"{x},{y}", "-o", str(tmp_path / "out")]
+    assert main(argv) == 1
+    assert "upload the whole file" in capsys.readouterr().out
+    assert main([*argv, "--accept-cut-off"]) == 0
+    printed = capsys.readouterr().out
+    assert "cut off after" in printed and "object on 2" in printed, printed

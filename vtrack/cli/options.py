@@ -24,14 +24,20 @@ def parse_point(text: str) -> tuple[float, float]:
 
 
 def _add_fields(parser: argparse.ArgumentParser, workflow: Workflow) -> None:
+    """One option per form field; a yes/no field is a flag (it sends "true")."""
     for name, info in workflow.form.model_fields.items():
-        flag = "--" + name.replace("_", "-")
+        flags = ["--" + name.replace("_", "-"), *ALIASES.get(name, ())]
+        if info.annotation is bool:
+            parser.add_argument(
+                *flags,
+                dest=FIELD_PREFIX + name,
+                action="store_const",
+                const="true",
+                help=info.description,
+            )
+            continue
         parser.add_argument(
-            flag,
-            *ALIASES.get(name, ()),
-            dest=FIELD_PREFIX + name,
-            metavar=name.upper(),
-            help=(info.description or "") + " (the API's form field of the same name)",
+            *flags, dest=FIELD_PREFIX + name, metavar=name.upper(), help=info.description
         )
     if "points" in workflow.form.model_fields:
         parser.add_argument(
@@ -59,7 +65,8 @@ def add_workflow_commands(
         parser = sub.add_parser(
             workflow.command,
             help=f"{workflow.summary.lower()} (one or many videos)",
-            description=f"{workflow.summary}, on each video given (files or glob patterns).",
+            description=f"{workflow.summary}, on each video given (files or glob patterns). "
+            f"The options are the form fields of POST {workflow.endpoint}, checked the same way.",
         )
         parser.add_argument(
             "inputs", nargs="+", metavar="VIDEO", help="video files or glob patterns"
