@@ -51,6 +51,14 @@ class PromptNotUnderstood(VTrackError):
         self.suggestions = suggestions or []
 
 
+class PromptAmbiguous(PromptNotUnderstood):
+    """The prompt names one of several things found and the engine cannot tell which one.
+
+    The message says what was found and how sure the engine is; asking again on another frame
+    does not help (the evidence was the whole clip).
+    """
+
+
 class EngineUnavailable(VTrackError):
     """A requested engine cannot run here (package, checkpoint or GPU missing)."""
 

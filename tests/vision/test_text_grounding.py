@@ -9,7 +9,7 @@ from vtrack.errors import PromptNotUnderstood
 from vtrack.media.frames import FrameSequence
 from vtrack.testing.scenes import composite_scene
 from vtrack.vision.embedded import EmbeddedSegmenter
-from vtrack.vision.embedded.text_grounding import parse_prompt
+from vtrack.vision.embedded.text_query import parse_prompt
 from vtrack.vision.metrics import jaccard
 
 

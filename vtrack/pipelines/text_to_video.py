@@ -9,7 +9,7 @@ from dataclasses import asdict, dataclass, field
 import numpy as np
 
 from vtrack.config import Settings
-from vtrack.errors import PromptNotUnderstood
+from vtrack.errors import PromptAmbiguous, PromptNotUnderstood
 from vtrack.media.audio import AudioTrack
 from vtrack.media.encode import remux_with_audio
 from vtrack.media.frames import ProgressiveFrames
@@ -23,9 +23,10 @@ from vtrack.pipelines.point_to_track import engine_label
 from vtrack.pipelines.progress import Progress, Step
 from vtrack.pipelines.prompt_intent import PromptIntent, parse_prompt
 from vtrack.pipelines.render import start_rendering
+from vtrack.pipelines.stem_sound import stem_sound
 from vtrack.pipelines.stems import separate_stem
 from vtrack.pipelines.video_io import OpenedVideo, decode, original_audio
-from vtrack.vision.base import SegmentationSession, TextDetection
+from vtrack.vision.base import SegmentationSession, SoundSource, TextDetection
 
 # The stem `audio_url` holds when the prompt names no sound (the seed's client always gets one).
 FALLBACK_STEM = "other"
@@ -60,6 +61,8 @@ def _ground(
     for frame_index in dict.fromkeys((0, frame_count // 2, (2 * frame_count) // 3)):
         try:
             return frame_index, session.add_text(frame_index, query)
+        except PromptAmbiguous:
+            raise  # the evidence was the whole clip: another frame would say the same
         except PromptNotUnderstood as exc:
             last_error = exc
     assert last_error is not None
@@ -93,6 +96,8 @@ class _TextRun:
     # Dim the picture only once something was found to spotlight (decided before any frame
     # is released to the renderer).
     spotlight: bool = False
+    # The named stem's sound, for engines that tell musicians apart by what they play.
+    sound: SoundSource | None = None
 
 
 def run_text_to_video(
@@ -124,6 +129,7 @@ def run_text_to_video(
         audio=original_audio(video),
     )
     separation = _start_separation(run)
+    run.sound = stem_sound(separation, intent.stem, frames.fps, len(frames))
     renderer = _start_highlight(run, settings, share)
     found: TextDetection | None = None
     try:
@@ -231,6 +237,7 @@ def _ground_and_track(run: _TextRun) -> TextDetection | None:
     segmenter = run.engines.segmenter()
     progress.relabel("sam3", f"{engine_label(segmenter.name)} text understanding")
     session = segmenter.start_session(frames)
+    session.set_sound(run.sound)
     try:
         try:
             frame_index, found = _ground(session, len(frames), intent.visual_query or "")

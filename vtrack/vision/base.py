@@ -54,6 +54,23 @@ class FrameMasks:
     scores: dict[int, float] = field(default_factory=dict)
 
 
+@dataclass(frozen=True)
+class StemEnvelope:
+    """The sound a prompt names, per video frame, for grounding roles by audio-visual sync.
+
+    `onset` is the stem's onset strength (how much new sound starts on each frame: hits, notes),
+    `energy` its loudness (RMS); both have one value per video frame.
+    """
+
+    stem: str
+    onset: np.ndarray
+    energy: np.ndarray
+
+
+# Called when (and only when) an engine needs the sound: it may wait for the stem separation.
+SoundSource = Callable[[], StemEnvelope | None]
+
+
 @dataclass
 class TextDetection:
     """Result of a text prompt: the objects found on the prompt frame and a plain-words summary."""
@@ -73,6 +90,12 @@ class SegmentationSession(ABC):
     @abstractmethod
     def add_box(self, frame_index: int, obj_id: int, box: BoxPrompt) -> FrameMasks:
         """Prompt one object with a box on one frame."""
+
+    def set_sound(self, sound: SoundSource | None) -> None:  # noqa: B027 - optional hook
+        """Give the session the sound a later text prompt names ("the drummer": the drums).
+
+        Engines that tell musicians apart by what they play use it; the others ignore it.
+        """
 
     @abstractmethod
     def add_text(self, frame_index: int, text: str) -> TextDetection:

@@ -19,13 +19,16 @@ from vtrack.vision.base import (
     PointPrompt,
     ProgressCallback,
     SegmentationSession,
+    SoundSource,
     TextDetection,
 )
 from vtrack.vision.embedded.click_segmentation import FrameClicks, segment_box, segment_points
 from vtrack.vision.embedded.flow_tracker import FlowTracker, StepResult, init_state
-from vtrack.vision.embedded.imageops import resize, upsample_box, work_size
+from vtrack.vision.embedded.imageops import resize, upsample_box
 from vtrack.vision.embedded.person_segmenter import PersonSegmenter
 from vtrack.vision.embedded.repair import pick_better, repair_dips
+from vtrack.vision.embedded.text_grounding import ground_text
+from vtrack.vision.embedded.work_frames import WorkFrames
 
 log = logging.getLogger(__name__)
 
@@ -53,13 +56,14 @@ class EmbeddedSession(SegmentationSession):
         self.video = video
         self.person = person
         self.quality = quality
-        self.size = (video.width, video.height)
-        self.work = work_size(*self.size)
+        self.frames = WorkFrames(video)
+        self.size = self.frames.full
+        self.work = self.frames.size
         self._scale = (self.size[0] / self.work[0], self.size[1] / self.work[1])
         self.objects: dict[int, ObjectPrompt] = {}
-        self._work_cache: tuple[int, np.ndarray] | None = None
         # what the clicks on the last clicked frame share (superpixels, flow, first masks)
         self._clicks: tuple[int, FrameClicks] | None = None
+        self._sound: SoundSource | None = None
 
     # ---- helpers -------------------------------------------------------------------------
     def _check_frame(self, frame_index: int) -> None:
@@ -70,21 +74,12 @@ class EmbeddedSession(SegmentationSession):
 
     def work_image(self, frame_index: int) -> np.ndarray:
         """The frame at working resolution (the last one is cached: clicks come in bursts)."""
-        if self._work_cache is not None and self._work_cache[0] == frame_index:
-            return self._work_cache[1]
-        image = np.ascontiguousarray(resize(np.asarray(self.video[frame_index]), self.work))
-        self._work_cache = (frame_index, image)
-        return image
+        return self.frames.image(frame_index)
 
     def _motion_partner(self, frame_index: int, step: int = 4) -> np.ndarray | None:
         """A frame `step` away (forward when possible) at working resolution, for the click's
         motion cue; None for a single-frame video."""
-        n = len(self.video)
-        other = frame_index + step if frame_index + step < n else frame_index - step
-        other = int(np.clip(other, 0, n - 1))
-        if other == frame_index:
-            return None
-        return np.ascontiguousarray(resize(np.asarray(self.video[other]), self.work))
+        return self.frames.partner(frame_index, step)
 
     def _to_px(self, x: float, y: float) -> tuple[int, int]:
         w, h = self.work
@@ -161,11 +156,12 @@ class EmbeddedSession(SegmentationSession):
         work_mask = resize(mask.astype(np.float32), self.work) > 0.5
         self.objects[obj_id] = ObjectPrompt(frame_index, work_mask, "object", label=label)
 
-    def add_text(self, frame_index: int, text: str) -> TextDetection:
-        from vtrack.vision.embedded.text_grounding import ground_text
+    def set_sound(self, sound: SoundSource | None) -> None:
+        self._sound = sound
 
+    def add_text(self, frame_index: int, text: str) -> TextDetection:
         self._check_frame(frame_index)
-        found = ground_text(self, frame_index, text)
+        found = ground_text(self.frames, self.person, frame_index, text, self._sound)
         next_id = max(self.objects, default=0) + 1
         labels: dict[int, str] = {}
         for offset, (mask, kind, label) in enumerate(found.objects):
@@ -308,6 +304,6 @@ class EmbeddedSession(SegmentationSession):
         return fm
 
     def close(self) -> None:
-        self._work_cache = None
+        self.frames.forget()
         self._clicks = None
         self.objects.clear()
