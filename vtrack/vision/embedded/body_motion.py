@@ -102,7 +102,16 @@ class _Follower:
         assert inst.landmarks is not None
         self.points = _with_chin(inst.landmarks)
         self.scale = inst.scale
+        self.part = part
         self.moving, self.reference = _part_points(part)
+
+    @property
+    def unit(self) -> float:
+        """The size the sampling squares scale with: the torso for hands, the face for a mouth
+        (twice the distance between the eyes, about the face's width)."""
+        if self.part == "mouth":
+            return max(4.0, 2.0 * float(np.linalg.norm(self.points[2, :2] - self.points[5, :2])))
+        return self.scale
 
     def step(self, flow: np.ndarray, on: np.ndarray | None) -> np.ndarray:
         """The part's own velocity on this flow (P, 2), NaN where unknown; carries the points.
@@ -115,13 +124,13 @@ class _Follower:
             return velocity
         span = np.ptp(ref_pts, axis=0).max() if len(ref_pts) > 1 else 0.0
         ref = _zone_flow(
-            flow, on, ref_pts.mean(axis=0), max(2, int(0.4 * max(span, self.scale / 2)))
+            flow, on, ref_pts.mean(axis=0), max(2, int(0.4 * max(span, self.unit / 2)))
         )
         if np.isnan(ref[0]):
-            ref = _zone_flow(flow, None, ref_pts.mean(axis=0), max(2, int(0.3 * self.scale)))
+            ref = _zone_flow(flow, None, ref_pts.mean(axis=0), max(2, int(0.3 * self.unit)))
         if np.isnan(ref[0]):  # the body left the frame: nothing to measure or carry
             return velocity
-        radius = max(2, int(0.2 * self.scale))
+        radius = max(2, int(0.2 * self.unit))
         self.points[:, :2] += ref
         for i, k in enumerate(self.moving):
             # hands are often marked barely visible (blur, a stick over them) while the model

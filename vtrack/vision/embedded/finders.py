@@ -99,6 +99,8 @@ def colour_regions(image: np.ndarray, colour: str) -> list[np.ndarray]:
 def motion_magnitude(frames: WorkFrames, frame_index: int) -> np.ndarray | None:
     """Per-pixel motion relative to the camera (flow minus a global affine fit)."""
     other = frames.partner(frame_index, 2)
+    if other is None:  # a clip of two frames
+        other = frames.partner(frame_index, 1)
     if other is None:
         return None
     a = cv2.cvtColor(frames.image(frame_index), cv2.COLOR_RGB2GRAY)

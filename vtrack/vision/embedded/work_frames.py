@@ -46,8 +46,6 @@ class WorkFrames:
         n = len(self.video)
         other = frame_index + step if frame_index + step < n else frame_index - step
         other = int(np.clip(other, 0, n - 1))
-        if other == frame_index and n > 1:  # a clip shorter than the step: the next frame
-            other = frame_index + 1 if frame_index + 1 < n else frame_index - 1
         if other == frame_index:
             return None
         return self.read(other)
