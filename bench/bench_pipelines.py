@@ -1,9 +1,20 @@
-"""End-to-end speed and memory of each workflow on a 10 s 854x480 30 fps clip with audio.
+"""End-to-end speed and memory of each workflow on real footage, as ratios to the transcode floor.
 
-    .venv/bin/python bench/bench_pipelines.py [--frames 300] [--only floor,track,text,remove]
+    .venv/bin/python bench/bench_pipelines.py [--runs 3] [--clips 720p,1080p60,1080p10]
+        [--only floor,track,text,remove] [--sequence bear]
 
-Each workflow runs in its own fresh process, so its peak RSS is its own. Engines are loaded
-once before timing (the server keeps them loaded); their load time is reported separately.
+Clips are made at bench time from real DAVIS footage (see bench/workload.py): `720p` (10 s,
+1280x720), `1080p60` (60 s, 1920x1080) and `1080p10` (its first 10 s, for the memory
+comparison), all 30 fps with a real recorded drum loop as the sound. The floor is a plain
+transcode of the same clip: decode, H.264 at the output size with the same settings, the sound
+as AAC.
+
+Every run is a fresh process that starts like the server (engines loaded and warmed up on a tiny
+clip, `pipelines/warmup.py`), then runs its job twice: the first is the cold figure (the first
+job after start), the second the warm one. Wall and CPU are the job's own (CPU of all threads);
+peak RSS is the process's. Runs of different workflows alternate, so a machine that slows down
+slows them all. Figures are min / median / max over `--runs`, and the ratio of medians to the
+floor of the same clip, measured in the same invocation.
 """
 
 from __future__ import annotations
@@ -11,152 +22,181 @@ from __future__ import annotations
 import argparse
 import json
 import resource
+import statistics
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-WORKFLOWS = ("floor", "track", "text", "remove")
-BUDGET_S = {"track": 6.2, "text": 9.1, "remove": 13.4}
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from workload import Clip, click_of, make_clip  # noqa: E402
+
+CLIPS = {
+    "720p": ("1280x720, 10 s", 1280, 720, 10.0),
+    "1080p60": ("1920x1080, 60 s", 1920, 1080, 60.0),
+    "1080p10": ("1920x1080, 10 s", 1920, 1080, 10.0),
+}
+# What each clip is measured with: every workflow on 720p, point-to-track on the 1080p clips.
+PLAN = {
+    "720p": ("floor", "track", "text", "remove"),
+    "1080p60": ("floor", "track"),
+    "1080p10": ("track",),
+}
+JOB = {"track": "track_point", "text": "text_to_video", "remove": "remove_object"}
+TARGET = {
+    ("720p", "track"): 1.5,
+    ("720p", "text"): 2.0,
+    ("720p", "remove"): 2.5,
+    ("1080p60", "track"): 2.5,
+}
+PROMPT = "the {subject}"  # the seed's fallback stem ("other") is separated too
 
 
-def make_clip(path: Path, frames: int, fps: float) -> tuple[float, float]:
-    from vtrack.testing.make_clip import write_scene
-    from vtrack.testing.scenes import composite_scene
-
-    scene = composite_scene(
-        "bench",
-        n_frames=frames,
-        size=(854, 480),
-        pan_px=120,
-        fps=fps,
-        scale_range=(0.35, 0.5),
-        seed=11,
-    )
-    write_scene(scene, path)
-    return scene.click
+def _cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
 
 
-def run_one(workflow: str, clip: Path, click: tuple[float, float]) -> dict:
+def child(workflow: str, clip_path: str, sequence: str, subject: str) -> dict:
+    """One server-like process: start (engines warm), then the same job twice."""
+    clip = Path(clip_path)
+    from workload import run_job, transcode_floor
+
     from vtrack.config import Settings
     from vtrack.pipelines.engine_cache import EngineCache
-    from vtrack.pipelines.outputs import OutputFiles
-    from vtrack.pipelines.point_to_track import PointRequest, point_track_steps, run_point_to_track
-    from vtrack.pipelines.progress import Progress
-    from vtrack.pipelines.remove_object import removal_steps, run_remove_object
-    from vtrack.pipelines.text_to_video import run_text_to_video, text_steps
-    from vtrack.pipelines.video_io import decode, encode_frames, open_video, original_audio
-    from vtrack.pipelines.workflows import REMOVE_OBJECT, TEXT_TO_VIDEO, TRACK_POINT
-    from vtrack.vision.base import PointPrompt
+    from vtrack.pipelines.warmup import warm_up
 
     settings = Settings()
+    started = time.perf_counter()
     engines = EngineCache(settings)
-    load_start = time.perf_counter()
     if workflow != "floor":
-        engines.segmenter()
-    if workflow in ("text", "remove"):
-        engines.separator()
-    if workflow == "remove":
-        engines.inpainter()
-    load_s = time.perf_counter() - load_start
-    request = PointRequest([PointPrompt(*click)], 0)
+        warm_up(engines)
+    start_s = time.perf_counter() - started
+    x, y = click_of(sequence)
+    fields = {"x": f"{x:.2f}", "y": f"{y:.2f}", "frame_idx": "0"}
+    if workflow == "text":
+        fields = {"prompt": PROMPT.format(subject=subject)}
+    jobs = []
     with tempfile.TemporaryDirectory() as tmp:
-        out = Path(tmp)
-        start = time.perf_counter()
-        video = open_video(clip, settings)
-        if workflow == "floor":
-            frames = decode(video, out / ".work")
-            encode_frames(
-                iter(frames),
-                out / "copy.mp4",
-                original_audio(video),
-                video.fmt,
-                settings,
-                len(frames),
+        for k in range(2):
+            t0, c0 = time.perf_counter(), _cpu()
+            if workflow == "floor":
+                transcode_floor(clip, Path(tmp) / f"floor{k}.mp4", settings)
+                result: dict = {}
+            else:
+                result = run_job(JOB[workflow], clip, fields, engines, Path(tmp) / f"job{k}")
+            jobs.append(
+                {
+                    "wall": time.perf_counter() - t0,
+                    "cpu": _cpu() - c0,
+                    "frames_with_object": result.get("frames_with_object"),
+                }
             )
-            extra = {}
-        elif workflow == "track":
-            files = OutputFiles(out, TRACK_POINT.outputs)
-            extra = run_point_to_track(
-                video, request, files, engines, settings, Progress(point_track_steps())
-            )
-        elif workflow == "text":
-            files = OutputFiles(out, TEXT_TO_VIDEO.outputs)
-            extra = run_text_to_video(
-                video, "isolate the drums", files, engines, settings, Progress(text_steps())
-            )
-        else:
-            files = OutputFiles(out, REMOVE_OBJECT.outputs)
-            extra = run_remove_object(
-                video, request, files, engines, settings, Progress(removal_steps())
-            )
-        wall = time.perf_counter() - start
-    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    return {
-        "workflow": workflow,
-        "wall_s": round(wall, 2),
-        "engine_load_s": round(load_s, 2),
-        "peak_rss_mb": round(peak_mb),
-        "frames": extra.get("frame_count"),
-        "frames_with_object": extra.get("frames_with_object"),
-    }
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return {"start_s": start_s, "cold": jobs[0], "warm": jobs[1], "peak_rss_mb": peak}
+
+
+def spread(values: list[float], digits: int = 2) -> str:
+    return "/".join(
+        f"{v:.{digits}f}" for v in (min(values), statistics.median(values), max(values))
+    )
+
+
+def report(name: str, runs: dict[str, list[dict]]) -> None:
+    floor = runs.get("floor")
+    floor_wall = statistics.median(r["warm"]["wall"] for r in floor) if floor else None
+    floor_cpu = statistics.median(r["warm"]["cpu"] for r in floor) if floor else None
+    print(
+        f"{'workflow':<8}{'warm wall s':>19}{'x floor':>8}{'warm CPU s':>19}{'x floor':>8}"
+        f"{'cold wall s':>19}{'cold-warm':>10}{'peak RSS MB':>16}{'target':>8}"
+    )
+    for workflow, rows in runs.items():
+        warm = [r["warm"]["wall"] for r in rows]
+        cpu = [r["warm"]["cpu"] for r in rows]
+        cold = [r["cold"]["wall"] for r in rows]
+        rss = [r["peak_rss_mb"] for r in rows]
+        ratio = f"{statistics.median(warm) / floor_wall:.2f}" if floor_wall else "-"
+        cpu_ratio = f"{statistics.median(cpu) / floor_cpu:.2f}" if floor_cpu else "-"
+        extra = statistics.median(c - w for c, w in zip(cold, warm, strict=True))
+        target = TARGET.get((name, workflow))
+        print(
+            f"{workflow:<8}{spread(warm):>19}{ratio:>8}{spread(cpu):>19}{cpu_ratio:>8}"
+            f"{spread(cold):>19}{extra:>+10.2f}{spread(rss, 0):>16}"
+            f"{(f'<={target}x' if target else ''):>8}"
+        )
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--frames", type=int, default=300)
-    parser.add_argument("--fps", type=float, default=30.0)
-    parser.add_argument("--only", default=",".join(WORKFLOWS))
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--clips", default="720p,1080p60,1080p10")
+    parser.add_argument("--only", default="floor,track,text,remove")
+    parser.add_argument("--sequence", default="lucia", help="DAVIS sequence the clips are made of")
+    parser.add_argument("--subject", default="person", help="what the text prompt asks for")
+    parser.add_argument("--keep", type=Path, help="make the clips here and keep them")
     parser.add_argument("--child", nargs=4, help=argparse.SUPPRESS)
-    parser.add_argument("--make-clip", help=argparse.SUPPRESS)
+    parser.add_argument("--make", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args()
-    if args.make_clip:
-        x, y = make_clip(Path(args.make_clip), args.frames, args.fps)
-        print(f"{x} {y}")
-        return
     if args.child:
-        workflow, clip, x, y = args.child
-        print(json.dumps(run_one(workflow, Path(clip), (float(x), float(y)))))
+        print(json.dumps(child(*args.child)))
         return
+    if args.make:
+        _, w, h, seconds = CLIPS[args.make[0]]
+        make_clip(Clip(args.make[0], args.sequence, w, h, seconds), Path(args.make[1]))
+        return
+    only = set(args.only.split(","))
     with tempfile.TemporaryDirectory() as tmp:
-        clip = Path(tmp) / "bench.mp4"
-        # Made in a child process: ru_maxrss survives fork+exec, so a parent that held the
-        # generated frames would inflate every workflow's reported peak.
-        made = subprocess.run(
-            [
-                sys.executable,
-                __file__,
-                "--make-clip",
-                str(clip),
-                "--frames",
-                str(args.frames),
-                "--fps",
-                str(args.fps),
-            ],
-            capture_output=True,
-            text=True,
-            check=True,
-        )
-        x, y = (float(v) for v in made.stdout.split()[-2:])
-        print(f"clip: {args.frames} frames 854x480 @ {args.fps:g} fps with AAC audio")
-        print(f"{'workflow':<10}{'wall s':>8}{'budget':>8}{'load s':>8}{'peak RSS MB':>13}")
-        for workflow in args.only.split(","):
-            proc = subprocess.run(
-                [sys.executable, __file__, "--child", workflow, str(clip), str(x), str(y)],
-                capture_output=True,
-                text=True,
-                check=False,
-            )
-            if proc.returncode != 0:
-                print(f"{workflow:<10} FAILED\n{proc.stderr[-2000:]}")
-                continue
-            row = json.loads(proc.stdout.strip().splitlines()[-1])
-            budget = BUDGET_S.get(workflow)
+        folder = args.keep or Path(tmp)
+        folder.mkdir(parents=True, exist_ok=True)
+        for name in args.clips.split(","):
+            label, w, h, seconds = CLIPS[name]
+            clip = folder / f"{name}-{args.sequence}.mp4"
+            if not clip.exists():
+                # In a child: ru_maxrss survives fork+exec, so the parent must stay small.
+                subprocess.run(
+                    [
+                        sys.executable,
+                        __file__,
+                        "--make",
+                        name,
+                        str(clip),
+                        "--sequence",
+                        args.sequence,
+                    ],
+                    check=True,
+                )
             print(
-                f"{workflow:<10}{row['wall_s']:>8.2f}{budget or 0:>8.1f}"
-                f"{row['engine_load_s']:>8.2f}{row['peak_rss_mb']:>13}"
+                f"\n== {name}: DAVIS '{args.sequence}' at {label}, 30 fps, AAC drum loop; "
+                f"{args.runs} runs; machine load {Path('/proc/loadavg').read_text().split()[0]}"
             )
+            workflows = [w for w in PLAN[name] if w in only]
+            runs: dict[str, list[dict]] = {w: [] for w in workflows}
+            for _ in range(args.runs):
+                for workflow in workflows:
+                    proc = subprocess.run(
+                        [
+                            sys.executable,
+                            __file__,
+                            "--child",
+                            workflow,
+                            str(clip),
+                            args.sequence,
+                            args.subject,
+                        ],
+                        capture_output=True,
+                        text=True,
+                        check=False,
+                    )
+                    if proc.returncode != 0:
+                        print(f"{workflow} FAILED\n{proc.stderr[-3000:]}")
+                        continue
+                    runs[workflow].append(json.loads(proc.stdout.strip().splitlines()[-1]))
+            report(name, {w: r for w, r in runs.items() if r})
 
 
 if __name__ == "__main__":

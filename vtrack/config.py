@@ -80,7 +80,8 @@ class Settings(BaseSettings):
     demucs_repo: Path | None = None
     demucs_model: str = "htdemucs"
 
-    # Load the engines when the server starts, so the first job does not wait for them.
+    # Load the engines when the server starts and run each workflow once on a tiny clip (in the
+    # background; /api/health says warming_up until done), so the first job pays nothing extra.
     preload_engines: bool = True
 
     # Rendering

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from fastapi.testclient import TestClient
 
+from vtrack.api.app import create_app
+from vtrack.config import Settings
+
 SPEC_HEALTH = {
     "status": str,
     "sam3_available": bool,
@@ -86,3 +89,17 @@ def test_openapi_has_a_typed_response_for_every_endpoint(client: TestClient) -> 
     assert {"task_id", "highlighted_video_url", "audio_url", "ai_response"} <= set(
         answer["required"]
     )
+
+
+def test_engines_warm_up_at_start_and_health_says_so(settings: Settings) -> None:
+    settings.preload_engines = True
+    with TestClient(create_app(settings)) as client:
+        first = client.get("/api/health").json()
+        engines = client.app.state.vtrack.engines
+        assert engines.ready.wait(180), "the warm-up did not end"
+        after = client.get("/api/health").json()
+    # Right after start the warm-up runs (it takes seconds: models load, each workflow runs once).
+    assert first["warming_up"] is True
+    assert after["warming_up"] is False
+    # Every engine is loaded before the first job arrives.
+    assert {"vision", "audio", "inpaint"} <= set(engines._engines)

@@ -104,6 +104,7 @@ def test_upload_over_size_limit_is_413_and_cleaned(tmp_path: Path, moving_clip: 
         response = upload(client, moving_clip, "/api/track-point", x="50", y="50")
         assert response.status_code == 413
         assert "limit" in response.json()["detail"]
+        assert "VTRACK_MAX_UPLOAD_MB" in response.json()["detail"]
         assert task_dirs(settings) == []
 
 

@@ -27,11 +27,13 @@ def small_work(tmp_path: Path) -> Settings:
     return Settings(data_dir=tmp_path / "data", max_width=160, max_height=120)
 
 
-def run(workflow: Workflow, clip: Path, scene: Scene, settings: Settings, task: Path) -> dict:
+def run(
+    workflow: Workflow, clip: Path, scene: Scene, settings: Settings, task: Path, **extra
+) -> dict:
     task.mkdir(exist_ok=True)
     shutil.copy(clip, task / "input.mp4")
     x, y = scene.click
-    params = {"video": "input.mp4", "points": [{"x": x, "y": y}], "has_audio": True}
+    params = {"video": "input.mp4", "points": [{"x": x, "y": y}], "has_audio": True, **extra}
     engines = EngineCache(settings)
     return workflow.run(params, task, engines, settings, Progress(workflow.steps()))
 
@@ -58,7 +60,7 @@ def test_track_is_drawn_at_the_source_resolution(
 ) -> None:
     video = open_video(moving_clip, small_work)
     assert video.fmt.work_size == (160, 120) and video.fmt.out_size == (320, 240)
-    result = run(TRACK_POINT, moving_clip, moving_scene, small_work, tmp_path)
+    result = run(TRACK_POINT, moving_clip, moving_scene, small_work, tmp_path, full_res_masks=True)
     assert result["frame_count"] == 48
     frames, has_audio = decoded(tmp_path / result["files"]["masked_video_url"])
     assert frames.shape == (48, 240, 320, 3) and has_audio
@@ -79,7 +81,13 @@ def test_track_is_drawn_at_the_source_resolution(
         cv2.resize(m.astype(np.uint8), (160, 120), interpolation=cv2.INTER_AREA) > 0
         for m in moving_scene.masks
     ]
-    assert np.mean([jaccard(masks[i], small_truth[i]) for i in range(48)]) > 0.8
+    small_j = np.mean([jaccard(masks[i], small_truth[i]) for i in range(48)])
+    assert small_j > 0.8
+    # On request, the masks at the output size too, as good against the full-size truth.
+    full = read_mask_zip(tmp_path / result["files"]["full_masks_url"])
+    assert sorted(full) == list(range(48)) and full[0].shape == (240, 320)
+    full_j = np.mean([jaccard(full[i], moving_scene.masks[i]) for i in range(48)])
+    assert full_j > small_j - 0.02
     assert not (tmp_path / ".work").exists()
 
 

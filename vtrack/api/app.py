@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import threading
 from collections.abc import AsyncIterator, Awaitable, Callable
 
 from fastapi import FastAPI, Request
@@ -64,9 +63,7 @@ def _lifespan(state: AppState) -> Callable[[FastAPI], contextlib.AbstractAsyncCo
                 store.recover_interrupted(RESTART_REASON)
             workers.start()
             if settings.preload_engines:
-                threading.Thread(
-                    target=state.engines.preload, name="vtrack-preload", daemon=True
-                ).start()
+                state.engines.start_warm_up()
         cleaner = asyncio.create_task(_cleanup_loop(state))
         reaper = asyncio.create_task(_reaper_loop(state))
         try:

@@ -96,6 +96,10 @@ class Health(BaseModel):
     demucs_available: bool
     upload_dir: str
     active_tasks: int
+    warming_up: bool = Field(
+        description="the engines are still loading at server start (a job submitted now waits "
+        "for them)"
+    )
     device: str
     engines: dict[str, list[EngineStatus]]
     active: ActiveEngines

@@ -63,6 +63,7 @@ def health(state: AppState) -> dict[str, Any]:
         "demucs_available": bool(demucs and demucs.available),
         "upload_dir": str(settings.uploads_dir),
         "active_tasks": state.store.count(ACTIVE),
+        "warming_up": state.engines.warming_up,
         "device": active_vision.device if active_vision else "cpu",
         "engines": report["engines"],
         "active": report["active"],

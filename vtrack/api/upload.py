@@ -61,7 +61,8 @@ def check_headers(request: Request, max_bytes: int) -> bytes:
     declared = request.headers.get("content-length")
     if declared and declared.isdigit() and int(declared) > max_bytes + FIELD_LIMIT * 4:
         raise VideoTooLarge(
-            f"The upload is {int(declared) / 2**20:.0f} MB; the limit is {max_bytes / 2**20:.0f} MB."
+            f"The upload is {int(declared) / 2**20:.0f} MB; the limit is {max_bytes / 2**20:.0f} MB "
+            "(VTRACK_MAX_UPLOAD_MB on the server)."
         )
     return options[b"boundary"]
 
@@ -118,7 +119,8 @@ class _FormSink:
             self.form.size += len(chunk)
             if self.form.size > self.max_bytes:
                 raise VideoTooLarge(
-                    f"The video is larger than the {self.max_bytes / 2**20:.0f} MB limit."
+                    f"The video is larger than the {self.max_bytes / 2**20:.0f} MB limit "
+                    "(VTRACK_MAX_UPLOAD_MB on the server)."
                 )
             self.fh.write(chunk)
         else:

@@ -24,6 +24,20 @@ class EngineCache:
         self.settings = settings
         self._lock = threading.Lock()
         self._engines: dict[str, Any] = {}
+        self._warming = False
+        self.ready = threading.Event()  # set once the warm-up ended
+
+    def start_warm_up(self) -> None:
+        """Load the engines and run each workflow once on a tiny clip, on a background thread
+        (`pipelines/warmup.py`); `warming_up` is True until it ends."""
+        from vtrack.pipelines.warmup import warm_up
+
+        self._warming = True
+        threading.Thread(target=warm_up, args=(self,), name="vtrack-warmup", daemon=True).start()
+
+    @property
+    def warming_up(self) -> bool:
+        return self._warming and not self.ready.is_set()
 
     def _get(self, kind: str, load: Callable[[Settings], Any]) -> Any:
         with self._lock:

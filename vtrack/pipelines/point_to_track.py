@@ -98,8 +98,10 @@ def run_point_to_track(
     engines: EngineCache,
     settings: Settings,
     progress: Progress,
+    full_res_masks: bool = False,
 ) -> dict:
-    """Write the masked video (red overlay, original audio) and the masks zip into `out`.
+    """Write the masked video (red overlay, original audio) and the masks zip into `out`
+    (and, with `full_res_masks`, the masks at the output resolution too).
 
     The stages overlap: decoding into the working frame store (background thread), tracking
     (this thread) and the render at output resolution (background threads: the source decoded
@@ -123,6 +125,7 @@ def run_point_to_track(
         original_audio(video),
         settings,
         masks_out=out.path("masks_url"),
+        full_masks_out=out.path("full_masks_url") if full_res_masks else None,
         share=share,
     )
     try:

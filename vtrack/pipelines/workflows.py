@@ -66,6 +66,14 @@ class PointForm(WorkflowForm):
         return self.points if self.points is not None else [Click(x=self.x, y=self.y)]
 
 
+class TrackForm(PointForm):
+    full_res_masks: bool = Field(
+        False,
+        description="also export the masks at the output resolution (masks_full.zip; the "
+        "masks zip is at the working resolution, at most 854x480)",
+    )
+
+
 class TextForm(WorkflowForm):
     prompt: str = Field(
         min_length=1,
@@ -122,6 +130,10 @@ def point_params(form: PointForm, video: OpenedVideo, engines: EngineCache) -> d
     return {"points": points, "frame_index": form.frame_idx}
 
 
+def track_params(form: TrackForm, video: OpenedVideo, engines: EngineCache) -> dict[str, Any]:
+    return {**point_params(form, video, engines), "full_res_masks": form.full_res_masks}
+
+
 def text_params(form: TextForm, video: OpenedVideo, engines: EngineCache) -> dict[str, Any]:
     stems = engines.separator().stems
     intent = parse_prompt(form.prompt, stems)
@@ -171,7 +183,8 @@ def run_track(
     progress: Progress,
 ) -> dict[str, Any]:
     video = _video(params, files, settings)
-    return run_point_to_track(video, point_request(params), files, engines, settings, progress)
+    request, full = point_request(params), bool(params.get("full_res_masks"))
+    return run_point_to_track(video, request, files, engines, settings, progress, full)
 
 
 def run_text(
@@ -208,13 +221,20 @@ TRACK_POINT = Workflow(
     command="track",
     summary="Track an object from a click",
     steps=point_track_steps,
-    form=PointForm,
+    form=TrackForm,
     outputs=(
         Output("masked_video_url", "masked_video.mp4", "Tracked video", MediaKind.VIDEO, True),
         MASKS,
+        Output(
+            "full_masks_url",
+            "masks_full.zip",
+            "Masks at full resolution (PNG per frame)",
+            MediaKind.ARCHIVE,
+            needs=("full_res_masks",),
+        ),
     ),
     result=TrackResult,
-    build=point_params,
+    build=track_params,
     runner=run_track,
 )
 

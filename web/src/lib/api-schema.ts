@@ -236,6 +236,11 @@ export interface components {
             upload_dir: string;
             /** Active Tasks */
             active_tasks: number;
+            /**
+             * Warming Up
+             * @description the engines are still loading at server start (a job submitted now waits for them)
+             */
+            warming_up: boolean;
             /** Device */
             device: string;
             /** Engines */
@@ -400,6 +405,11 @@ export interface components {
              * @description Masks (PNG per frame)
              */
             masks_url?: string | null;
+            /**
+             * Full Masks Url
+             * @description Masks at full resolution (PNG per frame)
+             */
+            full_masks_url?: string | null;
             /** Frame Count */
             frame_count?: number | null;
             /** Frames With Object */
@@ -548,6 +558,11 @@ export interface components {
              * @description Masks (PNG per frame) (masks.zip)
              */
             masks_url: string | null;
+            /**
+             * Full Masks Url
+             * @description Masks at full resolution (PNG per frame) (masks_full.zip)
+             */
+            full_masks_url?: string | null;
             /** Frame Count */
             frame_count: number | null;
             /** Frames With Object */
@@ -656,6 +671,12 @@ export interface operations {
                      * @description several clicks as JSON, e.g. [{"x": 40, "y": 55, "positive": true}] (1 to 32); replaces x and y
                      */
                     points?: string | null;
+                    /**
+                     * Full Res Masks
+                     * @description also export the masks at the output resolution (masks_full.zip; the masks zip is at the working resolution, at most 854x480)
+                     * @default false
+                     */
+                    full_res_masks?: boolean;
                 };
             };
         };
@@ -1149,6 +1170,7 @@ export interface operations {
 export const RESULT_FILES = [
   { key: "masked_video_url", label: "Tracked video" },
   { key: "masks_url", label: "Masks (PNG per frame)" },
+  { key: "full_masks_url", label: "Masks at full resolution (PNG per frame)" },
   { key: "highlighted_video_url", label: "Highlighted video" },
   { key: "audio_url", label: "Isolated audio" },
   { key: "stem_video_url", label: "Video with isolated audio" },
