@@ -50,7 +50,7 @@ def test_root_is_the_spec_json_for_api_clients(client: TestClient) -> None:
 def test_openapi_documents_the_workflows(client: TestClient) -> None:
     paths = client.get("/openapi.json").json()["paths"]
     fields = {
-        "/api/track-point": {"video", "x", "y", "frame_idx", "points"},
+        "/api/track-point": {"video", "x", "y", "frame_idx", "points", "full_res_masks"},
         "/api/text-to-video": {"video", "prompt"},
         "/api/remove-object": {"video", "x", "y", "frame_idx", "points", "remove_stem", "prompt"},
     }
