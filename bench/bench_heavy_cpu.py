@@ -1,7 +1,8 @@
 """CPU cost of the heavy engines (SAM 2.1, HT-Demucs) beside the embedded engines, same input.
 
 Usage: .venv/bin/python bench/bench_heavy_cpu.py [--frames 6] [--models tiny,small]
-       [--sizes 1024,512] [--audio-seconds 10] [--threads N] [--skip-audio] [--json out.json]
+       [--sizes 1024,512] [--precisions float32,bfloat16] [--audio-seconds 10] [--threads N]
+       [--skip-audio] [--skip-vision] [--json out.json] [--tables-from out.json]
 
 No trained weights can be had here, so both heavy models are built by their own libraries with
 random weights: the same architecture does the same arithmetic, so the cost is that of the
@@ -101,7 +102,11 @@ def sam2_random(model: str, image_size: int) -> Any:
     return predictor
 
 
-def sam2_vision(model: str, image_size: int, video: Any, click: tuple[float, float]) -> dict:
+def sam2_vision(
+    model: str, image_size: int, bf16: bool, video: Any, click: tuple[float, float]
+) -> dict:
+    import contextlib
+
     import torch
 
     from vtrack.vision.sam2_adapter import Sam2Segmenter
@@ -109,12 +114,14 @@ def sam2_vision(model: str, image_size: int, video: Any, click: tuple[float, flo
     predictor = sam2_random(model, image_size)
     params = sum(p.numel() for p in predictor.parameters())
     image = torch.zeros(1, 3, image_size, image_size)
-    with torch.inference_mode():
+    cast = torch.autocast("cpu", dtype=torch.bfloat16) if bf16 else contextlib.nullcontext()
+    with torch.inference_mode(), cast:
         predictor.forward_image(image)  # warm-up
         encode_wall, encode_cpu = median_timed(lambda: predictor.forward_image(image), 3)
-    row = track_forward(Sam2Segmenter(predictor=predictor, device="cpu"), video, click)
+    segmenter = Sam2Segmenter(predictor=predictor, device="cpu", cpu_bf16=bf16)
+    row = track_forward(segmenter, video, click)
     return {
-        "engine": f"sam2.1-{model}",
+        "engine": f"sam2.1-{model}" + (" bf16" if bf16 else ""),
         "input": image_size,
         "params_m": params / 1e6,
         "encode_wall_s": encode_wall,
@@ -166,15 +173,18 @@ def audio_rows(seconds: float) -> list[dict]:
     return rows
 
 
-def vision_rows(frames: int, models: list[str], sizes: list[int]) -> list[dict]:
+def vision_rows(
+    frames: int, models: list[str], sizes: list[int], precisions: list[str]
+) -> list[dict]:
     video, gt = load_davis("bear", max_frames=frames)
     click = farthest_interior_point(gt[0])
     rows = [embedded_vision(video, click)]
     print(json.dumps(rows[-1]), flush=True)
     for model in models:
         for size in sizes:
-            rows.append(sam2_vision(model, size, video, click))
-            print(json.dumps(rows[-1]), flush=True)
+            for precision in precisions:
+                rows.append(sam2_vision(model, size, precision == "bfloat16", video, click))
+                print(json.dumps(rows[-1]), flush=True)
     return rows
 
 
@@ -226,6 +236,7 @@ def main() -> None:
     ap.add_argument("--frames", type=int, default=6)
     ap.add_argument("--models", default="tiny,small")
     ap.add_argument("--sizes", default="1024,512")
+    ap.add_argument("--precisions", default="float32", help="float32 and/or bfloat16 (autocast)")
     ap.add_argument("--audio-seconds", type=float, default=10.0)
     ap.add_argument("--skip-audio", action="store_true")
     ap.add_argument("--skip-vision", action="store_true")
@@ -246,7 +257,8 @@ def main() -> None:
     if not args.skip_vision:
         models = [m for m in args.models.split(",") if m]
         sizes = [int(s) for s in args.sizes.split(",") if s]
-        result["vision"] = vision_rows(args.frames, models, sizes)
+        precisions = [p for p in args.precisions.split(",") if p]
+        result["vision"] = vision_rows(args.frames, models, sizes, precisions)
     if not args.skip_audio:
         result["audio"] = audio_rows(args.audio_seconds)
     print_tables(result)

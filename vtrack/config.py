@@ -75,8 +75,11 @@ class Settings(BaseSettings):
     sam2_checkpoint: Path | None = None
     sam2_config: str = "configs/sam2.1/sam2.1_hiera_t.yaml"
     # SAM 2's input size (its config says 1024, the size it was trained at). A multiple of 32;
-    # on a CPU 512 costs about a quarter of 1024 per frame, with coarser masks (bench/RESULTS.md).
+    # on a CPU 512 costs about a fifth of 1024 a frame, with coarser masks (RESULTS_heavy.md).
     sam2_image_size: int | None = None
+    # bfloat16 autocast for SAM 2 on a CPU (as SAM 2 runs on CUDA): unset = on when the CPU
+    # multiplies bfloat16 natively (AMX, AVX-512 BF16), where it halves the cost; else float32.
+    sam2_cpu_bf16: bool | None = None
     demucs_repo: Path | None = None
     demucs_model: str = "htdemucs"
 

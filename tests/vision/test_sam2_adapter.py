@@ -45,8 +45,12 @@ class FakeSam2Predictor:
 
     def init_state(self, video_path: str, offload_video_to_cpu: bool = False, **kw: Any) -> dict:
         self.num_frames = len([p for p in os.listdir(video_path) if p.endswith(".jpg")])
+        self.objects = {}  # a new state knows no object
         self.calls.append(
-            ("init_state", {"video_path": video_path, "offload": offload_video_to_cpu})
+            (
+                "init_state",
+                {"video_path": video_path, "offload": offload_video_to_cpu, "n": self.num_frames},
+            )
         )
         return {"num_frames": self.num_frames}
 
@@ -58,6 +62,13 @@ class FakeSam2Predictor:
         else:
             pts, labels = kw["points"], kw["labels"]
             self.objects[obj_id] = tuple(pts[list(labels).index(1)])
+        ids, logits = self._logits()
+        return frame_idx, ids, logits
+
+    def add_new_mask(self, state: dict, frame_idx: int, obj_id: int, mask: np.ndarray):
+        self.calls.append(("mask", {"frame_idx": frame_idx, "obj_id": obj_id, "mask": mask}))
+        ys, xs = np.nonzero(mask)
+        self.objects[obj_id] = (float(xs.mean()), float(ys.mean()))
         ids, logits = self._logits()
         return frame_idx, ids, logits
 
@@ -189,3 +200,35 @@ def test_missing_checkpoint_and_load_failure(tmp_path: Path) -> None:
             {"device": "cpu", "hydra_overrides_extra": overrides},
         )
     ]
+
+
+def test_long_video_is_tracked_window_by_window_handing_masks_over() -> None:
+    fake = FakeSam2Predictor()
+    seg = Sam2Segmenter(predictor=fake, device="cpu", window=5)
+    with seg.start_session(make_video(13)) as session:  # windows (0,5) (4,9) (8,13)
+        first = session.add_points(6, 3, [PointPrompt(0.5, 0.5)])
+        assert first.frame_index == 6 and first.masks[3][10, 20]
+        results = {fm.frame_index: fm for fm in session.propagate("both")}
+        inits = [kw["n"] for name, kw in fake.calls if name == "init_state"]
+    assert sorted(results) == list(range(13))  # every frame once, across windows
+    assert all(fm.masks[3][10, 20] for fm in results.values())  # the object carried on
+    assert max(inits) <= 5  # at most 5 frames per state
+    assert len(inits) >= 4  # window 1, 2, back to 1 for the backward pass, then 0
+    # Hand-over through the shared frame, as a mask at local index 0 (forward) or 4 (backward).
+    seeds = [kw for name, kw in fake.calls if name == "mask"]
+    assert [kw["frame_idx"] for kw in seeds] == [0, 4]
+    assert seeds[0]["mask"].shape == (H, W) and seeds[0]["mask"].dtype == bool
+    adds = [kw for name, kw in fake.calls if name == "add"]
+    assert {kw["frame_idx"] for kw in adds} == {2}  # frame 6 is local frame 2 of window (4, 9)
+    assert [name for name, _ in fake.calls].count("reset") == len(inits)  # every state released
+
+
+def test_a_window_without_objects_is_not_tracked() -> None:
+    fake = FakeSam2Predictor()
+    session = Sam2Segmenter(predictor=fake, device="cpu", window=4).start_session(make_video(10))
+    session.add_points(1, 1, [PointPrompt(0.5, 0.5)])
+    session.remove_object(1)
+    session.add_points(8, 2, [PointPrompt(0.5, 0.5)])  # windows (0,4) (3,7) (6,10)
+    frames = [fm.frame_index for fm in session.propagate("forward")]
+    assert frames == [8, 9]
+    session.close()

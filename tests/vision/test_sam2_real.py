@@ -160,15 +160,16 @@ def frame_ids(masks: list[FrameMasks]) -> list[int]:
     return sorted(m.frame_index for m in masks)
 
 
+@pytest.mark.parametrize("bf16", [False, True], ids=["float32", "bfloat16"])
 def test_session_box_two_objects_both_ways_and_a_correction(
-    tmp_path: Path, checkpoint: Path, clip: tuple[Path, FrameSequence]
+    tmp_path: Path, checkpoint: Path, clip: tuple[Path, FrameSequence], bf16: bool
 ) -> None:
     from vtrack.vision.registry import load_segmenter
 
     _, frames = clip
-    segmenter = load_segmenter(sam2_settings(tmp_path, checkpoint))
+    segmenter = load_segmenter(sam2_settings(tmp_path, checkpoint, sam2_cpu_bf16=bf16))
     assert segmenter.name == "sam2" and type(segmenter.predictor).__module__.startswith("sam2.")
-    assert segmenter.predictor.image_size == IMAGE_SIZE
+    assert segmenter.predictor.image_size == IMAGE_SIZE and segmenter.bf16 is bf16
     with segmenter.start_session(frames) as session:
         clicked = session.add_points(
             2, 1, [PointPrompt(0.5, 0.55), PointPrompt(0.1, 0.1, positive=False)]
@@ -201,3 +202,22 @@ def test_session_box_two_objects_both_ways_and_a_correction(
         after = list(session.propagate("both"))
         assert frame_ids(after) == list(range(N_FRAMES))
         assert all(set(fm.masks) == {1} for fm in after)
+
+
+def test_windows_hand_objects_over_with_sams_own_mask_prompt(
+    tmp_path: Path, checkpoint: Path, clip: tuple[Path, FrameSequence]
+) -> None:
+    from vtrack.vision.registry import load_segmenter
+    from vtrack.vision.sam2_adapter import Sam2Segmenter
+
+    _, frames = clip
+    loaded = load_segmenter(sam2_settings(tmp_path, checkpoint, sam2_cpu_bf16=False))
+    windowed = Sam2Segmenter(predictor=loaded.predictor, device="cpu", cpu_bf16=False, window=3)
+    with windowed.start_session(frames) as session:  # windows (0, 3) and (2, 5)
+        session.add_points(3, 1, [PointPrompt(0.5, 0.55)])
+        session.add_box(3, 2, BoxPrompt(0.05, 0.1, 0.4, 0.6))
+        masks = list(session.propagate("both"))
+    assert frame_ids(masks) == list(range(N_FRAMES))
+    # Frames 0-1 were reached only through the hand-over on frame 2 (add_new_mask).
+    assert all(set(fm.masks) <= {1, 2} and fm.masks for fm in masks)
+    assert all(m.shape == (H, W) for fm in masks for m in fm.masks.values())

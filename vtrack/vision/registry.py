@@ -173,6 +173,7 @@ def _load_sam2(settings: Settings, device: str) -> VideoSegmenter:
         config_file=settings.sam2_config,
         device=device,
         image_size=settings.sam2_image_size,
+        cpu_bf16=settings.sam2_cpu_bf16,
     )
 
 

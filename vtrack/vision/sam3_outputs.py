@@ -8,6 +8,9 @@ import cv2
 import numpy as np
 
 from vtrack.vision.base import BoxPrompt, FrameMasks, PointPrompt
+from vtrack.vision.chunks import plan_chunks
+
+__all__ = ["mask_to_seed", "match_ids_by_iou", "parse_frame_outputs", "plan_chunks"]
 
 
 def _resize_mask(mask: np.ndarray, frame_size: tuple[int, int] | None) -> np.ndarray:
@@ -49,23 +52,6 @@ def parse_frame_outputs(
 
 
 # --- chunking: carrying objects across chunks ---
-
-
-def plan_chunks(num_frames: int, chunk_frames: int) -> list[tuple[int, int]]:
-    """[start, stop) ranges covering the video; neighbours share one frame to hand objects over."""
-    if num_frames <= 0:
-        return []
-    chunk_frames = max(2, int(chunk_frames))
-    if num_frames <= chunk_frames:
-        return [(0, num_frames)]
-    chunks = []
-    start = 0
-    while True:
-        stop = min(start + chunk_frames, num_frames)
-        chunks.append((start, stop))
-        if stop >= num_frames:
-            return chunks
-        start = stop - 1
 
 
 def mask_to_seed(mask: np.ndarray) -> tuple[list[PointPrompt], BoxPrompt] | None:

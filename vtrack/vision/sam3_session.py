@@ -23,6 +23,7 @@ from vtrack.vision.base import (
     SegmentationSession,
     TextDetection,
 )
+from vtrack.vision.chunks import OnceEach
 from vtrack.vision.jpeg_frames import write_jpeg_folder
 from vtrack.vision.sam3_outputs import (
     mask_to_seed,
@@ -70,23 +71,6 @@ class _OpenChunk:
     obj_ids: set[int]
     # Predictor id -> our id (differs only when a re-issued text prompt renumbers objects).
     id_map: dict[int, int]
-
-
-class _OnceEach:
-    """Lets each frame through once (chunks share a frame; SAM may revisit the start frame)."""
-
-    def __init__(self, total: int, progress: ProgressCallback | None) -> None:
-        self.seen: set[int] = set()
-        self._total = total
-        self._progress = progress
-
-    def first_time(self, masks: FrameMasks) -> bool:
-        if masks.frame_index in self.seen:
-            return False
-        self.seen.add(masks.frame_index)
-        if self._progress is not None:
-            self._progress(len(self.seen) / self._total)
-        return True
 
 
 class Sam3Session(SegmentationSession):
@@ -316,13 +300,13 @@ class Sam3Session(SegmentationSession):
             raise InvalidInput("add a prompt before tracking")
         start = min(prompt_frames) if start_frame_index is None else int(start_frame_index)
         first = self._chunk_of(start)
-        once = _OnceEach(len(self._video), progress)
+        once = OnceEach(len(self._video), progress)
         if direction in ("both", "forward"):
             yield from self._forward(first, start, once)
         if direction in ("both", "backward"):
             yield from self._backward(first, start, once)
 
-    def _forward(self, first: int, start: int, once: _OnceEach) -> Iterator[FrameMasks]:
+    def _forward(self, first: int, start: int, once: OnceEach) -> Iterator[FrameMasks]:
         """From `start` to the end, chunk by chunk; the last frame of a chunk seeds the next."""
         carried: FrameMasks | None = None
         for index in range(first, len(self._chunks)):
@@ -343,7 +327,7 @@ class Sam3Session(SegmentationSession):
             ):
                 break  # nothing left to hand over and no prompts further on
 
-    def _backward(self, first: int, start: int, once: _OnceEach) -> Iterator[FrameMasks]:
+    def _backward(self, first: int, start: int, once: OnceEach) -> Iterator[FrameMasks]:
         """From `start` back to frame 0; the first frame of a chunk seeds the one before."""
         carried: FrameMasks | None = None
         for index in range(first, -1, -1):
