@@ -78,7 +78,7 @@ class Settings(BaseSettings):
     # on a CPU 512 costs about a fifth of 1024 a frame, with coarser masks (RESULTS_heavy.md).
     sam2_image_size: int | None = None
     # bfloat16 autocast for SAM 2 on a CPU (as SAM 2 runs on CUDA): unset = on when the CPU
-    # multiplies bfloat16 natively (AMX, AVX-512 BF16), where it halves the cost; else float32.
+    # multiplies bfloat16 natively (AMX, AVX-512 BF16), where it costs a third; else float32.
     sam2_cpu_bf16: bool | None = None
     demucs_repo: Path | None = None
     demucs_model: str = "htdemucs"

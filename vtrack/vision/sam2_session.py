@@ -92,7 +92,7 @@ class Sam2Session(SegmentationSession):
         import torch  # only reached with a real predictor, so torch is installed
 
         # SAM 2's own examples run the video predictor under bf16 autocast on CUDA; on a CPU
-        # with native bfloat16 (AMX, AVX-512 BF16) it halves the cost (bench/RESULTS_heavy.md).
+        # with native bfloat16 (AMX, AVX-512 BF16) it costs a third (bench/RESULTS_heavy.md).
         return torch.autocast("cuda" if self._device == "cuda" else "cpu", dtype=torch.bfloat16)
 
     # -- windows --
