@@ -89,23 +89,26 @@ def _mirror_axis(gray: np.ndarray, mask: np.ndarray) -> tuple[int, float, bool]:
     return best
 
 
+def reflection_axis(image: np.ndarray, mask: np.ndarray, y: int) -> int | None:
+    """The waterline row of a reflection joined to the mask below the click, or None: a clear
+    mirror axis (correlation > 0.75) with a darker, lower-contrast copy below it."""
+    gray = cv2.cvtColor(image, cv2.COLOR_RGB2GRAY).astype(np.float32)
+    axis, ncc, dimmer = _mirror_axis(gray, mask)
+    return axis if axis > y and ncc >= 0.75 and dimmer else None
+
+
 def cut_reflection(
-    image: np.ndarray, mask: np.ndarray, motion: np.ndarray | None, x: int, y: int
+    image: np.ndarray, mask: np.ndarray, motion: np.ndarray | None, x: int, y: int, axis: int
 ) -> np.ndarray:
     """Cut a water reflection below the object; let the motion cue restore the rest above it.
 
     The selfie component of a boat is its front half plus that half's reflection (the white
-    stern is missing): past a clear mirror axis below the click (correlation > 0.75, a
-    darker, lower-contrast copy below) everything under the axis is dropped; what strongly
-    moves like the click (log-odds > 2.5) above the axis and near the mask is added back
-    before GrabCut re-places the boundary, with the reflection as certain background (its
+    stern is missing): past the mirror axis (`reflection_axis`) everything under it is
+    dropped; what strongly moves like the click (log-odds > 2.5) above the axis and near the
+    mask is added back before GrabCut re-places the boundary, with the reflection as certain background (its
     colours are the hull's, so GrabCut then finds the hull's lower edge). Boat frame-0 J
     0.39 -> 0.64.
     """
-    gray = cv2.cvtColor(image, cv2.COLOR_RGB2GRAY).astype(np.float32)
-    axis, ncc, dimmer = _mirror_axis(gray, mask)
-    if axis <= y or ncc < 0.75 or not dimmer:
-        return mask
     above = np.zeros(mask.shape, bool)
     above[:axis] = True
     cut = mask & above

@@ -25,7 +25,12 @@ from dataclasses import dataclass, field
 import cv2
 import numpy as np
 
-from vtrack.vision.embedded.click_motion import cut_reflection, motion_logodds, prune_by_motion
+from vtrack.vision.embedded.click_motion import (
+    cut_reflection,
+    motion_logodds,
+    prune_by_motion,
+    reflection_axis,
+)
 from vtrack.vision.embedded.grabcut_candidates import grabcut, grabcut_search, refine_with_grabcut
 from vtrack.vision.embedded.imageops import component_at, fill_holes
 from vtrack.vision.embedded.motion_field import motion_field
@@ -117,7 +122,11 @@ def first_mask(
         motion = motion_logodds(image, other, x, y) if other is not None else None
         if motion is not None:
             mask = prune_by_motion(image, mask, motion, x, y)
-        mask = cut_reflection(image, mask, motion, x, y)
+        axis = reflection_axis(image, mask, y)
+        if axis is not None:
+            mask = cut_reflection(image, mask, motion, x, y, axis)
+            # below the waterline is the object's mirror image: it stays out of every later step
+            result.extras["waterline"] = axis
     result.mask = mask
     return result
 
@@ -170,7 +179,11 @@ def segment_points(
                 if prob is None and person is not None and person.available:
                     prob = person.person_probability(image)
                 shared.cues = click_cues(image, later_frame, prob)
-            whole = whole_object(image, shared.cues, trees, pos, neg, first.mask)
+            background = None
+            if "waterline" in first.extras:
+                background = np.zeros(first.mask.shape, bool)
+                background[first.extras["waterline"] :] = True
+            whole = whole_object(image, shared.cues, trees, pos, neg, first.mask, background)
             # a person's mask comes from the pose model: clicks add to it, never replace it
             result.mask = whole | first.mask if first.kind == "person" else whole
     mask = result.mask
@@ -182,6 +195,7 @@ def segment_points(
         _carve_negatives(mask, neg)  # filling holes must not bring a negative click back
     result.mask = mask
     result.extras.pop("person_probability", None)
+    result.extras.pop("waterline", None)
     return result
 
 

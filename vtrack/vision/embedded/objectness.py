@@ -133,9 +133,13 @@ def whole_object(
     pos: list[tuple[int, int]],
     neg: list[tuple[int, int]],
     seed: np.ndarray,
+    background: np.ndarray | None = None,
 ) -> np.ndarray:
-    """The object under the positive clicks (pixel coordinates), from its first mask `seed`."""
+    """The object under the positive clicks (pixel coordinates), from its first mask `seed`;
+    `background` marks pixels an earlier cue proved are not the object (a reflection)."""
     prob = region_probability(cues, trees, pos, neg, seed)[cues.graph.labels]
+    if background is not None:
+        prob = np.where(background, 0.0, prob)
     rough = np.zeros(prob.shape, bool)
     for x, y in pos:
         rough |= component_at(prob > 0.5, x, y)
@@ -150,6 +154,8 @@ def whole_object(
         cv2.circle(labels, (x, y), 3, int(cv2.GC_FGD), -1)
     for x, y in neg:
         cv2.circle(labels, (x, y), 3, int(cv2.GC_BGD), -1)
+    if background is not None:
+        labels[background] = cv2.GC_BGD
     cut = grabcut(image, labels)
     mask = np.zeros(prob.shape, bool)
     for x, y in pos:
