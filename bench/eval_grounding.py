@@ -26,6 +26,7 @@ import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+import cv2
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -131,7 +132,7 @@ def _sound(clip: BandClip, exact: bool, separator) -> StemEnvelope:
 
 
 def _ask(clip: BandClip, video: FrameSequence, prompt: str, expected: int, split: str,
-         sound: StemEnvelope | None) -> Answer:  # fmt: skip
+         sound: StemEnvelope | None, save: Path | None = None) -> Answer:  # fmt: skip
     session = EmbeddedSegmenter().start_session(video)
     session.set_sound((lambda: sound) if sound is not None else None)
     t0 = time.perf_counter()
@@ -154,7 +155,60 @@ def _ask(clip: BandClip, video: FrameSequence, prompt: str, expected: int, split
     gt = clip.masks[expected]
     iou = float(jaccard(masks[0], gt[0])) if gt is not None else None
     outcome = "right" if got == expected else "wrong"
-    return Answer(clip.name, split, prompt, expected, outcome, got, iou, seconds, found.description)
+    answer = Answer(
+        clip.name, split, prompt, expected, outcome, got, iou, seconds, found.description
+    )
+    if save is not None:
+        _save(clip, answer, masks[0], save)
+    return answer
+
+
+def _moves_most(clip: BandClip, video: FrameSequence) -> int | None:
+    """The old rule, for comparison: the person whose hands move the most (same measurement)."""
+    from vtrack.vision.embedded.body_motion import measure_part_motion
+    from vtrack.vision.embedded.people import find_people
+    from vtrack.vision.embedded.person_segmenter import shared_person_segmenter
+    from vtrack.vision.embedded.work_frames import WorkFrames
+
+    frames, person = WorkFrames(video), shared_person_segmenter()
+    people = find_people(person, frames.image(0))
+    if not people:
+        return None
+    motion = measure_part_motion(
+        frames, person, people, 0, "mouth" if clip.role == "singer" else "hands"
+    )
+    energy = [np.nanmean(np.linalg.norm(v, axis=-1)) if np.isfinite(v).any() else -1.0
+              for v in motion.velocity]  # fmt: skip
+    winner = people[int(np.argmax(energy))].mask
+    full = cv2.resize(winner.astype(np.uint8), (video.width, video.height)) > 0
+    return _tile_of(full, clip)
+
+
+def _save(clip: BandClip, answer: Answer, mask: np.ndarray | None, folder: Path) -> None:
+    """Frame 0 with the answer's mask (green) and the player's tile framed (yellow)."""
+    image = clip.frames[0].copy()
+    if mask is not None:
+        image[mask] = (0.5 * image[mask] + [0, 127, 0]).astype(np.uint8)
+    a, b = clip.spans[clip.player]
+    cv2.rectangle(image, (a + 2, 2), (b - 3, image.shape[0] - 3), (255, 220, 0), 3)
+    cv2.putText(image, f"{answer.prompt}: {answer.outcome}", (8, 24), 0, 0.7, (255, 255, 255), 2)
+    name = "".join(c if c.isalnum() else "_" for c in f"{clip.name}_{answer.prompt}")
+    folder.mkdir(parents=True, exist_ok=True)
+    cv2.imwrite(str(folder / f"{name}.png"), cv2.cvtColor(image, cv2.COLOR_RGB2BGR))
+
+
+def _write(clip: BandClip, folder: Path) -> Path:
+    """The clip as an H.264 MP4 with its mix, for timing the whole pipeline on it."""
+    from vtrack.media.audio import AudioTrack
+    from vtrack.media.encode import VideoWriter
+
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / ("".join(c if c.isalnum() else "_" for c in clip.name) + ".mp4")
+    h, w = clip.frames.shape[1:3]
+    with VideoWriter(path, w, h, clip.fps, audio=AudioTrack(clip.mix, SR)) as writer:
+        for frame in clip.frames:
+            writer.write(frame)
+    return path
 
 
 def _position_prompts(count: int) -> list[tuple[str, int]]:
@@ -236,6 +290,8 @@ def main() -> None:
     ap.add_argument("--exact", action="store_true", help="exact stems instead of separated ones")
     ap.add_argument("--json", type=Path)
     ap.add_argument("--instances", action="store_true", help="touching pairs instead of bands")
+    ap.add_argument("--save", type=Path, help="save frame 0 of each role answer as a PNG here")
+    ap.add_argument("--write", type=Path, help="write each clip (with its mix) as an MP4 here")
     args = ap.parse_args()
     if not samples_available() or not davis_available("lucia"):
         sys.exit("needs sonic-pi-samples (apt-get) and the DAVIS data (../shared/data/davis16-dev)")
@@ -249,6 +305,7 @@ def main() -> None:
 
         separator = EmbeddedSeparator()
     answers: list[Answer] = []
+    moved_most: list[tuple[str, bool]] = []
     for names, player, role in _clip_plan(args.clips):
         size = (427, 480) if len(names) == 2 else (284, 480)
         tiles, fps = _tiles(names, size)
@@ -256,15 +313,23 @@ def main() -> None:
         source = names[player].removesuffix("~")
         split = "tune" if source in tune else "holdout" if source in PEOPLE else "registry"
         video = FrameSequence.from_arrays(list(clip.frames), fps=fps)
+        if args.write:
+            print("wrote", _write(clip, args.write))
         sound = _sound(clip, args.exact, separator)
         asked = [(f"the {role}", player, sound)]
         asked += [(p, k, None) for p, k in _position_prompts(len(names))]
+        most = _moves_most(clip, video)
+        moved_most.append((split, most == player))
         for prompt, expected, cue in asked:
-            answer = _ask(clip, video, prompt, expected, split, cue)
+            answer = _ask(clip, video, prompt, expected, split, cue, args.save if cue else None)
             answers.append(answer)
             print(f"{clip.name:55s} {prompt:26s} {answer.outcome:11s} "
                   f"{answer.seconds:5.1f}s {answer.said[:150]}", flush=True)  # fmt: skip
     _summary(answers, f"stems: {'exact' if args.exact else 'separated by the embedded separator'}")
+    for split in ("tune", "holdout", "registry", "all"):
+        sel = [ok for s, ok in moved_most if split in (s, "all")]
+        if sel:
+            print(f"who moves most (the old rule) {split:8s}: {sum(sel)} of {len(sel)} right")
     if args.json:
         args.json.write_text(json.dumps([asdict(a) for a in answers], indent=1))
 
