@@ -15,8 +15,9 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from vtrack.vision.embedded.people import VISIBLE, PersonInstance
+from vtrack.vision.embedded.people import PersonInstance
 from vtrack.vision.embedded.person_segmenter import PersonSegmenter
+from vtrack.vision.embedded.skeletons import VISIBLE
 from vtrack.vision.embedded.work_frames import WorkFrames
 
 HAND_POINTS = (13, 14, 15, 16, 19, 20)  # elbows, wrists, index knuckles (mediapipe pose)

@@ -31,23 +31,21 @@ import numpy as np
 from vtrack.boxes import Box, mask_box
 from vtrack.vision.embedded.click_segmentation import refine_with_grabcut
 from vtrack.vision.embedded.finders import components
-from vtrack.vision.embedded.imageops import disk, resize
+from vtrack.vision.embedded.imageops import disk
 from vtrack.vision.embedded.person_segmenter import PersonSegmenter
+from vtrack.vision.embedded.skeletons import (
+    HEAD,
+    TORSO,
+    VISIBLE,
+    Skeleton,
+    explained_by,
+    face_seed,
+    is_new,
+    own_region,
+    pose_in,
+    skeleton_band,
+)
 
-# Body segments between pose landmarks (mediapipe's 33-point topology): the markers of a person.
-LIMBS = (
-    (11, 12), (23, 24), (11, 23), (12, 24), (11, 24), (12, 23),  # torso, with diagonals
-    (11, 13), (13, 15), (12, 14), (14, 16),  # arms
-    (23, 25), (25, 27), (24, 26), (26, 28),  # legs
-    (0, 11), (0, 12), (7, 8),  # head to shoulders, ear to ear
-)  # fmt: skip
-HEAD = tuple(range(11))
-TORSO = (11, 12, 23, 24)
-# A landmark counts when the model is this sure it is visible (mediapipe's own default cut-off).
-VISIBLE = 0.5
-# A pose is a person when at least this share of its 33 landmarks is visible: selfie
-# segmentation also fires on animals and boats, and pose on them finds few confident joints.
-MIN_VISIBLE_SHARE = 0.3
 # Foreground parts smaller than this share of the frame are noise, not people.
 MIN_PART_FRAC = 0.002
 MAX_PEOPLE = 8
@@ -69,107 +67,7 @@ class PersonInstance:
         return (float(xs.mean()), float(ys.mean())) if len(xs) else (0.0, 0.0)
 
 
-@dataclass
-class _Skeleton:
-    landmarks: np.ndarray  # (33, 3) pixels + visibility
-    seg: np.ndarray | None  # pose model's person mask (H, W) bool, or None
-    face: tuple[float, float, float, float] | None = None
-
-    @property
-    def scale(self) -> float:
-        return _torso_length(self.landmarks)
-
-
-def _torso_length(lms: np.ndarray) -> float:
-    shoulders = (lms[11, :2] + lms[12, :2]) / 2
-    hips = (lms[23, :2] + lms[24, :2]) / 2
-    width = float(np.linalg.norm(lms[11, :2] - lms[12, :2]))
-    return max(float(np.linalg.norm(shoulders - hips)), width, 4.0)
-
-
-def _pose_in(
-    person: PersonSegmenter, image: np.ndarray, box: Box, hide: np.ndarray | None
-) -> _Skeleton | None:
-    """Pose of the most prominent person inside `box`, with `hide` painted as background."""
-    x0, y0, x1, y1 = box
-    crop = image[y0:y1, x0:x1].copy()
-    if hide is not None:
-        hidden = hide[y0:y1, x0:x1]
-        if hidden.all():
-            return None
-        if hidden.any():
-            # the median colour of what is left reads as plain background to the pose model
-            crop[hidden] = np.median(crop[~hidden], axis=0).astype(np.uint8)
-    # mediapipe's detector letterboxes to 224 px: small people gain from a larger crop
-    up = resize(crop, (max(64, crop.shape[1] * 2), max(64, crop.shape[0] * 2)))
-    pose = person.pose(np.ascontiguousarray(up))
-    if pose is None or pose.landmarks is None:
-        return None
-    lms = pose.landmarks.copy()
-    if float(np.mean(lms[:, 2] > VISIBLE)) < MIN_VISIBLE_SHARE:
-        return None
-    lms[:, 0] = x0 + lms[:, 0] * (x1 - x0)
-    lms[:, 1] = y0 + lms[:, 1] * (y1 - y0)
-    seg = None
-    if pose.mask is not None:
-        seg = np.zeros(image.shape[:2], bool)
-        seg[y0:y1, x0:x1] = resize(pose.mask, (x1 - x0, y1 - y0)) > 0.5
-    return _Skeleton(lms, seg)
-
-
-def _skeleton_band(skel: _Skeleton, shape: tuple[int, int], width_frac: float) -> np.ndarray:
-    """The person's visible limbs drawn as thick lines (width a share of the torso length)."""
-    band = np.zeros(shape, np.uint8)
-    lms = skel.landmarks
-    thick = max(2, int(round(width_frac * skel.scale)))
-    for a, b in LIMBS:
-        if lms[a, 2] > VISIBLE and lms[b, 2] > VISIBLE:
-            pa = (int(round(lms[a, 0])), int(round(lms[a, 1])))
-            pb = (int(round(lms[b, 0])), int(round(lms[b, 1])))
-            cv2.line(band, pa, pb, 1, thick)
-    if skel.face is not None:
-        fx0, fy0, fx1, fy1 = (int(round(v)) for v in skel.face)
-        cv2.ellipse(
-            band,
-            ((fx0 + fx1) // 2, (fy0 + fy1) // 2),
-            (max(1, (fx1 - fx0) // 3), max(1, (fy1 - fy0) // 3)),
-            0, 0, 360, 1, -1,
-        )  # fmt: skip
-    return band > 0
-
-
-def _explained(skel: _Skeleton, part: np.ndarray) -> np.ndarray:
-    """The part's pixels this skeleton accounts for: its pose mask near its limbs."""
-    # a quarter torso length around the limbs holds the body and clothes, not a neighbour
-    near = cv2.dilate(
-        _skeleton_band(skel, part.shape, 0.1).astype(np.uint8), disk(int(0.25 * skel.scale))
-    )
-    own = near > 0
-    if skel.seg is not None:
-        own &= skel.seg | _skeleton_band(skel, part.shape, 0.3)
-    return own & part
-
-
-def _own_region(skel: _Skeleton, part: np.ndarray) -> np.ndarray:
-    """Where this person can be: their pose mask and limbs, a little grown (the selfie map also
-    takes in walls and props next to people; the pose model's own mask does not)."""
-    if skel.seg is None:
-        return np.ones(part.shape, bool)
-    own = skel.seg | _skeleton_band(skel, part.shape, 0.3)
-    return cv2.dilate(own.astype(np.uint8), disk(max(2, int(0.05 * skel.scale)))) > 0
-
-
-def _is_new(skel: _Skeleton, others: list[_Skeleton]) -> bool:
-    """False when the pose found again a person already found (its torso at the same place)."""
-    centre = skel.landmarks[[11, 12, 23, 24], :2].mean(axis=0)
-    for other in others:
-        other_centre = other.landmarks[[11, 12, 23, 24], :2].mean(axis=0)
-        if np.linalg.norm(centre - other_centre) < 0.5 * max(skel.scale, other.scale):
-            return False
-    return True
-
-
-def _face_explained(face: tuple[float, ...], skels: list[_Skeleton]) -> bool:
+def _face_explained(face: tuple[float, ...], skels: list[Skeleton]) -> bool:
     fx, fy = (face[0] + face[2]) / 2, (face[1] + face[3]) / 2
     size = max(face[2] - face[0], face[3] - face[1])
     for skel in skels:
@@ -236,8 +134,8 @@ def _find_another(
     left: np.ndarray,
     part: np.ndarray,
     hidden: np.ndarray,
-    skels: list[_Skeleton],
-) -> _Skeleton | None:
+    skels: list[Skeleton],
+) -> Skeleton | None:
     """A person not found yet inside what is left: pose on the largest leftover piece's box,
     first as it is, then with the people found so far painted out (each helps where the other
     fails: painting out a person in front also hides half of the one behind)."""
@@ -245,13 +143,13 @@ def _find_another(
     if box is None:
         return None
     for hide in (None, hidden):
-        skel = _pose_in(person, image, box, hide)
-        if skel is not None and _is_new(skel, skels) and _inside(skel, left, part):
+        skel = pose_in(person, image, box, hide)
+        if skel is not None and is_new(skel, skels) and _inside(skel, left, part):
             return skel
     return None
 
 
-def _inside(skel: _Skeleton, left: np.ndarray, part: np.ndarray) -> bool:
+def _inside(skel: Skeleton, left: np.ndarray, part: np.ndarray) -> bool:
     """The skeleton is a new person of what is left, not a ghost on a found one's leftovers:
     its torso centre and most of its visible joints lie on `left`, and most of its own pose mask
     inside the part does too."""
@@ -277,37 +175,37 @@ def _peel(
     part: np.ndarray,
     others: np.ndarray,
     faces: list[tuple[float, float, float, float]],
-) -> list[_Skeleton]:
+) -> list[Skeleton]:
     """Every person inside one foreground part (see the module docstring, step 2)."""
     h, w = part.shape
     min_area = max(MIN_PART_FRAC * h * w, 0.12 * part.sum())
-    skels: list[_Skeleton] = []
+    skels: list[Skeleton] = []
     explained = np.zeros(part.shape, bool)
     for _ in range(MAX_PEOPLE):
         left = part & ~explained
         if left.sum() < min_area:
             break
         if not skels:
-            skel = _pose_in(person, image, _padded_box(part), others)
+            skel = pose_in(person, image, _padded_box(part), others)
         else:
             skel = _find_another(person, image, left, part, others | explained, skels)
         if skel is None:
             break
         skels.append(skel)
-        explained |= cv2.dilate(_explained(skel, part).astype(np.uint8), disk(2)) > 0
+        explained |= cv2.dilate(explained_by(skel, part).astype(np.uint8), disk(2)) > 0
     for face in faces:
         fx, fy = int((face[0] + face[2]) / 2), int((face[1] + face[3]) / 2)
         if not (0 <= fy < h and 0 <= fx < w) or not part[fy, fx]:
             continue
         if _face_explained(face, skels):
             continue
-        skel = _pose_in(person, image, _face_body_box(face, part.shape), others | explained)
-        if skel is not None and _is_new(skel, skels):
+        skel = pose_in(person, image, _face_body_box(face, part.shape), others | explained)
+        if skel is not None and is_new(skel, skels):
             skel.face = face
             skels.append(skel)
-            explained |= _explained(skel, part)
+            explained |= explained_by(skel, part)
         else:
-            skels.append(_face_seed(face))
+            skels.append(face_seed(face))
     # people who touch stand at about the same distance: a skeleton far smaller than the part's
     # largest is the pose model seeing a person in a backpack or a fold of clothes (an adult's
     # torso is under twice a child's, so 0.4 keeps children beside adults)
@@ -315,18 +213,7 @@ def _peel(
     return [k for k in skels if k.scale >= 0.4 * largest]
 
 
-def _face_seed(face: tuple[float, float, float, float]) -> _Skeleton:
-    """A person known only by their face: a head and a trunk straight below it."""
-    fw, fh = face[2] - face[0], face[3] - face[1]
-    cx, cy = (face[0] + face[2]) / 2, (face[1] + face[3]) / 2
-    lms = np.zeros((33, 3), np.float32)
-    lms[0] = (cx, cy, 1.0)
-    lms[11], lms[12] = (cx - fw, cy + 1.5 * fh, 1.0), (cx + fw, cy + 1.5 * fh, 1.0)
-    lms[23], lms[24] = (cx - 0.7 * fw, cy + 4 * fh, 1.0), (cx + 0.7 * fw, cy + 4 * fh, 1.0)
-    return _Skeleton(lms, None, face)
-
-
-def _split(image: np.ndarray, part: np.ndarray, skels: list[_Skeleton]) -> list[np.ndarray]:
+def _split(image: np.ndarray, part: np.ndarray, skels: list[Skeleton]) -> list[np.ndarray]:
     """Share the part's pixels between its skeletons (module docstring, step 3)."""
     if len(skels) == 1:
         return [part]
@@ -334,7 +221,7 @@ def _split(image: np.ndarray, part: np.ndarray, skels: list[_Skeleton]) -> list[
     markers[cv2.dilate(part.astype(np.uint8), disk(3)) == 0] = 1
     order = sorted(range(len(skels)), key=lambda i: skels[i].scale)  # far first, near last
     for i in order:
-        markers[_skeleton_band(skels[i], part.shape, 0.1) & part] = i + 2
+        markers[skeleton_band(skels[i], part.shape, 0.1) & part] = i + 2
     cv2.watershed(cv2.cvtColor(image, cv2.COLOR_RGB2BGR), markers)
     # pixels of the part that the background or a ridge took go to the nearest person
     labels = np.where(part & (markers >= 2), markers, 0).astype(np.int32)
@@ -348,7 +235,7 @@ def _split(image: np.ndarray, part: np.ndarray, skels: list[_Skeleton]) -> list[
     return [(labels == i + 2) & part for i in range(len(skels))]
 
 
-def _instance(mask: np.ndarray, skel: _Skeleton | None) -> PersonInstance | None:
+def _instance(mask: np.ndarray, skel: Skeleton | None) -> PersonInstance | None:
     box = mask_box(mask)
     if box is None:
         return None
@@ -399,7 +286,7 @@ def find_people(
         if not skels:  # selfie segmentation also fires on animals and boats
             continue
         for mask, skel in zip(_split(image, part, skels), skels, strict=True):
-            inst = _instance(mask & _own_region(skel, part), skel)
+            inst = _instance(mask & own_region(skel, part), skel)
             if inst is not None:
                 found.append(inst)
     return sorted(found, key=lambda p: p.centre[0])
