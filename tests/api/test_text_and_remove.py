@@ -61,6 +61,35 @@ def test_isolate_drums_contract_and_stems(
     assert lengths["audio"] == pytest.approx(lengths["video"], abs=0.05)
 
 
+def test_remove_prompt_gives_what_is_heard_as_audio_url(
+    client: TestClient, moving_clip: Path, tmp_path: Path
+) -> None:
+    # "Remove the drums" (or karaoke): the seed's client plays `audio_url`, so it must hold the
+    # mix without the drums; the drums alone are beside it, and the stem video sounds the same.
+    response = upload(
+        client, moving_clip, "/api/text-to-video?wait=true", prompt="remove the drums"
+    )
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert body["audio_url"] == f"/uploads/{body['task_id']}/no_drums.wav"
+    assert body["complement_audio_url"] == f"/uploads/{body['task_id']}/drums.wav"
+    heard, rate = wav_samples(client.get(body["audio_url"]).content)
+    drums, _ = wav_samples(client.get(body["complement_audio_url"]).content)
+    mix = read_audio(moving_clip)
+    n = min(heard.shape[1], mix.samples.shape[1])
+    assert float(np.abs(drums).max()) > 0.01
+    # what is heard is the mix minus the drums, not the drums
+    assert float(np.abs(heard[:, :n] - (mix.samples[:, :n] - drums[:, :n])).max()) < 2e-3
+    video = tmp_path / "stem.mp4"
+    video.write_bytes(client.get(body["stem_video_url"]).content)
+    sound = read_audio(video)
+    m = min(sound.samples.shape[1], n) - 2048
+    lag = slice(1024, m)  # AAC priming and frame edges aside
+    corr_heard = np.corrcoef(sound.samples[0, lag], heard[0, lag])[0, 1]
+    corr_drums = np.corrcoef(sound.samples[0, lag], drums[0, lag])[0, 1]
+    assert corr_heard > 0.9 and corr_heard > corr_drums
+
+
 def test_visual_prompt_highlights_the_moving_object(
     client: TestClient, moving_clip: Path, moving_scene: Scene, tmp_path: Path
 ) -> None:

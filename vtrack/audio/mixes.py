@@ -102,6 +102,92 @@ _VOWELS = {
 }
 
 
+_DEFAULT_MELODY = (
+    (1, 0, "a"), (1, 2, "e"), (1, 4, "o"), (1, 7, "a"),
+    (2, 5, "i"), (1, 4, "u"), (1, 2, "a"),
+    (1, 0, "o"), (1, 4, "e"), (2, 7, "a"), (1, 9, "i"), (1, 7, "o"),
+    (2, 4, "a"), (2, 2, "e"),
+)  # fmt: skip
+
+
+@dataclass
+class _Score:
+    """Per-sample note targets of a sung line before smoothing."""
+
+    semis: np.ndarray
+    formants: np.ndarray
+    bands: np.ndarray
+    env: np.ndarray
+    since_onset: np.ndarray
+    onsets: list[int]
+
+
+def _note_envelope(length: int, note_len: int) -> np.ndarray:
+    """A syllable's loudness: 40 ms attack, sung for 85 % of the note, 80 ms release."""
+    sung = int(0.85 * length)  # leave a breath between syllables
+    e = np.zeros(note_len)
+    att, rel = int(0.04 * SR), int(0.08 * SR)
+    s = min(sung, note_len)
+    e[:s] = 1.0
+    e[: min(att, s)] = np.linspace(0, 1, min(att, s))
+    if s > rel:
+        e[s - rel : s] = np.linspace(1, 0, rel)
+    return e
+
+
+def _score(n: int, melody: tuple[tuple[float, float, str], ...], beat: float) -> _Score:
+    """The melody looped over n samples, with a beat's rest after each phrase."""
+    sc = _Score(np.zeros(n), np.zeros((n, 3)), np.zeros((n, 3)), np.zeros(n), np.full(n, 1e9), [])
+    pos, i = 0.0, 0
+    while pos < n:
+        beats, semi, vowel = melody[i % len(melody)]
+        start, length = int(pos), int(beats * beat)
+        end = min(n, start + length)
+        if end <= start:
+            break
+        seg = slice(start, end)
+        sc.semis[seg] = semi
+        sc.formants[seg], sc.bands[seg] = _VOWELS[vowel]
+        sc.env[seg] = _note_envelope(length, end - start)
+        sc.since_onset[seg] = np.arange(end - start) / SR
+        sc.onsets.append(start)
+        pos += length
+        i += 1
+        if i % len(melody) == 0:
+            pos += beat  # rest between phrases
+    return sc
+
+
+def _harmonics(phase: np.ndarray, f0: np.ndarray, sc: _Score, base_hz: float) -> np.ndarray:
+    """Glottal harmonics (-6 dB/octave) shaped by three formant resonances."""
+    n = len(phase)
+    voice = np.zeros(n)
+    for k in range(1, int(9000 / base_hz) + 1):
+        fk = k * f0
+        gain = np.zeros(n)
+        for j in range(3):
+            ratio = fk / sc.formants[:, j]
+            # Second-order resonance magnitude; formant 1 strongest.
+            q = sc.formants[:, j] / sc.bands[:, j]
+            gain += (1.0, 0.6, 0.35)[j] / np.sqrt((1 - ratio**2) ** 2 + (ratio / q) ** 2)
+        gain *= (fk < SR / 2 - 1000) / k
+        voice += gain * np.sin(k * phase)
+    return voice
+
+
+def _breath(n: int, sc: _Score, rng: np.random.Generator) -> np.ndarray:
+    """Breath (high-passed noise following the envelope) and 40 ms consonant bursts."""
+    from scipy.signal import butter, sosfilt
+
+    noise = sosfilt(butter(4, 2500, "highpass", fs=SR, output="sos"), rng.standard_normal(n))
+    noise /= np.max(np.abs(noise)) + 1e-9
+    burst = np.zeros(n)
+    for start in sc.onsets[::2]:
+        m = min(n - start, int(0.04 * SR))
+        burst[start : start + m] = np.hanning(2 * m)[m:] if m > 0 else 0
+    return noise * (0.03 * sc.env + 0.25 * burst)
+
+
 def synth_voice(
     n: int,
     bpm: float = 120.0,
@@ -115,86 +201,21 @@ def synth_voice(
     portamento between notes, 5.5 Hz vibrato that grows after the onset, slight jitter, breath
     noise and unvoiced consonant bursts at syllable starts.
     """
-    rng = np.random.default_rng(seed)
-    if melody is None:
-        melody = (
-            (1, 0, "a"), (1, 2, "e"), (1, 4, "o"), (1, 7, "a"),
-            (2, 5, "i"), (1, 4, "u"), (1, 2, "a"),
-            (1, 0, "o"), (1, 4, "e"), (2, 7, "a"), (1, 9, "i"), (1, 7, "o"),
-            (2, 4, "a"), (2, 2, "e"),
-        )  # fmt: skip
-    beat = 60.0 / bpm * SR
-    t = np.arange(n)
-    semis = np.zeros(n)
-    formants = np.zeros((n, 3))
-    bands = np.zeros((n, 3))
-    env = np.zeros(n)
-    since_onset = np.full(n, 1e9)
-    onsets = []
-    pos = 0.0
-    i = 0
-    # Loop the melody over the whole length, with a short rest every phrase.
-    while pos < n:
-        beats, semi, vowel = melody[i % len(melody)]
-        start, length = int(pos), int(beats * beat)
-        end = min(n, start + length)
-        if end <= start:
-            break
-        seg = slice(start, end)
-        semis[seg] = semi
-        f, b = _VOWELS[vowel]
-        formants[seg] = f
-        bands[seg] = b
-        note_len = end - start
-        sung = int(0.85 * length)  # leave a breath between syllables
-        e = np.zeros(note_len)
-        att, rel = int(0.04 * SR), int(0.08 * SR)
-        s = min(sung, note_len)
-        e[:s] = 1.0
-        e[: min(att, s)] = np.linspace(0, 1, min(att, s))
-        if s > rel:
-            e[s - rel : s] = np.linspace(1, 0, rel)
-        env[seg] = e
-        since_onset[seg] = np.arange(note_len) / SR
-        onsets.append(start)
-        pos += length
-        i += 1
-        if i % len(melody) == 0:
-            pos += beat  # rest between phrases
-    # Portamento: smooth the note steps with a ~60 ms one-pole glide.
     from scipy.signal import lfilter
 
+    rng = np.random.default_rng(seed)
+    sc = _score(n, melody or _DEFAULT_MELODY, 60.0 / bpm * SR)
+    # Portamento: smooth the note steps with a ~60 ms one-pole glide.
     a = np.exp(-1.0 / (0.06 * SR))
-    semis = lfilter([1 - a], [1, -a], semis, zi=[semis[0] * a])[0]
-    formants = lfilter([1 - a], [1, -a], formants, axis=0, zi=formants[:1] * a)[0]
-    vib_depth = 0.35 * np.clip(since_onset / 0.3, 0, 1)  # semitones, grows after onset
-    vibrato = vib_depth * np.sin(2 * np.pi * 5.5 * t / SR + rng.uniform(0, 2 * np.pi))
+    semis = lfilter([1 - a], [1, -a], sc.semis, zi=[sc.semis[0] * a])[0]
+    sc.formants = lfilter([1 - a], [1, -a], sc.formants, axis=0, zi=sc.formants[:1] * a)[0]
+    vib_depth = 0.35 * np.clip(sc.since_onset / 0.3, 0, 1)  # semitones, grows after onset
+    vibrato = vib_depth * np.sin(2 * np.pi * 5.5 * np.arange(n) / SR + rng.uniform(0, 2 * np.pi))
     jitter = lfilter([0.002], [1, -0.998], rng.standard_normal(n))
     f0 = base_hz * 2.0 ** ((semis + vibrato + jitter) / 12.0)
-    phase = 2 * np.pi * np.cumsum(f0) / SR
-    voice = np.zeros(n)
-    for k in range(1, int(9000 / base_hz) + 1):
-        fk = k * f0
-        gain = np.zeros(n)
-        for j in range(3):
-            ratio = fk / formants[:, j]
-            # Second-order resonance magnitude; formant 1 strongest.
-            q = formants[:, j] / bands[:, j]
-            gain += (1.0, 0.6, 0.35)[j] / np.sqrt((1 - ratio**2) ** 2 + (ratio / q) ** 2)
-        gain *= (fk < SR / 2 - 1000) / k
-        voice += gain * np.sin(k * phase)
-    voice *= env
+    voice = _harmonics(2 * np.pi * np.cumsum(f0) / SR, f0, sc, base_hz) * sc.env
     voice /= np.max(np.abs(voice)) + 1e-9
-    # Breath: high-passed noise following the envelope; consonants: 40 ms bright bursts.
-    from scipy.signal import butter, sosfilt
-
-    noise = sosfilt(butter(4, 2500, "highpass", fs=SR, output="sos"), rng.standard_normal(n))
-    noise /= np.max(np.abs(noise)) + 1e-9
-    burst = np.zeros(n)
-    for start in onsets[::2]:
-        m = min(n - start, int(0.04 * SR))
-        burst[start : start + m] = np.hanning(2 * m)[m:] if m > 0 else 0
-    voice = voice + noise * (0.03 * env + 0.25 * burst)
+    voice = voice + _breath(n, sc, rng)
     return (voice / (np.max(np.abs(voice)) + 1e-9)).astype(np.float32)
 
 

@@ -103,59 +103,54 @@ def _resolve_stem(stem: str, available: tuple[str, ...]) -> str:
     return alias if alias and alias in available else stem
 
 
+def _find_instrument(words: list[str]) -> tuple[str, str] | None:
+    """(wanted stem, visual target) of the first instrument phrase or word named, else None."""
+    joined = " ".join(words)
+    for phrase, target in _PHRASES.items():
+        if re.search(rf"\b{phrase}\b", joined):
+            return target
+    return next((_INSTRUMENTS[w] for w in words if w in _INSTRUMENTS), None)
+
+
+def _instrument_intent(
+    found: tuple[str, str], complement: bool, available_stems: tuple[str, ...]
+) -> PromptIntent:
+    """The intent for a named instrument: isolate its stem (or remove it) and track its player."""
+    wanted, visual = found
+    stem = _resolve_stem(wanted, available_stems)
+    mapped = f" (no separate {wanted} stem, so the '{stem}' stem)" if stem != wanted else ""
+    if complement:
+        explanation = (
+            f"Removing the {stem} stem{mapped}: you hear everything else; "
+            f"tracking the {visual} in the picture."
+        )
+    else:
+        explanation = f"Isolating the {stem} stem{mapped} and tracking the {visual} in the picture."
+    return PromptIntent(visual, stem, complement, explanation)
+
+
 def parse_prompt(text: str, available_stems: tuple[str, ...] = ()) -> PromptIntent:
     """Split a prompt into a visual query and an audio stem request (see module docstring)."""
     norm = _normalise(text or "")
     words = [_singular(w) for w in norm.split()]
     joined = " ".join(words)
-
-    found: tuple[str, str] | None = None
-    hit_words: set[str] = set()
-    for phrase, target in _PHRASES.items():
-        if re.search(rf"\b{phrase}\b", joined):
-            found = target
-            hit_words.update(phrase.split())
-            break
-    if found is None:
-        for w in words:
-            if w in _INSTRUMENTS:
-                found = _INSTRUMENTS[w]
-                hit_words.add(w)
-                break
-
+    found = _find_instrument(words)
     karaoke = any(w in _KARAOKE_WORDS for w in words)
-    acapella = "acapella" in words
     complement = any(w in _COMPLEMENT_WORDS for w in words) or any(
         p in joined for p in _COMPLEMENT_PHRASES
     )
-
-    if found is None and karaoke:
+    if found is not None:
+        return _instrument_intent(found, complement or karaoke, available_stems)
+    if karaoke:
         stem = _resolve_stem("vocals", available_stems)
         return PromptIntent(
             None, stem, True, "Karaoke: keeping everything except the vocals; no visual target."
         )
-    if found is None and acapella:
+    if "acapella" in words:
         stem = _resolve_stem("vocals", available_stems)
         return PromptIntent(
             "singer", stem, False, "A cappella: isolating the vocals and tracking the singer."
         )
-
-    if found is not None:
-        wanted, visual = found
-        stem = _resolve_stem(wanted, available_stems)
-        if karaoke:
-            complement = True
-        mapped = f" (no separate {wanted} stem, so the '{stem}' stem)" if stem != wanted else ""
-        if complement:
-            explanation = (
-                f"Removing the {stem} stem{mapped}: you hear everything else; "
-                f"tracking the {visual} in the picture."
-            )
-        else:
-            explanation = (
-                f"Isolating the {stem} stem{mapped} and tracking the {visual} in the picture."
-            )
-        return PromptIntent(visual, stem, complement, explanation)
 
     # Purely visual: keep the user's wording minus filler words.
     kept = [w for w in norm.split() if w not in _FILLER]

@@ -24,6 +24,7 @@ from vtrack.media.decode import ToRGB, iter_decoded
 from vtrack.media.encode import VideoWriter
 from vtrack.media.frames import FrameSequence
 from vtrack.media.share import SourceShare
+from vtrack.media.validate import WorkingFormat
 from vtrack.pipelines.concurrency import Background, Drain, Prefetched
 from vtrack.pipelines.effects import Effect
 from vtrack.pipelines.mask_export import MaskZipWriter
@@ -64,6 +65,27 @@ def source_frames(video: OpenedVideo, share: SourceShare | None = None) -> Itera
 
 def _union(masks: dict[int, np.ndarray], shape: tuple[int, int]) -> np.ndarray:
     return np.logical_or.reduce(list(masks.values())) if masks else np.zeros(shape, bool)
+
+
+def _output_masks(
+    i: int,
+    frame: np.ndarray,
+    frames: FrameSequence,
+    masks: ObjectMasks,
+    upsample: MaskUpsampler,
+    zips: list[MaskZipWriter | None],
+    fmt: WorkingFormat,
+) -> dict[int, np.ndarray]:
+    """Frame `i`'s masks at the output size (guided by the working frame), each size's union
+    written to its mask zip when one is open."""
+    work_masks = masks.at(i)
+    guide = frames[i] if work_masks and not upsample.identity else None
+    full = {k: upsample(m, frame, guide) for k, m in work_masks.items()}
+    for zip_writer, drawn in zip(zips, (work_masks, full), strict=True):
+        if zip_writer is not None:
+            shape = fmt.work_size if drawn is work_masks else fmt.out_size
+            zip_writer.write(i, _union(drawn, (shape[1], shape[0])))
+    return full
 
 
 def render_video(
@@ -109,13 +131,7 @@ def render_video(
             try:
                 for i in order:
                     frame = next(source)
-                    work_masks = masks.at(i)
-                    guide = frames[i] if work_masks and not upsample.identity else None
-                    full = {k: upsample(m, frame, guide) for k, m in work_masks.items()}
-                    for zip_writer, drawn in zip(zips, (work_masks, full), strict=True):
-                        if zip_writer is not None:
-                            shape = fmt.work_size if drawn is work_masks else fmt.out_size
-                            zip_writer.write(i, _union(drawn, (shape[1], shape[0])))
+                    full = _output_masks(i, frame, frames, masks, upsample, zips, fmt)
                     encoder.put(effect(frame, full))
                     if progress is not None and i % 8 == 0:
                         progress(i / total)

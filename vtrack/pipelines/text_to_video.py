@@ -167,7 +167,9 @@ def _start_separation(run: _TextRun) -> Background | None:
         return None
     run.progress.relabel("demucs", f"{separator.name.capitalize()} audio separation")
     audio = run.audio
-    paths = run.out.path("audio_url", stem=stem), run.out.path("complement_audio_url", stem=stem)
+    heard, rest = run.out.path("audio_url"), run.out.path("complement_audio_url")
+    # separate_stem writes (the stem, the mix without it); `audio_url` is what the prompt asks for.
+    paths = (rest, heard) if run.intent.complement else (heard, rest)
     return Background(lambda: separate_stem(audio, stem, separator, *paths), name="vtrack-separate")
 
 

@@ -142,10 +142,16 @@ def text_params(form: TextForm, video: OpenedVideo, engines: EngineCache) -> dic
             "I couldn't tell what to look for or listen to in that prompt. Try 'isolate "
             "drums', 'the singer', 'the person on the left' or 'red car'."
         )
+    stem = listening_stem(intent, video.probe.has_audio, stems)
+    # `audio_url` holds what the prompt asks to hear: the stem, or the mix without it for
+    # "remove the vocals" / karaoke prompts (as removal's `audio_url` does); the rest beside it.
+    heard, rest = (f"no_{stem}", stem) if intent.complement else (stem, f"no_{stem}")
     return {
         "prompt": form.prompt,
-        "stem": listening_stem(intent, video.probe.has_audio, stems),
+        "stem": stem,
         "stem_named": intent.stem is not None,
+        "heard": heard,
+        "rest": rest,
     }
 
 
@@ -255,12 +261,16 @@ TEXT_TO_VIDEO = Workflow(
         ),
         Output(
             "audio_url",
-            "{stem}.wav",
+            "{heard}.wav",
             "Isolated audio",
             MediaKind.AUDIO,
             seed=True,
             needs=STEM,
-            description="the stem the prompt names, else the 'other' stem; null without sound",
+            description=(
+                "what the prompt asks to hear: the stem it names (the mix without that stem "
+                "for 'remove the vocals' or karaoke prompts), else the 'other' stem; null "
+                "without sound"
+            ),
         ),
         Output(
             "stem_video_url",
@@ -271,7 +281,7 @@ TEXT_TO_VIDEO = Workflow(
         ),
         Output(
             "complement_audio_url",
-            "no_{stem}.wav",
+            "{rest}.wav",
             "Everything else (audio)",
             MediaKind.AUDIO,
             needs=STEM,

@@ -81,6 +81,39 @@ def _path_x(path: str, t: float) -> float:
     raise ValueError(f"unknown path {path!r}")
 
 
+def _occluder_strips(
+    width: int, height: int, occluder: bool, wall: bool
+) -> list[tuple[int, np.ndarray]]:
+    """(x, full-height strip) in front of everything: a thin pole at 55 % of the width, and/or a
+    brick wall a third of the width wide in the middle."""
+    strips = []
+    if occluder:
+        texture = _load_rgb("rocket")
+        pole_w = max(6, width // 18)
+        pole = cv2.resize(texture[:, 300:340], (pole_w, height), interpolation=cv2.INTER_AREA)
+        strips.append((int(width * 0.55), pole))
+    if wall:
+        brick = _load_rgb("brick")
+        band = cv2.resize(brick, (int(width * 0.34), height), interpolation=cv2.INTER_AREA)
+        strips.append((int(width * 0.33), band))
+    return strips
+
+
+def _place_sprite(
+    patch: np.ndarray,
+    alpha: np.ndarray,
+    scale: float,
+    centre: tuple[float, float],
+    size: tuple[int, int],
+) -> tuple[np.ndarray, np.ndarray]:
+    """The sprite and its alpha (h, w, 1) scaled about `centre` on a canvas of `size`."""
+    ph, pw = patch.shape[:2]
+    cx, cy = centre
+    obj = np.float32([[scale, 0, cx - scale * pw / 2], [0, scale, cy - scale * ph / 2]])
+    rgb = cv2.warpAffine(patch, obj, size, flags=cv2.INTER_LINEAR)
+    return rgb, cv2.warpAffine(alpha, obj, size, flags=cv2.INTER_LINEAR)[..., None]
+
+
 def composite_scene(
     name: str = "astronaut_over_coffee",
     *,
@@ -108,26 +141,10 @@ def composite_scene(
     rng = np.random.default_rng(seed)
     width, height = size
     bg = _load_rgb(background)
-    canvas_w = int(width + abs(pan_px) + 8)
-    canvas_h = int(height * 1.1 + 8)
-    bg = cv2.resize(bg, (canvas_w, canvas_h), interpolation=cv2.INTER_AREA)
+    canvas = (int(width + abs(pan_px) + 8), int(height * 1.1 + 8))
+    bg = cv2.resize(bg, canvas, interpolation=cv2.INTER_AREA)
     patch, alpha = _sprite(sprite, rng)
-    ph, pw = patch.shape[:2]
-
-    pole = None
-    if occluder:
-        texture = _load_rgb("rocket")
-        pole_w = max(6, width // 18)
-        pole = cv2.resize(texture[:, 300:340], (pole_w, height), interpolation=cv2.INTER_AREA)
-        pole_x = int(width * 0.55)
-
-    band = None
-    if wall:
-        brick = _load_rgb("brick")
-        band_w = int(width * 0.34)
-        band = cv2.resize(brick, (band_w, height), interpolation=cv2.INTER_AREA)
-        band_x = int(width * 0.33)
-
+    strips = _occluder_strips(width, height, occluder, wall)
     frames = np.empty((n_frames, height, width, 3), np.uint8)
     masks = np.empty((n_frames, height, width), bool)
     backgrounds = np.empty_like(frames)
@@ -137,24 +154,16 @@ def composite_scene(
         back = cv2.warpAffine(
             bg, cam, (width, height), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REFLECT
         )
-        scale = (scale_range[0] + (scale_range[1] - scale_range[0]) * t) * height / ph
-        cx = width * _path_x(path, t)
-        cy = height * (0.5 + 0.12 * np.sin(2 * np.pi * t))
-        obj = np.float32([[scale, 0, cx - scale * pw / 2], [0, scale, cy - scale * ph / 2]])
-        obj_rgb = cv2.warpAffine(patch, obj, (width, height), flags=cv2.INTER_LINEAR)
-        obj_a = cv2.warpAffine(alpha, obj, (width, height), flags=cv2.INTER_LINEAR)[..., None]
+        scale = (scale_range[0] + (scale_range[1] - scale_range[0]) * t) * height / patch.shape[0]
+        centre = (width * _path_x(path, t), height * (0.5 + 0.12 * np.sin(2 * np.pi * t)))
+        obj_rgb, obj_a = _place_sprite(patch, alpha, scale, centre, size)
         frame = back.astype(np.float32) * (1 - obj_a) + obj_rgb.astype(np.float32) * obj_a
         visible = obj_a[..., 0] > 0.5
-        if pole is not None:
-            frame[:, pole_x : pole_x + pole.shape[1]] = pole
+        for x, strip in strips:
+            frame[:, x : x + strip.shape[1]] = strip
             back = back.copy()
-            back[:, pole_x : pole_x + pole.shape[1]] = pole
-            visible[:, pole_x : pole_x + pole.shape[1]] = False
-        if band is not None:
-            frame[:, band_x : band_x + band.shape[1]] = band
-            back = back.copy()
-            back[:, band_x : band_x + band.shape[1]] = band
-            visible[:, band_x : band_x + band.shape[1]] = False
+            back[:, x : x + strip.shape[1]] = strip
+            visible[:, x : x + strip.shape[1]] = False
         if noise_sigma > 0:
             frame += rng.normal(0, noise_sigma, frame.shape).astype(np.float32)
         frames[i] = np.clip(frame, 0, 255).astype(np.uint8)

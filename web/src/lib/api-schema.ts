@@ -489,7 +489,7 @@ export interface components {
             highlighted_video_url: string | null;
             /**
              * Audio Url
-             * @description Isolated audio ({stem}.wav); the stem the prompt names, else the 'other' stem; null without sound
+             * @description Isolated audio ({heard}.wav); what the prompt asks to hear: the stem it names (the mix without that stem for 'remove the vocals' or karaoke prompts), else the 'other' stem; null without sound
              */
             audio_url: string | null;
             /**
@@ -499,7 +499,7 @@ export interface components {
             stem_video_url?: string | null;
             /**
              * Complement Audio Url
-             * @description Everything else (audio) (no_{stem}.wav)
+             * @description Everything else (audio) ({rest}.wav)
              */
             complement_audio_url?: string | null;
             /**
