@@ -11,6 +11,7 @@ from fastapi.testclient import TestClient
 from vtrack.api.app import create_app
 from vtrack.config import Settings
 from vtrack.media.encode import VideoWriter
+from vtrack.testing.make_clip import damage_end
 
 from .conftest import upload
 
@@ -84,6 +85,20 @@ def test_cut_off_upload_is_refused_or_taken_for_what_it_is(
     assert any("cut off after" in n and "of its 0:02" in n for n in body["notices"])
     masks = client.get(body["masks_url"])
     assert masks.status_code == 200
+
+
+def test_damaged_end_is_refused_with_a_sentence(
+    client: TestClient, moving_clip: Path, tmp_path: Path
+) -> None:
+    """Every packet is there, the last tenth of the data is garbage: refused, not frozen."""
+    bad = tmp_path / "bad_end.mp4"
+    bad.write_bytes(damage_end(moving_clip.read_bytes(), 0.1))
+    response = upload(client, bad, "/api/track-point", x="50", y="50")
+    assert 400 <= response.status_code < 500, response.text
+    assert "damaged data" in response.json()["detail"]
+    taken = upload(client, bad, "/api/track-point", x="50", y="50", accept_cut_off="true")
+    assert taken.status_code == 200, taken.text
+    assert taken.json()["frame_count"] == 48
 
 
 def test_too_long_video_is_rejected_quickly(

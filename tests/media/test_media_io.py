@@ -16,7 +16,7 @@ from vtrack.media.decode import iter_frames
 from vtrack.media.encode import VideoWriter
 from vtrack.media.probe import probe_video
 from vtrack.media.validate import fit_within, validate_video
-from vtrack.testing.make_clip import beat_tone
+from vtrack.testing.make_clip import beat_tone, damage_end
 
 
 def psnr(a: np.ndarray, b: np.ndarray) -> float:
@@ -305,6 +305,20 @@ def test_a_badly_damaged_stream_is_rejected_clearly(
     probe = probe_video(path)
     with pytest.raises(UnsupportedVideo, match="too damaged"):
         list(iter_frames(probe, validate_video(probe, settings)))
+
+
+def test_a_damaged_end_is_refused_not_frozen(
+    moving_clip: Path, tmp_path: Path, settings: Settings
+) -> None:
+    path = tmp_path / "bad_end.mp4"
+    path.write_bytes(damage_end(moving_clip.read_bytes(), 0.1))
+    probe = probe_video(path)
+    with pytest.raises(UnsupportedVideo, match="damaged data") as err:
+        list(iter_frames(probe, validate_video(probe, settings)))
+    assert "accept_cut_off" in err.value.message
+    # Accepted, the part that decodes is worked on: every frame is there, the end held still.
+    frames = list(iter_frames(probe, validate_video(probe, settings, accept_cut_off=True)))
+    assert len(frames) == 48 and np.array_equal(frames[-1], frames[-2])
 
 
 def test_remux_swaps_the_audio_without_reencoding(moving_clip: Path, tmp_path: Path) -> None:

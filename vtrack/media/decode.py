@@ -22,6 +22,7 @@ from vtrack.media.container import open_input
 from vtrack.media.frames import FrameInfo, FrameStore
 from vtrack.media.probe import VideoProbe
 from vtrack.media.share import SourceShare
+from vtrack.media.truncation import TOLERANCE_FRAMES, TOLERANCE_S
 from vtrack.media.validate import WorkingFormat
 
 _ROTATE = {90: np.rot90, 180: lambda a: np.rot90(a, 2), 270: lambda a: np.rot90(a, 3)}
@@ -58,26 +59,50 @@ class ToRGB:
         return rgb
 
 
-def _decoded_frames(
-    container: av.container.InputContainer, stream: av.video.stream.VideoStream, budget: int
-) -> Iterator[av.VideoFrame]:
+class _DecodedFrames:
     """Decode packet by packet, skipping packets the decoder rejects (damaged data).
 
     A few broken packets should cost a few frames, not the whole video (players conceal them
-    too); past `budget` errors the file is declared damaged.
+    too); past `budget` errors the file is declared damaged. `errors` counts the rejects.
     """
-    errors = 0
-    for packet in container.demux(stream):
-        try:
-            frames = packet.decode()
-        except av.error.FFmpegError as exc:
-            errors += 1
-            if errors > budget:
-                raise UnsupportedVideo(
-                    "The video stream is too damaged to decode (many broken packets)."
-                ) from exc
-            continue
-        yield from frames
+
+    def __init__(
+        self,
+        container: av.container.InputContainer,
+        stream: av.video.stream.VideoStream,
+        budget: int,
+    ) -> None:
+        self.container, self.stream, self.budget = container, stream, budget
+        self.errors = 0
+
+    def __iter__(self) -> Iterator[av.VideoFrame]:
+        for packet in self.container.demux(self.stream):
+            try:
+                frames = packet.decode()
+            except av.error.FFmpegError as exc:
+                self.errors += 1
+                if self.errors > self.budget:
+                    raise UnsupportedVideo(
+                        "The video stream is too damaged to decode (many broken packets)."
+                    ) from exc
+                continue
+            yield from frames
+
+
+def _check_damaged_end(fmt: WorkingFormat, emitted: int, damaged: bool) -> None:
+    """Refuse a video whose end is damaged data (all packets there, the last ones undecodable),
+    instead of filling the missing end with a frozen last frame, unless `accept_cut_off`.
+    A short gap without decode errors is rounding of the stated length (see truncation.py)."""
+    missing = fmt.frame_count - emitted
+    if not damaged or fmt.accept_cut_off:
+        return
+    if missing <= max(TOLERANCE_FRAMES, TOLERANCE_S * fmt.fps):
+        return
+    raise UnsupportedVideo(
+        f"The video could not be decoded after {emitted / fmt.fps:.1f} s: its last "
+        f"{missing / fmt.fps:.1f} s are damaged data. Upload an undamaged copy, or set "
+        "accept_cut_off to work on the part that decodes (its last frame then stays on screen)."
+    )
 
 
 def iter_decoded(
@@ -99,8 +124,10 @@ def iter_decoded(
         emitted = 0
         half = 0.5 / fmt.fps
         budget = max(5, fmt.frame_count // 10)
+        decoded = _DecodedFrames(container, stream, budget)
+        demux_failed = False
         try:
-            for index, frame in enumerate(_decoded_frames(container, stream, budget)):
+            for index, frame in enumerate(decoded):
                 t = frame.time if frame.time is not None else index / fmt.fps
                 if start is None:
                     start = t
@@ -122,8 +149,10 @@ def iter_decoded(
                 raise UnsupportedVideo(
                     "The video stream could not be decoded; the file looks damaged."
                 ) from exc
+            demux_failed = True
         if last is None:
             raise UnsupportedVideo("The video has no decodable frames; the file looks damaged.")
+        _check_damaged_end(fmt, emitted + 1, demux_failed or decoded.errors > 0)
         # The last frame covers the remaining instants (also a stream shorter than stated).
         while emitted < fmt.frame_count:
             yield last

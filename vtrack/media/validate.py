@@ -30,6 +30,8 @@ class WorkingFormat:
     notices: list[str] = field(default_factory=list)
     out_width: int = 0
     out_height: int = 0
+    # Work on a file whose end is missing or damaged (the accept_cut_off option).
+    accept_cut_off: bool = False
 
     def __post_init__(self) -> None:
         if not self.out_width or not self.out_height:
@@ -144,4 +146,5 @@ def validate_video(
         notices=notices,
         out_width=out_width,
         out_height=out_height,
+        accept_cut_off=accept_cut_off,
     )

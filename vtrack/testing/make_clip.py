@@ -7,6 +7,7 @@ result can be checked for an audio stream of the right duration.
 from __future__ import annotations
 
 import argparse
+import random
 from pathlib import Path
 
 import numpy as np
@@ -54,3 +55,13 @@ def main() -> None:
 
 if __name__ == "__main__":
     main()
+
+
+def damage_end(data: bytes, fraction: float) -> bytes:
+    """Random bytes over the last `fraction` of the media data: every packet is still there
+    (the container is whole), the last ones cannot be decoded."""
+    start = data.index(b"mdat") + 4
+    moov = data.rindex(b"moov") - 4
+    end = moov if moov > start else len(data)  # the index after the data, or before it
+    at = end - int((end - start) * fraction)
+    return data[:at] + random.Random(3).randbytes(end - at) + data[end:]
