@@ -5,7 +5,6 @@ from __future__ import annotations
 import numpy as np
 
 from vtrack.inpaint.embedded.align import CameraMotion
-from vtrack.inpaint.embedded.propagate import offset_schedule
 from vtrack.testing.scenes import composite_scene
 
 
@@ -27,12 +26,3 @@ def test_recovers_known_pan_without_drift() -> None:
             errors.append(np.linalg.norm(q[:2] / q[2] - centre[:2] - truth(src, dst)))
     # Whole-clip spans (frame 0 -> 59) included: keyframe links keep drift far below a pixel.
     assert max(errors) < 0.3, max(errors)
-
-
-def test_offset_schedule_is_nearest_first_and_bounded() -> None:
-    offs = offset_schedule(100)
-    assert offs[:4] == [1, -1, 2, -2]
-    mags = [abs(o) for o in offs]
-    assert mags == sorted(mags)
-    assert max(mags) <= 100
-    assert len(offs) < 50  # O(log window) warps, not 200

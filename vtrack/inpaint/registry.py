@@ -17,8 +17,9 @@ def inpaint_engines(settings: Settings) -> list[EngineInfo]:
         EngineInfo(
             name="embedded",
             kind="inpaint",
-            description="Camera-aligned background propagation from other frames; OpenCV fill "
-            "only for what no frame saw (CPU)",
+            description="Background from the nearest frames that saw it, both directions along "
+            "the camera motion, votes against ghosts of passers-by; OpenCV fill only for what no "
+            "frame saw (CPU)",
             available=True,
             embedded=True,
             loader=lambda: EmbeddedInpainter(margin_px=margin),

@@ -1,57 +1,77 @@
-"""The embedded CPU inpainter: camera-aligned background propagation, then a stable spatial fill."""
+"""The embedded CPU inpainter: background from the other frames, found along the camera motion.
+
+1. Camera homographies between frames (align.py).
+2. Two passes over the clip (chain.py): backwards from the last frame, then forwards from the
+   first; each gives every hole pixel the nearest frame in that direction that saw the
+   background there, and where in that frame.
+3. Per pixel the two candidates are blended by closeness in time where they agree; where they
+   do not, votes from frames further off decide (combine.py, votes.py): a ghost of something
+   that moved through is worse than a soft fill.
+4. What no frame saw is synthesised once and then carried along the camera motion (spatial.py),
+   so it moves with the scene instead of being re-invented on every frame.
+Frames come out in order as the forward pass reaches them. The engine works at whatever size
+the frames have: the output resolution or a working one.
+"""
 
 from __future__ import annotations
 
-from collections import deque
-from collections.abc import Iterator, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Iterator, Sequence
 
-import cv2
 import numpy as np
 
 from vtrack.config import get_settings
 from vtrack.inpaint.base import ProgressCallback, VideoInpainter
 from vtrack.inpaint.embedded.align import CameraMotion
 from vtrack.inpaint.embedded.blend import composite
-from vtrack.inpaint.embedded.masks import prepare
-from vtrack.inpaint.embedded.propagate import (
-    ObjectMasks,
-    Propagated,
-    offset_schedule,
-    propagate,
-)
-from vtrack.inpaint.embedded.spatial import reuse_previous, telea
+from vtrack.inpaint.embedded.chain import ChainState, candidates, chain_step
+from vtrack.inpaint.embedded.combine import Candidates, combine
+from vtrack.inpaint.embedded.holes import Hole
+from vtrack.inpaint.embedded.spatial import carry_previous, synthesise
+from vtrack.inpaint.embedded.votes import votes
 from vtrack.media.frames import FrameSequence
 
-# Share of the progress bar spent on camera alignment (the rest is filling).
-_ALIGN_SHARE = 0.3
+# Progress shares: alignment, backward pass; the forward pass has the rest.
+_ALIGN, _BACK = 0.3, 0.3
+
+
+class _Holes:
+    """Each frame's hole, made on demand and kept for the frames a pass is near (a pass walks
+    the clip in order; votes look a few dozen frames either way)."""
+
+    def __init__(self, masks: Sequence[np.ndarray], margin: int, feather: int, size: int = 96):
+        self._masks, self._margin, self._feather, self._size = masks, margin, feather, size
+        self._items: OrderedDict[int, Hole | None] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, i: int) -> Hole | None:
+        with self._lock:
+            if i in self._items:
+                self._items.move_to_end(i)
+                return self._items[i]
+        hole = Hole.of(np.asarray(self._masks[i]), self._margin, self._feather)
+        with self._lock:
+            self._items[i] = hole
+            while len(self._items) > self._size:
+                self._items.popitem(last=False)
+        return hole
 
 
 class EmbeddedInpainter(VideoInpainter):
-    """Fills each hole with background that other frames saw; synthesises only the never-seen rest.
+    """Fills each hole with the background other frames saw; synthesises only the never-seen rest.
 
     margin_px: how far the object mask is grown (shadows, motion blur); default from settings.
     feather_px: width of the ring over which the fill fades into the original frame.
-    window: the furthest frame (in frames, each direction) searched for background.
-    workers: threads for alignment and propagation (cv2 releases the GIL in its kernels).
-    prefetch: frames propagated ahead of the one being emitted (bounds memory).
+    workers: threads for the camera alignment (cv2 releases the GIL in its kernels).
     """
 
     name = "embedded"
 
-    def __init__(
-        self,
-        margin_px: int | None = None,
-        feather_px: int = 3,
-        window: int = 150,
-        workers: int = 2,
-        prefetch: int = 4,
-    ) -> None:
+    def __init__(self, margin_px: int | None = None, feather_px: int = 3, workers: int = 2) -> None:
         self.margin = get_settings().removal_margin_px if margin_px is None else int(margin_px)
         self.feather = int(feather_px)
-        self.window = int(window)
         self.workers = max(1, int(workers))
-        self.prefetch = max(1, int(prefetch))
 
     def inpaint(
         self,
@@ -68,96 +88,105 @@ class EmbeddedInpainter(VideoInpainter):
         for m in (masks[0], masks[-1]):
             if np.asarray(m).shape != shape:
                 raise ValueError(f"mask shape {np.asarray(m).shape} != frame shape {shape}")
-        yield from self._run(frames, masks, progress)
-
-    def _run(
-        self,
-        frames: FrameSequence,
-        masks: Sequence[np.ndarray],
-        progress: ProgressCallback | None,
-    ) -> Iterator[np.ndarray]:
-        n = len(frames)
+        report = progress or (lambda _f: None)
         done = [0]
 
         def aligned(k: int) -> None:
             done[0] += k
-            if progress is not None:
-                progress(_ALIGN_SHARE * done[0] / max(1, n - 1))
+            report(_ALIGN * done[0] / max(1, n - 1))
 
         motion = CameraMotion.estimate(frames, masks, self.margin, self.workers, aligned)
-        offsets = offset_schedule(self.window)
-        objects = ObjectMasks(masks, self.margin)
+        completion = _Completion(frames, _Holes(masks, self.margin, self.feather), motion, report)
+        yield from completion.run()
 
-        def job(i: int) -> Propagated | None:
-            prepared = prepare(np.asarray(masks[i]), self.margin, self.feather)
-            if prepared is None:
-                return None
-            return propagate(i, prepared, frames, objects, motion, offsets)
 
-        previous: np.ndarray | None = None  # last output frame
-        prev_touched: np.ndarray | None = None  # uint8 full-frame map of what it replaced
-        pool = ThreadPoolExecutor(self.workers)
-        pending: deque[Future[Propagated | None]] = deque()
-        try:
-            next_i = 0
-            for i in range(n):
-                while next_i < n and len(pending) < self.prefetch:
-                    pending.append(pool.submit(job, next_i))
-                    next_i += 1
-                result = pending.popleft().result()
-                frame = np.asarray(frames[i])
-                if result is None:
-                    out = frame.copy()
-                    touched = None
-                else:
-                    out, touched = self._finish(frame, result, motion, previous, prev_touched)
-                previous, prev_touched = out, touched
-                if progress is not None:
-                    progress(_ALIGN_SHARE + (1 - _ALIGN_SHARE) * (i + 1) / n)
-                yield out
-        finally:
-            for f in pending:
-                f.cancel()
-            pool.shutdown(wait=True)
+class _Completion:
+    """One clip's two passes over what they share: frames, holes, camera motion."""
 
-    def _finish(
+    def __init__(
         self,
-        frame: np.ndarray,
-        prop: Propagated,
+        frames: FrameSequence,
+        holes: _Holes,
         motion: CameraMotion,
+        progress: Callable[[float], None],
+    ) -> None:
+        self.frames, self.holes, self.motion, self.progress = frames, holes, motion, progress
+        self.n = len(frames)
+        self.shape = frames[0].shape[:2]
+
+    def run(self) -> Iterator[np.ndarray]:
+        later = self._backward_pass()
+        yield from self._forward_pass(later)
+
+    def _step(self, t: int, u: int, state_u: ChainState | None) -> tuple[ChainState, Candidates]:
+        """Frame t's chain answers (from frame u's) and the candidates they give."""
+        hole = self.holes.get(t)
+        assert hole is not None
+        prev = self.holes.get(u) if state_u is not None else None
+        state = chain_step(hole, self.motion.between(t, u), u, prev, state_u, self.shape)
+        return state, candidates(self.frames, state, hole, t)
+
+    def _backward_pass(self) -> dict[int, Candidates]:
+        """Per frame with a hole: the candidates of the nearest later frames (see chain.py)."""
+        later: dict[int, Candidates] = {}
+        state: ChainState | None = None
+        for t in range(self.n - 1, -1, -1):
+            hole = self.holes.get(t)
+            if hole is None:
+                state = None
+            elif t == self.n - 1:
+                state, later[t] = ChainState.empty(hole.shape), _nothing(hole)
+            else:
+                state, later[t] = self._step(t, t + 1, state)
+            self.progress(_ALIGN + _BACK * (self.n - t) / self.n)
+        return later
+
+    def _forward_pass(self, later: dict[int, Candidates]) -> Iterator[np.ndarray]:
+        state: ChainState | None = None
+        previous: np.ndarray | None = None
+        for t in range(self.n):
+            frame = np.asarray(self.frames[t])
+            hole = self.holes.get(t)
+            if hole is None:
+                state, out = None, frame.copy()
+            else:
+                if t == 0:
+                    state, earlier = ChainState.empty(hole.shape), _nothing(hole)
+                else:
+                    state, earlier = self._step(t, t - 1, state)
+                out = self._fill(t, frame, hole, earlier, later.pop(t), previous)
+            previous = out
+            self.progress(_ALIGN + _BACK + (1 - _ALIGN - _BACK) * (t + 1) / self.n)
+            yield out
+
+    def _fill(
+        self,
+        t: int,
+        frame: np.ndarray,
+        hole: Hole,
+        earlier: Candidates,
+        later: Candidates,
         previous: np.ndarray | None,
-        prev_touched: np.ndarray | None,
-    ) -> tuple[np.ndarray, np.ndarray]:
-        """Spatial fill of the never-seen pixels, then blend the box into the frame."""
-        pm = prop.mask
-        x0, y0, x1, y1 = pm.box
-        fill, have = prop.fill, prop.filled.copy()
-        unseen = pm.hole & ~have
-        if unseen.any() and previous is not None and prev_touched is not None:
-            # Temporal stability: carry the previous frame's fill along with the camera.
-            to_prev = motion.between(prop.index, prop.index - 1)
-            warped = reuse_previous(previous, to_prev, pm.box)
-            shift = np.array([[1, 0, x0], [0, 1, y0], [0, 0, 1]], float)
-            ok = cv2.warpPerspective(
-                prev_touched,
-                to_prev @ shift,
-                (x1 - x0, y1 - y0),
-                flags=cv2.INTER_NEAREST | cv2.WARP_INVERSE_MAP,
-                borderValue=0,
-            ).astype(bool)
-            reuse = unseen & ok
-            fill[reuse] = warped[reuse]
-            have |= reuse
-            unseen &= ~reuse
+    ) -> np.ndarray:
+        """Frame t with its hole filled from both passes' candidates."""
+        xs, ys = hole.pixels()
+
+        def vote(which: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+            return votes(t, xs[which], ys[which], self.frames, self.holes.get, self.motion)
+
+        fill, have = combine(earlier, later, hole, vote)
+        unseen = hole.hole & ~have
+        if unseen.any() and previous is not None:
+            carried = carry_previous(previous, self.motion.between(t, t - 1), hole, unseen, fill)
+            have |= carried
+            unseen &= ~carried
         if unseen.any():
-            context = np.ascontiguousarray(frame[y0:y1, x0:x1]).copy()
-            context[have] = fill[have]
-            synth = telea(context, unseen)
-            fill[unseen] = synth[unseen]
+            fill = synthesise(frame, hole, fill, have, unseen)
             have |= unseen
-        # Ring pixels no frame could supply keep their original values (alpha 0).
-        alpha = np.where(have, pm.alpha, 0.0).astype(np.float32)
-        out = composite(frame, pm.box, fill, alpha)
-        touched = np.zeros(frame.shape[:2], np.uint8)
-        touched[y0:y1, x0:x1] = pm.hole
-        return out, touched
+        alpha = np.where(have, hole.alpha, 0.0).astype(np.float32)
+        return composite(frame, hole.box, fill, alpha)
+
+
+def _nothing(hole: Hole) -> Candidates:
+    count = int(hole.region.sum())
+    return np.zeros((count, 3), np.uint8), np.zeros(count, np.int32)

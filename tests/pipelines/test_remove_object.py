@@ -1,0 +1,60 @@
+"""The removal pipeline: one mask path with point-to-track, and the object gone from the output."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import av
+import numpy as np
+
+from vtrack.config import Settings
+from vtrack.inpaint.embedded.masks import dilate
+from vtrack.inpaint.metrics import survival_share
+from vtrack.pipelines.engine_cache import EngineCache
+from vtrack.pipelines.mask_export import read_mask_zip
+from vtrack.pipelines.point_to_track import PointRequest, point_track_steps, run_point_to_track
+from vtrack.pipelines.progress import Progress
+from vtrack.pipelines.remove_object import removal_steps, run_remove_object
+from vtrack.pipelines.video_io import open_video
+from vtrack.testing.scenes import Scene
+from vtrack.vision.base import PointPrompt
+
+
+def decode_frames(path: Path) -> list[np.ndarray]:
+    with av.open(str(path)) as container:
+        return [f.to_ndarray(format="rgb24") for f in container.decode(video=0)]
+
+
+def test_removal_uses_exactly_point_to_tracks_masks_and_removes_the_object(
+    moving_scene: Scene, moving_clip: Path, settings: Settings, tmp_path: Path
+) -> None:
+    engines = EngineCache(settings)
+    video = open_video(moving_clip, settings)
+    request = PointRequest([PointPrompt(*moving_scene.click)], 0)
+    track_dir, remove_dir = tmp_path / "track", tmp_path / "remove"
+    track_dir.mkdir()
+    remove_dir.mkdir()
+    run_point_to_track(video, request, track_dir, engines, settings, Progress(point_track_steps()))
+    result = run_remove_object(
+        video, request, remove_dir, engines, settings, Progress(removal_steps())
+    )
+    tracked = read_mask_zip(track_dir / "masks.zip")
+    removed = read_mask_zip(remove_dir / "masks.zip")
+    assert sorted(tracked) == sorted(removed) == list(range(len(moving_scene.frames)))
+    for i in tracked:
+        assert np.array_equal(tracked[i], removed[i]), f"frame {i}: removal's mask differs"
+    assert result["frames_with_object"] == len(moving_scene.frames)
+
+    # The object is gone: none of its distinct pixels is left as it was in any frame.
+    outputs = decode_frames(remove_dir / result["files"]["inpainted_video_url"])
+    shares = [
+        survival_share(out, frame, truth, mask)
+        for out, frame, truth, mask in zip(
+            outputs, moving_scene.frames, moving_scene.backgrounds, moving_scene.masks, strict=True
+        )
+    ]
+    assert max(s for s in shares if not np.isnan(s)) < 0.10, shares
+    # ... and the rest of the picture is the input's (re-encoded twice: a few levels of noise).
+    far = ~dilate(moving_scene.masks[10], 16)
+    diff = np.abs(outputs[10][far].astype(int) - moving_scene.frames[10][far].astype(int))
+    assert diff.mean() < 4.0

@@ -1,0 +1,118 @@
+"""Chains: for each hole pixel, the nearest frame in one temporal direction that saw the
+background there, found by following the camera motion frame by frame.
+
+A pass walks the clip in one direction. At frame t each pixel of the hole is moved into the
+previous frame of the walk, u, by the camera homography. If it lands on background there, u is
+its source; if it lands in u's own hole, it inherits u's answer at that spot (found the same way
+one step earlier). Answers are (source frame, sub-pixel position in it), not colours, so a
+background pixel carried over 50 frames is sampled once from the real frame instead of being
+blurred by 50 resamplings; and chained homographies compose exactly, so nothing drifts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+from vtrack.inpaint.embedded.holes import Hole
+from vtrack.inpaint.embedded.sampling import remap_points
+
+NONE = -1
+
+
+@dataclass
+class ChainState:
+    """Over a hole's box: source frame index (NONE: no frame saw it) and position in it."""
+
+    src: np.ndarray  # int32 (h, w)
+    x: np.ndarray  # float32 (h, w)
+    y: np.ndarray  # float32 (h, w)
+
+    @classmethod
+    def empty(cls, shape: tuple[int, int]) -> ChainState:
+        return cls(
+            np.full(shape, NONE, np.int32), np.zeros(shape, np.float32), np.zeros(shape, np.float32)
+        )
+
+
+def _lookup(state: ChainState, hole: Hole, qx: np.ndarray, qy: np.ndarray) -> ChainState:
+    """`state` (over `hole`'s box) read at full-frame points (1-D arrays; 1-D results).
+
+    Positions are interpolated bilinearly where the four neighbours share a source (positions
+    vary smoothly within one source). Where they do not (the seam between what two frames
+    revealed) the nearest neighbour's answer is moved by the query's offset from it, which is
+    exact for a locally translating scene; snapping to it would shift the pixel by up to half a
+    pixel at every step of a chain.
+    """
+    mx, my = qx - hole.box[0], qy - hole.box[1]
+    src_f = state.src.astype(np.float32)
+    edge = {"border": cv2.BORDER_CONSTANT, "border_value": float(NONE)}
+    near = remap_points(src_f, mx, my, cv2.INTER_NEAREST, **edge)
+    lin = remap_points(src_f, mx, my, cv2.INTER_LINEAR, **edge)
+    smooth = np.abs(lin - near) < 1e-3
+    nx, ny = np.round(mx), np.round(my)
+
+    def read(values: np.ndarray, offset: np.ndarray) -> np.ndarray:
+        return np.where(
+            smooth,
+            remap_points(values, mx, my, cv2.INTER_LINEAR),
+            remap_points(values, nx, ny, cv2.INTER_NEAREST) + offset,
+        )
+
+    return ChainState(
+        np.round(near).astype(np.int32), read(state.x, mx - nx), read(state.y, my - ny)
+    )
+
+
+def chain_step(
+    hole: Hole,
+    to_u: np.ndarray,
+    u: int,
+    hole_u: Hole | None,
+    state_u: ChainState | None,
+    frame_shape: tuple[int, int],
+) -> ChainState:
+    """Frame t's answers from frame u's: `to_u` maps t's pixels onto u's (homography); `hole_u`
+    and `state_u` are u's hole and answers (None: u has no hole, or the pass starts at u)."""
+    state = ChainState.empty(hole.shape)
+    ys, xs = np.nonzero(hole.region)
+    pts = np.stack([xs + hole.box[0], ys + hole.box[1]], axis=-1).astype(np.float64)
+    q = cv2.perspectiveTransform(pts.reshape(-1, 1, 2), to_u).reshape(-1, 2)
+    qx, qy = q[:, 0].astype(np.float32), q[:, 1].astype(np.float32)
+    height, width = frame_shape
+    in_frame = (qx >= 0) & (qx <= width - 1) & (qy >= 0) & (qy <= height - 1)
+    covered = hole_u.covers(qx, qy) if hole_u is not None else np.zeros(qx.shape, bool)
+    seen = in_frame & ~covered
+    state.src[ys[seen], xs[seen]] = u
+    state.x[ys[seen], xs[seen]] = qx[seen]
+    state.y[ys[seen], xs[seen]] = qy[seen]
+    inherit = in_frame & covered
+    if state_u is not None and hole_u is not None and inherit.any():
+        got = _lookup(state_u, hole_u, qx[inherit], qy[inherit])
+        iy, ix = ys[inherit], xs[inherit]
+        state.src[iy, ix] = got.src
+        state.x[iy, ix] = got.x
+        state.y[iy, ix] = got.y
+    return state
+
+
+def candidates(
+    frames: Sequence[np.ndarray], state: ChainState, hole: Hole, t: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Colours (n, 3) uint8 and ages (n,) (frames between t and the source; 0: none) of the
+    chain's answers at the hole's region pixels, row-major."""
+    src = state.src[hole.region]
+    xs, ys = state.x[hole.region], state.y[hole.region]
+    colours = np.zeros((src.size, 3), np.uint8)
+    order = np.argsort(src, kind="stable")
+    keys, starts = np.unique(src[order], return_index=True)
+    ends = np.append(starts[1:], src.size)
+    for k, a, b in zip(keys, starts, ends, strict=True):
+        if k != NONE:
+            pick = order[a:b]
+            colours[pick] = remap_points(np.asarray(frames[int(k)]), xs[pick], ys[pick])
+    ages = np.where(src == NONE, 0, np.abs(src - t)).astype(np.int32)
+    return colours, ages

@@ -1,0 +1,67 @@
+"""One fill from the two passes' candidates: blend where they agree, arbitrate where they do not.
+
+A chain stops at the first frame that saw the background; if something moving crossed that spot
+just then (a person walking behind, a duck), its colour is a ghost. Agreeing candidates from the
+two directions are blended by closeness in time (the fill changes smoothly as the sources move
+on). Where they disagree, the one nearer to what frames further away show (the votes) wins; a
+lone candidate that the votes unanimously contradict is replaced by their median: a soft fill is
+better than a ghost.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+
+from vtrack.inpaint.embedded.holes import Hole
+from vtrack.inpaint.embedded.votes import QUORUM
+
+# Summed |RGB| difference above which two candidates show different things (noise and
+# sub-pixel misregistration stay well below; a person walking through does not).
+DISAGREE = 45
+
+Candidates = tuple[np.ndarray, np.ndarray]  # colours (n, 3) uint8, ages (n,) (0: none)
+Vote = Callable[[np.ndarray], tuple[np.ndarray, np.ndarray, np.ndarray]]
+
+
+def combine(
+    earlier: Candidates, later: Candidates, hole: Hole, vote: Vote
+) -> tuple[np.ndarray, np.ndarray]:
+    """The fill (h, w, 3) over the hole's box and where it is set (h, w).
+
+    `vote(which)` gives the votes' (median, count, spread) at the region pixels `which` (bool
+    over the region's pixels, row-major).
+    """
+    (ce, ae), (cl, al) = earlier, later
+    both = (ae > 0) & (al > 0)
+    diff = np.abs(ce.astype(np.int16) - cl.astype(np.int16)).sum(axis=1)
+    split = both & (diff > DISAGREE)
+    take_later = al < ae  # without votes: the nearer one in time
+    override = np.zeros(ae.shape, bool)
+    medians = np.zeros((ae.size, 3), np.float32)
+    ask = split | ((ae > 0) ^ (al > 0))
+    if ask.any():
+        median, count, spread = vote(ask)
+        quorum = count >= QUORUM
+        de = np.abs(ce[ask] - median).sum(axis=1)
+        dl = np.abs(cl[ask] - median).sum(axis=1)
+        in_split = split[ask]
+        take_later[ask] = np.where(in_split & quorum, dl < de, take_later[ask])
+        far = np.where(ae[ask] > 0, de, dl) > DISAGREE
+        override[ask] = ~in_split & quorum & (spread < DISAGREE / 2) & far
+        medians[ask] = median
+    we = np.where(ae > 0, 1.0 / np.maximum(ae, 1), 0.0)
+    wl = np.where(al > 0, 1.0 / np.maximum(al, 1), 0.0)
+    we = np.where(split & take_later, 0.0, we)
+    wl = np.where(split & ~take_later, 0.0, wl)
+    total = we + wl
+    mixed = (ce * we[:, None] + cl * wl[:, None]) / np.maximum(total, 1e-9)[:, None]
+    mixed[override] = medians[override]
+    fill = np.zeros(hole.shape + (3,), np.uint8)
+    have = np.zeros(hole.shape, bool)
+    ys, xs = np.nonzero(hole.region)
+    got = total > 0
+    fill[ys[got], xs[got]] = np.clip(mixed[got] + 0.5, 0, 255).astype(np.uint8)
+    have[ys[got], xs[got]] = True
+    return fill, have

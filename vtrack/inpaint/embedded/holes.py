@@ -1,0 +1,62 @@
+"""One frame's hole: the object's mask grown into what must be replaced, cropped to its box."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+from vtrack.boxes import Box, mask_box
+from vtrack.inpaint.embedded.masks import dilate
+from vtrack.inpaint.embedded.sampling import remap_points
+
+
+@dataclass
+class Hole:
+    """Crops at `box` (x0, y0, x1, y1) of the full frame.
+
+    `hole`: what must be replaced (object + margin: shadows, motion blur); nothing in it is
+    background. `region`: hole + feather ring (what is filled); `alpha`: 1 in the hole, ramping
+    to 0 across the ring, so the fill fades into the frame.
+    """
+
+    box: Box
+    hole: np.ndarray
+    region: np.ndarray
+    alpha: np.ndarray
+
+    @classmethod
+    def of(cls, mask: np.ndarray, margin: int, feather: int) -> Hole | None:
+        """The hole of an object mask (None when the mask is empty)."""
+        box = mask_box(mask, pad=margin + feather + 2)
+        if box is None:
+            return None
+        x0, y0, x1, y1 = box
+        hole = dilate(mask[y0:y1, x0:x1], margin)
+        if feather > 0:
+            # Distance from the hole: 0 inside, growing outward; the ring is 0 < d <= feather.
+            dist = cv2.distanceTransform((~hole).astype(np.uint8), cv2.DIST_L2, 3)
+            alpha = np.clip(1.0 - dist / (feather + 1), 0.0, 1.0).astype(np.float32)
+        else:
+            alpha = hole.astype(np.float32)
+        return cls(box=box, hole=hole, region=alpha > 0, alpha=alpha)
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        return self.hole.shape
+
+    def pixels(self) -> tuple[np.ndarray, np.ndarray]:
+        """Full-frame (x, y) of the region's pixels, row-major (the order every per-pixel array
+        of this hole uses)."""
+        ys, xs = np.nonzero(self.region)
+        return xs + self.box[0], ys + self.box[1]
+
+    def covers(self, x: np.ndarray, y: np.ndarray) -> np.ndarray:
+        """For full-frame coordinates (float arrays of any shape): True where bilinear sampling
+        at (x, y) would read a hole pixel (the object's colour would bleed in)."""
+        padded = np.pad(self.hole, 1).astype(np.uint8) * 255
+        v = remap_points(
+            padded, x - self.box[0] + 1, y - self.box[1] + 1, border=cv2.BORDER_CONSTANT
+        )
+        return v > 0
