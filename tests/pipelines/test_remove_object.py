@@ -12,10 +12,12 @@ from vtrack.inpaint.embedded.masks import dilate
 from vtrack.inpaint.metrics import survival_share
 from vtrack.pipelines.engine_cache import EngineCache
 from vtrack.pipelines.mask_export import read_mask_zip
+from vtrack.pipelines.outputs import OutputFiles
 from vtrack.pipelines.point_to_track import PointRequest, point_track_steps, run_point_to_track
 from vtrack.pipelines.progress import Progress
 from vtrack.pipelines.remove_object import removal_steps, run_remove_object
 from vtrack.pipelines.video_io import open_video
+from vtrack.pipelines.workflows import REMOVE_OBJECT, TRACK_POINT
 from vtrack.testing.scenes import Scene
 from vtrack.vision.base import PointPrompt
 
@@ -31,22 +33,21 @@ def test_removal_uses_exactly_point_to_tracks_masks_and_removes_the_object(
     engines = EngineCache(settings)
     video = open_video(moving_clip, settings)
     request = PointRequest([PointPrompt(*moving_scene.click)], 0)
-    track_dir, remove_dir = tmp_path / "track", tmp_path / "remove"
-    track_dir.mkdir()
-    remove_dir.mkdir()
-    run_point_to_track(video, request, track_dir, engines, settings, Progress(point_track_steps()))
-    result = run_remove_object(
-        video, request, remove_dir, engines, settings, Progress(removal_steps())
-    )
-    tracked = read_mask_zip(track_dir / "masks.zip")
-    removed = read_mask_zip(remove_dir / "masks.zip")
+    track = OutputFiles(tmp_path / "track", TRACK_POINT.outputs)
+    remove = OutputFiles(tmp_path / "remove", REMOVE_OBJECT.outputs)
+    for files in (track, remove):
+        files.dir.mkdir()
+    run_point_to_track(video, request, track, engines, settings, Progress(point_track_steps()))
+    result = run_remove_object(video, request, remove, engines, settings, Progress(removal_steps()))
+    tracked = read_mask_zip(track.dir / track.written["masks_url"])
+    removed = read_mask_zip(remove.dir / remove.written["masks_url"])
     assert sorted(tracked) == sorted(removed) == list(range(len(moving_scene.frames)))
     for i in tracked:
         assert np.array_equal(tracked[i], removed[i]), f"frame {i}: removal's mask differs"
     assert result["frames_with_object"] == len(moving_scene.frames)
 
     # The object is gone: none of its distinct pixels is left as it was in any frame.
-    outputs = decode_frames(remove_dir / result["files"]["inpainted_video_url"])
+    outputs = decode_frames(remove.dir / remove.written["inpainted_video_url"])
     shares = [
         survival_share(out, frame, truth, mask)
         for out, frame, truth, mask in zip(
