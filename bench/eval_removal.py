@@ -154,7 +154,9 @@ def save_strip(
         rows = [frame, out]
         if scene.backgrounds is not None:
             rows.append(scene.backgrounds[i])
-        cols.append(np.vstack([cv2.resize(r, (427, 240), interpolation=cv2.INTER_AREA) for r in rows]))
+        cols.append(
+            np.vstack([cv2.resize(r, (427, 240), interpolation=cv2.INTER_AREA) for r in rows])
+        )
     path.parent.mkdir(parents=True, exist_ok=True)
     cv2.imwrite(str(path), cv2.cvtColor(np.hstack(cols), cv2.COLOR_RGB2BGR))
 
@@ -199,7 +201,9 @@ def summary(rows: list[Row]) -> str:
     keys = sorted({(r["masks"], r["engine"]) for r in rows}, key=lambda k: (k[0] != "true", k))
     for mode, engine in keys:
         for split in ("tune", "holdout"):
-            sel = [r for r in rows if (r["masks"], r["engine"], r["split"]) == (mode, engine, split)]
+            sel = [
+                r for r in rows if (r["masks"], r["engine"], r["split"]) == (mode, engine, split)
+            ]
             if not sel:
                 continue
 
