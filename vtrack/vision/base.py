@@ -97,6 +97,12 @@ class SegmentationSession(ABC):
         Engines that tell musicians apart by what they play use it; the others ignore it.
         """
 
+    def add_mask(self, frame_index: int, obj_id: int, mask: np.ndarray) -> FrameMasks:
+        """Prompt one object with a mask (bool, the video's resolution) on one frame; clicks
+        added on that frame afterwards correct this mask (as SAM 2's `add_new_mask` followed by
+        `add_new_points_or_box`). Engines that cannot take a mask raise NotImplementedError."""
+        raise NotImplementedError(f"{type(self).__name__} does not take mask prompts")
+
     @abstractmethod
     def add_text(self, frame_index: int, text: str) -> TextDetection:
         """Find every instance matching `text` on the frame; assigns object ids itself.

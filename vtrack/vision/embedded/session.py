@@ -23,6 +23,7 @@ from vtrack.vision.base import (
     TextDetection,
 )
 from vtrack.vision.embedded.click_segmentation import FrameClicks, segment_box, segment_points
+from vtrack.vision.embedded.correction import correct_mask
 from vtrack.vision.embedded.flow_tracker import FlowTracker, StepResult, init_state
 from vtrack.vision.embedded.imageops import resize, upsample_box
 from vtrack.vision.embedded.person_segmenter import PersonSegmenter
@@ -43,6 +44,8 @@ class ObjectPrompt:
     positive: list[PointPrompt] = field(default_factory=list)
     negative: list[PointPrompt] = field(default_factory=list)
     label: str = ""
+    # A mask given with add_mask: clicks on this frame correct it instead of starting over.
+    base: np.ndarray | None = None
 
 
 class EmbeddedSession(SegmentationSession):
@@ -115,15 +118,23 @@ class EmbeddedSession(SegmentationSession):
         prev = self.objects.get(obj_id)
         pos: list[PointPrompt] = []
         neg: list[PointPrompt] = []
-        if prev is not None and prev.frame_index == frame_index:
+        same_frame = prev is not None and prev.frame_index == frame_index
+        if prev is not None and same_frame:
             pos, neg = list(prev.positive), list(prev.negative)
         for p in points:
             (pos if p.positive else neg).append(p)
-        if not pos and (prev is None or prev.frame_index != frame_index):
+        base = prev.base if prev is not None and same_frame else None
+        if not pos and base is None and not same_frame:
             raise InvalidInput("the first click on an object must be a positive one")
         image = self.work_image(frame_index)
         pos_px = [self._to_px(p.x, p.y) for p in pos]
         neg_px = [self._to_px(p.x, p.y) for p in neg]
+        if prev is not None and base is not None:
+            mask = correct_mask(image, base, pos_px, neg_px)
+            self.objects[obj_id] = ObjectPrompt(
+                frame_index, mask, prev.kind, pos, neg, prev.label, base=base
+            )
+            return self._frame_masks(frame_index)
         if self._clicks is None or self._clicks[0] != frame_index:
             self._clicks = (frame_index, FrameClicks())
         result = segment_points(
@@ -150,11 +161,18 @@ class EmbeddedSession(SegmentationSession):
         )
         return self._frame_masks(frame_index)
 
-    def add_mask(self, frame_index: int, obj_id: int, mask: np.ndarray, label: str = "") -> None:
-        """Prompt with a ready mask at the video's resolution (text grounding, tests)."""
+    def add_mask(
+        self, frame_index: int, obj_id: int, mask: np.ndarray, label: str = ""
+    ) -> FrameMasks:
+        """Prompt with a ready mask at the video's resolution (a correction's starting point,
+        text grounding, tests)."""
         self._check_frame(frame_index)
         work_mask = resize(mask.astype(np.float32), self.work) > 0.5
-        self.objects[obj_id] = ObjectPrompt(frame_index, work_mask, "object", label=label)
+        kind = "person" if label == "person" else "object"
+        self.objects[obj_id] = ObjectPrompt(
+            frame_index, work_mask, kind, label=label, base=work_mask
+        )
+        return self._frame_masks(frame_index)
 
     def set_sound(self, sound: SoundSource | None) -> None:
         self._sound = sound

@@ -1,0 +1,60 @@
+"""Correct a mask the user already sees with clicks (a propagated frame that went wrong).
+
+The shown mask is the best guess so far: it becomes GrabCut's probable foreground and the clicks
+its certain labels. A positive click outside the mask also seeds a disk of probable foreground
+there and widens the band GrabCut may move the boundary in, so the mask can grow into the part
+it missed; a negative click inside cuts away the part that looks like it. Kept are the pieces
+under a positive click or mostly inside the shown mask, so a click never adds a stray blob far
+away nor erases the whole object.
+"""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+from vtrack.vision.embedded.grabcut_candidates import refine_with_grabcut
+from vtrack.vision.embedded.imageops import fill_holes
+
+# The probable-foreground seed around a positive click outside the mask, and the band GrabCut
+# may move the boundary within then, as fractions of the frame's long side: a missed limb or
+# wheel is a few percent of the frame.
+_SEED_FRACTION = 0.03
+_BAND_FRACTION = 0.04
+# A piece of the corrected mask without a positive click is kept when at least this share of it
+# lies inside the shown mask.
+_INSIDE_SHARE = 0.5
+
+
+def correct_mask(
+    image: np.ndarray,
+    base: np.ndarray,
+    pos: list[tuple[int, int]],
+    neg: list[tuple[int, int]],
+) -> np.ndarray:
+    """`base` (bool, image size) corrected by positive and negative clicks (pixel coordinates)."""
+    if not pos and not neg:
+        return base.copy()
+    long_side = max(base.shape)
+    seed = base.astype(np.uint8)
+    outside = [(x, y) for x, y in pos if not base[y, x]]
+    for x, y in outside:
+        cv2.circle(seed, (x, y), max(3, int(_SEED_FRACTION * long_side)), 1, -1)
+    band = max(3, int(_BAND_FRACTION * long_side)) if outside else None
+    mask = refine_with_grabcut(image, seed > 0, pos, neg, band=band)
+    radius = max(3, int(0.012 * long_side))
+    for x, y in neg:
+        # GrabCut may bridge round a negative seed: the click itself always ends up outside
+        cv2.circle(mask.view(np.uint8), (x, y), radius, 0, -1)
+    return fill_holes(_kept_pieces(mask, base, pos))
+
+
+def _kept_pieces(mask: np.ndarray, base: np.ndarray, pos: list[tuple[int, int]]) -> np.ndarray:
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(mask.astype(np.uint8), 8)
+    keep = np.zeros(count, bool)
+    for x, y in pos:
+        keep[labels[y, x]] = True
+    inside = np.bincount(labels[base], minlength=count)
+    keep |= inside >= _INSIDE_SHARE * stats[:, cv2.CC_STAT_AREA]
+    keep[0] = False
+    return keep[labels]
