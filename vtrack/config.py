@@ -87,6 +87,12 @@ class Settings(BaseSettings):
     # background; /api/health says warming_up until done), so the first job pays nothing extra.
     preload_engines: bool = True
 
+    # Interactive sessions: objects per session (object ids 1-255 are the masks zip's pixel
+    # values), and engine sessions kept warm per process (one per prompted frame; an evicted one
+    # is rebuilt by replaying its prompts).
+    session_max_objects: int = 16
+    session_engine_cache: int = 8
+
     # Rendering
     overlay_alpha: float = 0.5
     removal_margin_px: int = 6
@@ -102,6 +108,10 @@ class Settings(BaseSettings):
     @property
     def uploads_dir(self) -> Path:
         return self.data_dir / "uploads"
+
+    @property
+    def sessions_dir(self) -> Path:
+        return self.data_dir / "sessions"
 
     @property
     def db_path(self) -> Path:

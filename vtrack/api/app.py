@@ -14,11 +14,11 @@ from fastapi.staticfiles import StaticFiles
 from starlette.concurrency import run_in_threadpool
 
 from vtrack import __version__
-from vtrack.api import files, system, tasks, workflows
+from vtrack.api import files, session_tasks, sessions, system, tasks, workflows
 from vtrack.api.errors import install_error_handlers
 from vtrack.api.state import AppState
 from vtrack.config import Settings, get_settings
-from vtrack.jobs.cleanup import cleanup_expired
+from vtrack.jobs.cleanup import cleanup_expired, cleanup_expired_sessions
 from vtrack.jobs.factory import open_store
 from vtrack.jobs.worker import WorkerPool, reap_dead_workers
 from vtrack.pipelines.engine_cache import EngineCache
@@ -31,8 +31,10 @@ async def _cleanup_loop(state: AppState) -> None:
     settings = state.settings
     while True:
         try:
+            retention_s = settings.retention_hours * 3600
+            await run_in_threadpool(cleanup_expired, state.store, settings.uploads_dir, retention_s)
             await run_in_threadpool(
-                cleanup_expired, state.store, settings.uploads_dir, settings.retention_hours * 3600
+                cleanup_expired_sessions, state.store, settings.sessions_dir, retention_s
             )
         except Exception:  # noqa: BLE001 - cleanup must never take the server down
             log.exception("cleanup failed")
@@ -113,7 +115,7 @@ def create_app(settings: Settings | None = None, run_workers: bool = True) -> Fa
         CORSMiddleware,
         allow_origins=settings.cors_origins,
         allow_credentials=True,
-        allow_methods=["GET", "POST"],
+        allow_methods=["GET", "POST", "PATCH", "DELETE"],
         allow_headers=["*"],
         # A browser client of the async flow reads the job handle from these.
         expose_headers=["Location", "Preference-Applied"],
@@ -121,6 +123,8 @@ def create_app(settings: Settings | None = None, run_workers: bool = True) -> Fa
     app.include_router(system.router)
     app.include_router(workflows.router)
     app.include_router(tasks.router)
+    app.include_router(sessions.router)
+    app.include_router(session_tasks.router)
     app.include_router(files.router)
     assets = system.STATIC_DIR / "assets"
     if assets.is_dir():

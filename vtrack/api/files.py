@@ -14,11 +14,19 @@ from vtrack.jobs.states import JobStatus
 router = APIRouter(tags=["files"])
 
 _NAME = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,99}$")
-_MEDIA_TYPES = {".mp4": "video/mp4", ".wav": "audio/wav", ".zip": "application/zip"}
+_MEDIA_TYPES = {
+    ".mp4": "video/mp4",
+    ".webm": "video/webm",
+    ".wav": "audio/wav",
+    ".zip": "application/zip",
+    ".json": "application/json",
+}
 FILE_DOC = {
     200: {
-        "description": "the file (H.264 MP4 with the original audio, WAV stem, zip of mask PNGs)",
-        "content": {media: {} for media in _MEDIA_TYPES.values()},
+        "description": "the file (H.264 MP4 with the original audio, WAV stem, zip of mask PNGs, "
+        "a session render's VP9 WebM with alpha or COCO RLE JSON)",
+        # (a COCO file is JSON but no response model of ours: listed as a download)
+        "content": {media: {} for media in _MEDIA_TYPES.values() if media != "application/json"},
     },
     404: {"model": ErrorBody, "description": "no such file, or its job is not complete"},
 }

@@ -15,6 +15,7 @@ from vtrack.jobs.states import JobStatus
 from vtrack.pipelines.progress import StepStatus
 from vtrack.pipelines.workflow import Workflow
 from vtrack.pipelines.workflows import WORKFLOWS
+from vtrack.sessions.tasks import SESSION_TASKS
 
 
 class ErrorBody(BaseModel):
@@ -146,12 +147,15 @@ def submit_model(workflow: Workflow) -> type[SubmitBase]:
 
 
 def task_result_model() -> type[BaseModel]:
-    """A task's `result`: every workflow's output URLs and result fields, each optional."""
+    """A task's `result`: every workflow's and session task's output URLs and result fields,
+    each optional."""
     fields: dict[str, Any] = {}
-    for workflow in WORKFLOWS.values():
-        for output in workflow.outputs:
+    declared = [(w.outputs, w.result) for w in WORKFLOWS.values()]
+    declared += [(t.outputs, t.result) for t in SESSION_TASKS.values()]
+    for outputs, result in declared:
+        for output in outputs:
             fields.setdefault(output.key, (str | None, Field(None, description=output.label)))
-        for name, info in workflow.result.model_fields.items():
+        for name, info in result.model_fields.items():
             if name in fields and fields[name][0] != _nullable(info.annotation):
                 fields[name] = (Any, Field(None))
             else:

@@ -8,9 +8,11 @@ from typing import Any
 
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import StreamingResponse
+from starlette.concurrency import run_in_threadpool
 
 from vtrack.api.models import ErrorBody, Task
 from vtrack.api.presenters import task_json
+from vtrack.api.session_events import FrameFeed
 from vtrack.api.state import AppState
 from vtrack.jobs.store import Job
 
@@ -18,7 +20,8 @@ router = APIRouter(prefix="/api/task", tags=["tasks"])
 NOT_FOUND = {404: {"model": ErrorBody, "description": "no such task (or it expired)"}}
 EVENTS_DOC = {
     200: {
-        "description": "text/event-stream: `data: <Task JSON>` on every change, until it ends",
+        "description": "text/event-stream: `data: <Task JSON>` on every change, until it ends; a "
+        "session propagation also sends `event: frame` with {frame_idx, masks} per stored frame",
         "content": {"text/event-stream": {"schema": {"$ref": "#/components/schemas/Task"}}},
     },
     **NOT_FOUND,
@@ -51,7 +54,8 @@ def cancel_task(task_id: str, request: Request) -> dict[str, Any]:
 async def task_events(task_id: str, request: Request) -> StreamingResponse:
     """Server-sent events: the task JSON whenever it changes, ending after a terminal status."""
     state: AppState = request.app.state.vtrack
-    _job_or_404(state, task_id)
+    # A session propagation also streams each frame's masks as it is stored.
+    feed = FrameFeed.for_job(state, _job_or_404(state, task_id))
 
     async def stream():
         last = None
@@ -61,6 +65,11 @@ async def task_events(task_id: str, request: Request) -> StreamingResponse:
             if job is None:
                 yield 'event: gone\ndata: {"detail": "task expired"}\n\n'
                 return
+            if feed is not None:
+                # read after the job: every frame stored before it ended is sent before the end
+                for event in await run_in_threadpool(lambda: list(feed.events())):
+                    idle = 0.0
+                    yield event
             body = json.dumps(task_json(job))
             if body != last:
                 last = body

@@ -1,4 +1,5 @@
-"""The job kinds a worker can run: one per declared workflow (`vtrack.pipelines.workflows`)."""
+"""The job kinds a worker can run: one per declared workflow (`vtrack.pipelines.workflows`) and
+one per session task (`vtrack.sessions.tasks`)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from vtrack.config import Settings
 from vtrack.pipelines.engine_cache import EngineCache
 from vtrack.pipelines.progress import Progress, Step
 from vtrack.pipelines.workflows import WORKFLOWS
+from vtrack.sessions.tasks import SESSION_TASKS
 
 Runner = Callable[[dict[str, Any], Path, EngineCache, Settings, Progress], dict[str, Any]]
 
@@ -23,6 +25,7 @@ class JobKind:
 
 
 KINDS: dict[str, JobKind] = {w.name: JobKind(w.name, w.steps, w.run) for w in WORKFLOWS.values()}
+KINDS.update({t.name: JobKind(t.name, t.steps, t.run) for t in SESSION_TASKS.values()})
 
 
 def register(kind: JobKind) -> None:

@@ -8,6 +8,7 @@ from typing import Any
 
 import redis
 
+from vtrack.jobs.session_keys import RedisSessions
 from vtrack.jobs.states import (
     ABANDON,
     CANCEL,
@@ -153,7 +154,7 @@ def _job_from_hash(data: dict[str, str]) -> Job:
     return Job(**values)
 
 
-class RedisJobStore:
+class RedisJobStore(RedisSessions):
     """JobStore's interface over one Redis server; safe from any thread, process or machine."""
 
     def __init__(self, url: str, prefix: str = "vtrack:") -> None:

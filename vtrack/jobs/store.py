@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from vtrack.jobs.session_tables import SqliteSessions, init_session_tables
 from vtrack.jobs.states import (
     ABANDON,
     CANCEL,
@@ -125,7 +126,7 @@ def _row_to_job(row: sqlite3.Row) -> Job:
     return Job(**data)
 
 
-class JobStore:
+class JobStore(SqliteSessions):
     """All job state; every method opens its own short connection, so it is thread- and process-safe."""
 
     def __init__(self, db_path: Path) -> None:
@@ -134,6 +135,7 @@ class JobStore:
         with self._connect() as db:
             db.execute("PRAGMA journal_mode=WAL")
             db.executescript(_SCHEMA)
+            init_session_tables(db)
 
     @contextmanager
     def _connect(self) -> Iterator[sqlite3.Connection]:

@@ -15,7 +15,7 @@ import numpy as np
 
 from vtrack.boxes import mask_box
 from vtrack.media.frames import FrameSequence
-from vtrack.pipelines.overlay import draw_masks, highlight
+from vtrack.pipelines.overlay import PALETTE, draw_mask, draw_masks, highlight
 
 Effect = Callable[[np.ndarray, dict[int, np.ndarray]], np.ndarray]
 
@@ -25,11 +25,17 @@ def outline_width(frame: np.ndarray) -> int:
     return max(2, round(min(frame.shape[:2]) / 240))
 
 
-def overlay(alpha: float = 0.5) -> Effect:
-    """Each object tinted in its palette colour (object 1 red), with a crisp outline."""
+def overlay(alpha: float = 0.5, colors: dict[int, tuple[int, int, int]] | None = None) -> Effect:
+    """Each object tinted in its colour (`colors` by object id, else its palette colour: object
+    1 red), with a crisp outline."""
 
     def draw(frame: np.ndarray, masks: dict[int, np.ndarray]) -> np.ndarray:
-        return draw_masks(frame, masks, alpha, outline_width(frame))
+        if not colors:
+            return draw_masks(frame, masks, alpha, outline_width(frame))
+        for obj_id, mask in sorted(masks.items()):
+            color = colors.get(obj_id, PALETTE[(obj_id - 1) % len(PALETTE)])
+            draw_mask(frame, mask, color, alpha, outline_width(frame))
+        return frame
 
     return draw
 
@@ -102,3 +108,108 @@ def _blend_up(
     region = frame[fy0:fy1, fx0:fx1]
     region[...] = cv2.blendLinear(up_fill, np.ascontiguousarray(region), up_alpha, 1 - up_alpha)
     return frame
+
+
+# ---- privacy, background, cutout (session renders) ---------------------------------------------
+
+# Privacy effects grow the object's mask by this share of the long side, so its edge (hair, a
+# licence plate's frame) never shows through; blur sigma and pixel blocks are chosen so a face
+# at 480p is unrecognisable.
+_PRIVACY_GROW = 0.01
+_BLUR_SIGMA = 0.02
+_PIXEL_BLOCK = 1 / 48
+_BACKGROUND_SIGMA = 0.015
+
+
+def long_side(frame: np.ndarray) -> int:
+    return max(frame.shape[:2])
+
+
+def union(masks: dict[int, np.ndarray], shape: tuple[int, ...]) -> np.ndarray:
+    if not masks:
+        return np.zeros(shape[:2], bool)
+    return np.logical_or.reduce([np.asarray(m, bool) for m in masks.values()])
+
+
+def _region(frame: np.ndarray, masks: dict[int, np.ndarray], target: str) -> np.ndarray:
+    """Where a privacy effect applies: the objects (grown a little) or everything but them."""
+    inside = union(masks, frame.shape)
+    if target == "background":
+        return ~inside
+    grow = max(1, int(_PRIVACY_GROW * long_side(frame)))
+    kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * grow + 1, 2 * grow + 1))
+    return cv2.dilate(inside.astype(np.uint8), kernel) > 0
+
+
+def _paste(frame: np.ndarray, other: np.ndarray, where: np.ndarray) -> np.ndarray:
+    np.copyto(frame, other, where=where[..., None])
+    return frame
+
+
+def blur(target: str = "object") -> Effect:
+    """A strong Gaussian blur over the objects ("object") or over everything else."""
+
+    def draw(frame: np.ndarray, masks: dict[int, np.ndarray]) -> np.ndarray:
+        region = _region(frame, masks, target)
+        if not region.any():
+            return frame
+        sigma = _BLUR_SIGMA * long_side(frame)
+        return _paste(frame, cv2.GaussianBlur(frame, (0, 0), sigma), region)
+
+    return draw
+
+
+def pixelate(target: str = "object") -> Effect:
+    """Big square pixels over the objects ("object") or over everything else."""
+
+    def draw(frame: np.ndarray, masks: dict[int, np.ndarray]) -> np.ndarray:
+        region = _region(frame, masks, target)
+        if not region.any():
+            return frame
+        h, w = frame.shape[:2]
+        block = max(4, round(_PIXEL_BLOCK * long_side(frame)))
+        small = cv2.resize(frame, (max(1, w // block), max(1, h // block)), cv2.INTER_AREA)
+        return _paste(frame, cv2.resize(small, (w, h), interpolation=cv2.INTER_NEAREST), region)
+
+    return draw
+
+
+def background(fill: str | tuple[int, int, int] = "blur") -> Effect:
+    """Everything but the objects blurred (`"blur"`) or replaced by a colour."""
+
+    def draw(frame: np.ndarray, masks: dict[int, np.ndarray]) -> np.ndarray:
+        keep = union(masks, frame.shape).astype(np.float32)
+        # a one-pixel soft edge, so the cut does not show as a staircase
+        alpha = cv2.GaussianBlur(keep, (0, 0), max(0.8, long_side(frame) / 600))[..., None]
+        if fill == "blur":
+            other = cv2.GaussianBlur(frame, (0, 0), _BACKGROUND_SIGMA * long_side(frame))
+        else:
+            other = np.empty_like(frame)
+            other[:] = fill
+        mixed = frame.astype(np.float32) * alpha + other.astype(np.float32) * (1 - alpha)
+        frame[:] = np.clip(mixed + 0.5, 0, 255).astype(np.uint8)
+        return frame
+
+    return draw
+
+
+def cutout_rgba(frame: np.ndarray, masks: dict[int, np.ndarray]) -> np.ndarray:
+    """The objects on a transparent background: RGBA (H, W, 4)."""
+    alpha = union(masks, frame.shape).astype(np.uint8) * 255
+    return np.dstack([frame, alpha])
+
+
+def matte(frame: np.ndarray, masks: dict[int, np.ndarray]) -> np.ndarray:
+    """The alpha matte as a picture: white objects on black (for compositing in an editor)."""
+    inside = union(masks, frame.shape)
+    frame[:] = 0
+    frame[inside] = 255
+    return frame
+
+
+def parse_color(text: str) -> tuple[int, int, int]:
+    """'#rrggbb' to an RGB triple (ValueError otherwise)."""
+    value = text.strip().lstrip("#")
+    if len(value) != 6:
+        raise ValueError(f"'{text}' is not a colour like #00ff00")
+    return (int(value[0:2], 16), int(value[2:4], 16), int(value[4:6], 16))

@@ -152,6 +152,197 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/sessions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create Session
+         * @description Upload a video once: it is validated like a workflow's and decoded into the session's
+         *     frame store; later calls never decode it again.
+         */
+        post: operations["create_session_api_sessions_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/sessions/{session_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get Session */
+        get: operations["get_session_api_sessions__session_id__get"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete Session
+         * @description Delete the session, its frames and masks (refused while a task runs on it).
+         */
+        delete: operations["delete_session_api_sessions__session_id__delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/sessions/{session_id}/prompts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Add Prompt
+         * @description Clicks (and/or a box) for one object on one frame: answers that object's mask on that
+         *     frame, computed now. The clicks replace the object's earlier clicks on that frame (send the
+         *     full list each time); on a frame the object was propagated to, they correct that mask.
+         */
+        post: operations["add_prompt_api_sessions__session_id__prompts_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/sessions/{session_id}/objects/{object_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Delete Object
+         * @description Forget an object: its prompts and masks (refused while it is being propagated).
+         */
+        delete: operations["delete_object_api_sessions__session_id__objects__object_id__delete"];
+        options?: never;
+        head?: never;
+        /**
+         * Update Object
+         * @description Rename or recolour an object (its colour is used by the overlay effect).
+         */
+        patch: operations["update_object_api_sessions__session_id__objects__object_id__patch"];
+        trace?: never;
+    };
+    "/api/sessions/{session_id}/masks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Frame Masks
+         * @description Every object's stored mask on one frame (COCO RLE, working resolution).
+         */
+        get: operations["frame_masks_api_sessions__session_id__masks_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/sessions/{session_id}/masks.zip": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Masks Zip
+         * @description One PNG per frame: object ids as pixel values (0 = background); for one object 0/255.
+         */
+        get: operations["masks_zip_api_sessions__session_id__masks_zip_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/sessions/{session_id}/frames/{frame_idx}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Frame Image
+         * @description Frame `frame_idx` at the working resolution, exactly the picture the masks refer to.
+         */
+        get: operations["frame_image_api_sessions__session_id__frames__frame_idx__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/sessions/{session_id}/propagate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Propagate
+         * @description Track the objects from their prompts over the frames each prompt governs (every frame
+         *     follows its nearest prompted frame). Per-frame masks stream on the task's event stream as
+         *     `event: frame`; cancel with POST /api/task/{id}/cancel.
+         */
+        post: operations["propagate_api_sessions__session_id__propagate_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/sessions/{session_id}/render": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Render
+         * @description Render an effect over the objects with the chosen sound, plus the exports; the task's
+         *     result holds the URLs (video_url, masks_url, coco_url, matte_url, ...).
+         */
+        post: operations["render_api_sessions__session_id__render_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/uploads/{task_id}/{name}": {
         parameters: {
             query?: never;
@@ -211,6 +402,21 @@ export interface components {
              * @description prompts the engine can ground instead (422 on a text prompt)
              */
             suggestions?: string[] | null;
+        };
+        /**
+         * FrameMasks
+         * @description GET /api/sessions/{id}/masks?frame_idx=N.
+         */
+        FrameMasks: {
+            /** Frame Idx */
+            frame_idx: number;
+            /**
+             * Masks
+             * @description object id -> COCO RLE (an empty mask: computed, not visible there)
+             */
+            masks: {
+                [key: string]: components["schemas"]["Rle"];
+            };
         };
         /**
          * Health
@@ -279,6 +485,25 @@ export interface components {
             /** Formats */
             formats: string[];
         };
+        /** Point */
+        Point: {
+            /**
+             * X
+             * @description percent of the frame width (0-100)
+             */
+            x: number;
+            /**
+             * Y
+             * @description percent of the frame height (0-100)
+             */
+            y: number;
+            /**
+             * Positive
+             * @description false: a click on what is NOT the object
+             * @default true
+             */
+            positive: boolean;
+        };
         /** ProcessingStep */
         ProcessingStep: {
             /** Id */
@@ -286,6 +511,41 @@ export interface components {
             /** Label */
             label: string;
             status: components["schemas"]["StepStatus"];
+        };
+        /** PromptAnswer */
+        PromptAnswer: {
+            /** Object Id */
+            object_id: number;
+            /** Frame Idx */
+            frame_idx: number;
+            /** @description COCO RLE at the session's working resolution */
+            mask: components["schemas"]["Rle"];
+            /**
+             * Area
+             * @description pixels in the mask
+             */
+            area: number;
+            /** Corrects */
+            corrects: boolean;
+        };
+        /** PromptOut */
+        PromptOut: {
+            /** Frame Idx */
+            frame_idx: number;
+            /** Points */
+            points: components["schemas"]["Point"][];
+            /** Box */
+            box: [
+                number,
+                number,
+                number,
+                number
+            ] | null;
+            /**
+             * Corrects
+             * @description the clicks correct the propagated mask of that frame
+             */
+            corrects: boolean;
         };
         /**
          * RemoveObjectResponse
@@ -341,6 +601,16 @@ export interface components {
             ai_response: string | null;
         };
         /**
+         * Rle
+         * @description {"size": [height, width], "counts": "<compressed string>"} as pycocotools writes it.
+         */
+        Rle: {
+            /** Size */
+            size: number[];
+            /** Counts */
+            counts: string;
+        };
+        /**
          * RootInfo
          * @description GET / for API clients (browsers get the web UI).
          */
@@ -357,6 +627,120 @@ export interface components {
             vision_engine: string | null;
             /** Ui */
             ui: string | null;
+        };
+        /**
+         * SessionDetail
+         * @description GET /api/sessions/{id}: the session, its objects with their prompts, running tasks.
+         */
+        SessionDetail: {
+            /** Session Id */
+            session_id: string;
+            /**
+             * Status
+             * @description the frames are decoded: prompts can come
+             * @constant
+             */
+            status: "ready";
+            /** Frame Count */
+            frame_count: number;
+            /** Fps */
+            fps: number;
+            /**
+             * Width
+             * @description working width: masks and coordinates refer to it
+             */
+            width: number;
+            /** Height */
+            height: number;
+            /** Duration S */
+            duration_s: number;
+            /** Has Audio */
+            has_audio: boolean;
+            /** Filename */
+            filename: string;
+            /** Notices */
+            notices: string[];
+            /** Created At */
+            created_at: number;
+            /**
+             * Expires At
+             * @description when an untouched session is cleaned up
+             */
+            expires_at: number;
+            /** Objects */
+            objects: components["schemas"]["SessionObject"][];
+            /** Tasks */
+            tasks: components["schemas"]["SessionTaskRef"][];
+        };
+        /**
+         * SessionInfo
+         * @description POST /api/sessions (201): the session and its video at the working resolution.
+         */
+        SessionInfo: {
+            /** Session Id */
+            session_id: string;
+            /**
+             * Status
+             * @description the frames are decoded: prompts can come
+             * @constant
+             */
+            status: "ready";
+            /** Frame Count */
+            frame_count: number;
+            /** Fps */
+            fps: number;
+            /**
+             * Width
+             * @description working width: masks and coordinates refer to it
+             */
+            width: number;
+            /** Height */
+            height: number;
+            /** Duration S */
+            duration_s: number;
+            /** Has Audio */
+            has_audio: boolean;
+            /** Filename */
+            filename: string;
+            /** Notices */
+            notices: string[];
+            /** Created At */
+            created_at: number;
+            /**
+             * Expires At
+             * @description when an untouched session is cleaned up
+             */
+            expires_at: number;
+        };
+        /** SessionObject */
+        SessionObject: {
+            /** Object Id */
+            object_id: number;
+            /** Name */
+            name: string;
+            /** Color */
+            color: string | null;
+            /** Prompts */
+            prompts: components["schemas"]["PromptOut"][];
+            /**
+             * Propagated
+             * @description every prompt has been propagated over its frames
+             */
+            propagated: boolean;
+            /**
+             * Propagating
+             * @description a propagation of this object is running
+             */
+            propagating: boolean;
+        };
+        /** SessionTaskRef */
+        SessionTaskRef: {
+            /** Task Id */
+            task_id: string;
+            /** Kind */
+            kind: string;
+            /** Object Ids */
+            object_ids: number[];
         };
         /**
          * StepStatus
@@ -389,6 +773,26 @@ export interface components {
             created_at: number;
             /** Finished At */
             finished_at: number | null;
+        };
+        /**
+         * TaskAccepted
+         * @description 202: the task runs; follow it at task_url or its event stream.
+         */
+        TaskAccepted: {
+            /** Task Id */
+            task_id: string;
+            /** Session Id */
+            session_id: string;
+            /** Kind */
+            kind: string;
+            status: components["schemas"]["JobStatus"];
+            /** Task Url */
+            task_url: string;
+            /**
+             * Events Url
+             * @description SSE: the task JSON on every change; a propagation also sends `event: frame` with {frame_idx, masks} for every frame as it is stored
+             */
+            events_url: string;
         };
         /**
          * TaskResult
@@ -453,6 +857,36 @@ export interface components {
              * @description The removed sound
              */
             removed_audio_url?: string | null;
+            /** Session Id */
+            session_id?: string | null;
+            /** Object Ids */
+            object_ids?: number[] | null;
+            /** Frames Tracked */
+            frames_tracked?: number | null;
+            /**
+             * Video Url
+             * @description Rendered video
+             */
+            video_url?: string | null;
+            /**
+             * Png Sequence Url
+             * @description Cutout frames (RGBA PNGs)
+             */
+            png_sequence_url?: string | null;
+            /**
+             * Coco Url
+             * @description Masks (COCO RLE JSON)
+             */
+            coco_url?: string | null;
+            /**
+             * Matte Url
+             * @description Alpha matte (MP4)
+             */
+            matte_url?: string | null;
+            /** Effect */
+            effect?: ("overlay" | "cutout" | "blur" | "pixelate" | "background" | "spotlight" | "remove") | null;
+            /** Audio */
+            audio?: string | null;
         } & {
             [key: string]: unknown;
         };
@@ -1092,7 +1526,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description text/event-stream: `data: <Task JSON>` on every change, until it ends */
+            /** @description text/event-stream: `data: <Task JSON>` on every change, until it ends; a session propagation also sends `event: frame` with {frame_idx, masks} per stored frame */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -1121,6 +1555,648 @@ export interface operations {
             };
         };
     };
+    create_session_api_sessions_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": {
+                    /** Format: binary */
+                    video: Blob;
+                };
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SessionInfo"];
+                };
+            };
+            /** @description a field is missing or out of range (the detail says which) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description the video is over the size limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description not a video we can decode */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_session_api_sessions__session_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                session_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SessionDetail"];
+                };
+            };
+            /** @description a request field is missing or invalid */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description no such session or object */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    delete_session_api_sessions__session_id__delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                session_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description a request field is missing or invalid */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description no such session or object */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description the object is being propagated (or a task runs on the session) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    add_prompt_api_sessions__session_id__prompts_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                session_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * Frame Idx
+                     * @description the frame the clicks are on
+                     */
+                    frame_idx: number;
+                    /**
+                     * Object Id
+                     * @description a new id starts a new object (1-255)
+                     */
+                    object_id: number;
+                    /** Points */
+                    points?: {
+                        /**
+                         * X
+                         * @description percent of the frame width (0-100)
+                         */
+                        x: number;
+                        /**
+                         * Y
+                         * @description percent of the frame height (0-100)
+                         */
+                        y: number;
+                        /**
+                         * Positive
+                         * @description false: a click on what is NOT the object
+                         * @default true
+                         */
+                        positive?: boolean;
+                    }[];
+                    /**
+                     * Box
+                     * @description [x0, y0, x1, y1] in percent of the frame
+                     */
+                    box?: [
+                        number,
+                        number,
+                        number,
+                        number
+                    ] | null;
+                };
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PromptAnswer"];
+                };
+            };
+            /** @description a field is missing or out of range (the detail says which) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description no such session or object */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description the object is being propagated (or a task runs on the session) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    delete_object_api_sessions__session_id__objects__object_id__delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                session_id: string;
+                object_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SessionDetail"];
+                };
+            };
+            /** @description a request field is missing or invalid */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description no such session or object */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description the object is being propagated (or a task runs on the session) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    update_object_api_sessions__session_id__objects__object_id__patch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                session_id: string;
+                object_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** Name */
+                    name?: string | null;
+                    /**
+                     * Color
+                     * @description e.g. '#ff3030'
+                     */
+                    color?: string | null;
+                };
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SessionDetail"];
+                };
+            };
+            /** @description a field is missing or out of range (the detail says which) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description no such session or object */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    frame_masks_api_sessions__session_id__masks_get: {
+        parameters: {
+            query: {
+                /** @description the frame */
+                frame_idx: number;
+            };
+            header?: never;
+            path: {
+                session_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FrameMasks"];
+                };
+            };
+            /** @description a field is missing or out of range (the detail says which) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description no such session or object */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    masks_zip_api_sessions__session_id__masks_zip_get: {
+        parameters: {
+            query?: {
+                /** @description comma-separated ids (default: all) */
+                object_ids?: string | null;
+            };
+            header?: never;
+            path: {
+                session_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description zip of NNNNN.png */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/zip": unknown;
+                };
+            };
+            /** @description a field is missing or out of range (the detail says which) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description no such session or object */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    frame_image_api_sessions__session_id__frames__frame_idx__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                session_id: string;
+                frame_idx: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the frame as a JPEG */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "image/jpeg": unknown;
+                };
+            };
+            /** @description a field is missing or out of range (the detail says which) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description no such session or object */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    propagate_api_sessions__session_id__propagate_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                session_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": {
+                    /**
+                     * Object Ids
+                     * @description default: every prompted object
+                     */
+                    object_ids?: number[] | null;
+                    /**
+                     * Start Frame Idx
+                     * @description propagate only the prompts on this frame (after a correction there); default: every prompted frame
+                     */
+                    start_frame_idx?: number | null;
+                    /**
+                     * Direction
+                     * @default both
+                     * @enum {string}
+                     */
+                    direction?: "both" | "forward" | "backward";
+                };
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TaskAccepted"];
+                };
+            };
+            /** @description a field is missing or out of range (the detail says which) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description no such session or object */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description the objects are being propagated */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description too many tasks are waiting */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    render_api_sessions__session_id__render_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                session_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": {
+                    /**
+                     * Effect
+                     * @description what the video shows
+                     * @default overlay
+                     * @enum {string}
+                     */
+                    effect?: "overlay" | "cutout" | "blur" | "pixelate" | "background" | "spotlight" | "remove";
+                    /**
+                     * Object Ids
+                     * @description the objects the effect applies to (default: every object)
+                     */
+                    object_ids?: number[] | null;
+                    /**
+                     * Audio
+                     * @description 'original', 'none', 'stem:<name>' (only that sound) or 'without:<name>' (everything but it), e.g. 'without:vocals' to remove a singer and their voice
+                     * @default original
+                     */
+                    audio?: string;
+                    /**
+                     * Target
+                     * @description blur / pixelate: the objects, or everything but them
+                     * @default object
+                     * @enum {string}
+                     */
+                    target?: "object" | "background";
+                    /**
+                     * Background
+                     * @description background effect: 'blur', or a colour such as '#00ff00'
+                     * @default blur
+                     */
+                    background?: string;
+                    /**
+                     * Exports
+                     * @description extra files: the masks zip, COCO RLE JSON, the alpha-matte MP4
+                     */
+                    exports?: ("masks_zip" | "coco_json" | "matte_mp4")[];
+                };
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TaskAccepted"];
+                };
+            };
+            /** @description a field is missing or out of range (the detail says which) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description no such session or object */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description the objects are being propagated */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description too many tasks are waiting */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     result_file_uploads__task_id___name__get: {
         parameters: {
             query?: never;
@@ -1133,13 +2209,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description the file (H.264 MP4 with the original audio, WAV stem, zip of mask PNGs) */
+            /** @description the file (H.264 MP4 with the original audio, WAV stem, zip of mask PNGs, a session render's VP9 WebM with alpha or COCO RLE JSON) */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "video/mp4": unknown;
+                    "video/webm": unknown;
                     "audio/wav": unknown;
                     "application/zip": unknown;
                 };
@@ -1177,4 +2254,8 @@ export const RESULT_FILES = [
   { key: "complement_audio_url", label: "Everything else (audio)" },
   { key: "inpainted_video_url", label: "Video with object removed" },
   { key: "removed_audio_url", label: "The removed sound" },
+  { key: "video_url", label: "Rendered video" },
+  { key: "png_sequence_url", label: "Cutout frames (RGBA PNGs)" },
+  { key: "coco_url", label: "Masks (COCO RLE JSON)" },
+  { key: "matte_url", label: "Alpha matte (MP4)" },
 ] as const;

@@ -1,0 +1,177 @@
+"""Propagation with "each frame follows its nearest prompted frame".
+
+An object prompted on frames p1 < p2 < ... governs frame f from the prompted frame nearest to f
+(a tie goes to the earlier one): the frames between two prompted frames are split at the middle.
+A propagation runs, for each prompted frame, that frame's prompts forward and backward over the
+frames it governs, and stops there. So a correction on frame k changes the frames that follow
+its prompt up to the middle towards the next prompted frame, and leaves every frame governed by
+another prompted frame as it was.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from vtrack.errors import InvalidInput
+from vtrack.media.frames import FrameSequence
+from vtrack.pipelines.engine_cache import EngineCache
+from vtrack.sessions.engine_sessions import engine_sessions
+from vtrack.sessions.files import SessionFiles
+from vtrack.sessions.model import Session
+from vtrack.sessions.rle import encode
+from vtrack.vision.base import Direction
+
+Span = tuple[int, int]  # first and last frame, inclusive
+
+
+def governed_spans(prompt_frames: list[int], frame_count: int) -> dict[int, Span]:
+    """The frames each prompted frame governs (nearest prompted frame; ties to the earlier)."""
+    frames = sorted(set(prompt_frames))
+    spans: dict[int, Span] = {}
+    for i, frame in enumerate(frames):
+        first = 0 if i == 0 else (frames[i - 1] + frame) // 2 + 1
+        last = frame_count - 1 if i == len(frames) - 1 else (frame + frames[i + 1]) // 2
+        spans[frame] = (first, last)
+    return spans
+
+
+@dataclass
+class Pass:
+    """One engine run: the prompts of `frame`, tracked one way over each object's span."""
+
+    frame: int
+    direction: Direction  # "forward" (the prompted frame and after) or "backward" (before)
+    spans: dict[int, Span] = field(default_factory=dict)
+
+    @property
+    def length(self) -> int:
+        if not self.spans:
+            return 0
+        if self.direction == "forward":
+            return max(last for _, last in self.spans.values()) - self.frame + 1
+        return self.frame - min(first for first, _ in self.spans.values()) + 1
+
+
+def plan(
+    session: Session,
+    object_ids: list[int],
+    start_frame_idx: int | None,
+    direction: Direction,
+) -> list[Pass]:
+    """The passes a propagation runs (start frame first), each with the frames it may write."""
+    n = session.video.frame_count
+    by_frame: dict[int, dict[str, dict[int, Span]]] = {}
+    for object_id in object_ids:
+        obj = session.objects[object_id]
+        for frame, (first, last) in governed_spans(list(obj.prompts), n).items():
+            if start_frame_idx is not None and frame != start_frame_idx:
+                continue
+            ways = by_frame.setdefault(frame, {"forward": {}, "backward": {}})
+            if direction in ("both", "forward"):
+                ways["forward"][object_id] = (frame, last)
+            if direction == "backward":
+                ways["backward"][object_id] = (first, frame)
+            elif direction == "both" and first < frame:
+                ways["backward"][object_id] = (first, frame - 1)
+    if start_frame_idx is not None and start_frame_idx not in by_frame:
+        raise InvalidInput(
+            f"No object to propagate has a prompt on frame {start_frame_idx}; click the object "
+            "on that frame first, or leave out start_frame_idx to propagate every prompt."
+        )
+    passes = []
+    for frame in sorted(by_frame):
+        for way in ("forward", "backward"):
+            if by_frame[frame][way]:
+                passes.append(Pass(frame, way, by_frame[frame][way]))  # type: ignore[arg-type]
+    return passes
+
+
+def directions_done(direction: Direction) -> tuple[str, ...]:
+    return ("forward", "backward") if direction == "both" else (direction,)
+
+
+FrameCallback = Callable[[int], None]
+Progress = Callable[[float], None]
+
+
+def run_passes(
+    session: Session,
+    frames: FrameSequence,
+    files: SessionFiles,
+    engines: EngineCache,
+    passes: list[Pass],
+    on_frame: FrameCallback | None = None,
+    progress: Progress | None = None,
+) -> int:
+    """Run every pass, storing each frame's masks as they come; returns the frames stored."""
+    total = max(1, sum(p.length for p in passes))
+    done = 0
+    stored = 0
+    for one in passes:
+        with contextlib.closing(_track(session, frames, engines, one)) as tracked:
+            for frame_idx, masks in tracked:
+                for object_id, mask in masks.items():
+                    files.write_mask(object_id, frame_idx, encode(mask))
+                stored += 1
+                if on_frame is not None:
+                    on_frame(frame_idx)
+                done += 1
+                if progress is not None:
+                    progress(done / total)
+    return stored
+
+
+def record_done(
+    session: Session,
+    files: SessionFiles,
+    object_ids: list[int],
+    start_frame_idx: int | None,
+    direction: Direction,
+) -> None:
+    """Note, per object and prompted frame, which way its prompt has now been propagated."""
+    for object_id in object_ids:
+        for frame, prompt in session.objects[object_id].prompts.items():
+            if start_frame_idx is not None and frame != start_frame_idx:
+                continue
+            for way in directions_done(direction):
+                files.record_propagation(object_id, frame, prompt.fingerprint(), way)
+
+
+def _track(session: Session, frames: FrameSequence, engines: EngineCache, one: Pass):
+    """Yield (frame, {object: mask}) over the pass's spans, in tracking order, then stop the
+    engine (a generator closed early stops tracking)."""
+    cache = engine_sessions(engines)
+    height, width = session.video.height, session.video.width
+    prompts = session.prompts_on(one.frame)
+    wanted = {f for first, last in one.spans.values() for f in range(first, last + 1)}
+    with cache.borrow(
+        (session.id, one.frame), lambda: engines.segmenter().start_session(frames)
+    ) as entry:
+        entry.sync(one.frame, prompts)
+        stream = entry.session.propagate(one.direction, start_frame_index=one.frame)
+        try:
+            for result in stream:
+                f = result.frame_index
+                if f not in wanted:
+                    continue
+                wanted.discard(f)
+                masks = {
+                    object_id: _mask_or_empty(result.masks.get(object_id), height, width)
+                    for object_id, (first, last) in one.spans.items()
+                    if first <= f <= last
+                }
+                yield f, masks
+                if not wanted:
+                    break
+        finally:
+            stream.close()
+
+
+def _mask_or_empty(mask: np.ndarray | None, height: int, width: int) -> np.ndarray:
+    if mask is None:
+        return np.zeros((height, width), bool)
+    return np.asarray(mask, bool)
