@@ -14,7 +14,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.concurrency import run_in_threadpool
 
 from vtrack import __version__
-from vtrack.api import files, session_tasks, sessions, system, tasks, workflows
+from vtrack.api import files, session_tasks, session_text, sessions, system, tasks, workflows
 from vtrack.api.errors import install_error_handlers
 from vtrack.api.state import AppState
 from vtrack.config import Settings, get_settings
@@ -125,6 +125,7 @@ def create_app(settings: Settings | None = None, run_workers: bool = True) -> Fa
     app.include_router(tasks.router)
     app.include_router(sessions.router)
     app.include_router(session_tasks.router)
+    app.include_router(session_text.router)
     app.include_router(files.router)
     assets = system.STATIC_DIR / "assets"
     if assets.is_dir():

@@ -53,12 +53,17 @@ def intent_for(prompt: str, engines: EngineCache) -> PromptIntent:
     return parse_prompt(prompt, engines.separator().stems)
 
 
-def _ground(
-    session: SegmentationSession, frame_count: int, query: str
+def ground(
+    session: SegmentationSession,
+    frame_count: int,
+    query: str,
+    frame_indices: tuple[int, ...] | None = None,
 ) -> tuple[int, TextDetection]:
-    """Ground the query on the first frame, else on the middle and last third (objects enter)."""
+    """Ground the query on the first frame, else on the middle and last third (objects enter);
+    or on `frame_indices` when given."""
     last_error: PromptNotUnderstood | None = None
-    for frame_index in dict.fromkeys((0, frame_count // 2, (2 * frame_count) // 3)):
+    candidates = frame_indices or (0, frame_count // 2, (2 * frame_count) // 3)
+    for frame_index in dict.fromkeys(candidates):
         try:
             return frame_index, session.add_text(frame_index, query)
         except PromptAmbiguous:
@@ -242,7 +247,7 @@ def _ground_and_track(run: _TextRun) -> TextDetection | None:
     session.set_sound(run.sound)
     try:
         try:
-            frame_index, found = _ground(session, len(frames), intent.visual_query or "")
+            frame_index, found = ground(session, len(frames), intent.visual_query or "")
         except PromptNotUnderstood as exc:
             if not intent.stem:
                 raise

@@ -22,9 +22,10 @@ def encode(mask: np.ndarray) -> Rle:
 
 
 def decode(rle: Rle) -> np.ndarray:
-    """Compressed RLE back to a bool (H, W) mask."""
+    """Compressed RLE back to a bool (H, W) mask, C-contiguous (pycocotools answers in Fortran
+    order, which OpenCV's drawing functions refuse)."""
     coded = {"size": list(rle["size"]), "counts": rle["counts"].encode("ascii")}
-    return coco_mask.decode(coded).astype(bool)
+    return np.ascontiguousarray(coco_mask.decode(coded), dtype=bool)
 
 
 def area(rle: Rle) -> int:

@@ -343,6 +343,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/sessions/{session_id}/text": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Text Prompt
+         * @description Find what a text prompt names: every instance found becomes a new object, its mask that
+         *     object's prompt on the frame (clicks there correct it). Also says which sound the prompt
+         *     asks for, as a render `audio` value.
+         */
+        post: operations["text_prompt_api_sessions__session_id__text_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/uploads/{task_id}/{name}": {
         parameters: {
             query?: never;
@@ -889,6 +911,47 @@ export interface components {
             audio?: string | null;
         } & {
             [key: string]: unknown;
+        };
+        /**
+         * TextAnswer
+         * @description The objects the prompt created (one per instance found) and the sound it names.
+         */
+        TextAnswer: {
+            /** Prompt */
+            prompt: string;
+            /**
+             * Frame Idx
+             * @description where the objects were found (null: nowhere)
+             */
+            frame_idx: number | null;
+            /** Objects */
+            objects: components["schemas"]["TextObject"][];
+            /**
+             * Audio
+             * @description the render `audio` the prompt asks for ('stem:drums', 'without:vocals'); null when it names no sound or the video has none
+             */
+            audio: string | null;
+            /**
+             * Ai Response
+             * @description what was found and what to do next, in words
+             */
+            ai_response: string;
+        };
+        /** TextObject */
+        TextObject: {
+            /** Object Id */
+            object_id: number;
+            /**
+             * Name
+             * @description what the engine took it for, e.g. 'drummer'
+             */
+            name: string;
+            /** Frame Idx */
+            frame_idx: number;
+            /** @description COCO RLE at the session's working resolution */
+            mask: components["schemas"]["Rle"];
+            /** Area */
+            area: number;
         };
         /**
          * TextToVideoResponse
@@ -2188,6 +2251,70 @@ export interface operations {
             };
             /** @description too many tasks are waiting */
             503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    text_prompt_api_sessions__session_id__text_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                session_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * Prompt
+                     * @description e.g. 'the drummer'
+                     */
+                    prompt: string;
+                    /**
+                     * Frame Idx
+                     * @description the frame to look on; default: the first of frame 0, the middle and two thirds in where something is found
+                     */
+                    frame_idx?: number | null;
+                };
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TextAnswer"];
+                };
+            };
+            /** @description a field is missing or out of range */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description no such session */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description the engine cannot find what the prompt names (with suggestions) */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
