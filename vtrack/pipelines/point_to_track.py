@@ -7,6 +7,8 @@ import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
 
+import numpy as np
+
 from vtrack.config import Settings
 from vtrack.errors import InvalidInput
 from vtrack.media.frames import FrameSequence
@@ -20,6 +22,7 @@ from vtrack.pipelines.outputs import OutputFiles
 from vtrack.pipelines.progress import Progress, Step
 from vtrack.pipelines.render import start_rendering
 from vtrack.pipelines.video_io import OpenedVideo, decode, original_audio
+from vtrack.sessions.oneshot import clicks_session, one_shot
 from vtrack.vision.base import PointPrompt
 
 OBJECT_ID = 1
@@ -61,29 +64,28 @@ def track_object(
     segment_step: str = "sam3",
     track_step: str = "track",
     on_mask: Callable[[int], None] | None = None,
+    fps: float = 0.0,
 ) -> MaskStore:
-    """Segment the clicked object and propagate it both ways into `masks`.
+    """Segment the clicked object and propagate it both ways into `masks`, as a session
+    (`sessions.oneshot`: opened on these frames, prompted, propagated).
 
     `on_mask(i)` fires once frame i's mask is stored (another thread may then read it).
     """
-    segmenter = engines.segmenter()
-    progress.relabel(segment_step, f"{engine_label(segmenter.name)} point segmentation")
-    session = segmenter.start_session(frames)
-    try:
-        session.add_points(request.frame_index, OBJECT_ID, request.points)
+    progress.relabel(segment_step, f"{engine_label(engines.segmenter().name)} point segmentation")
+    session = clicks_session(frames, fps, request.frame_index, {OBJECT_ID: request.points})
+
+    def store(frame_idx: int, found: dict[int, np.ndarray]) -> None:
+        if OBJECT_ID in found:
+            masks.set(frame_idx, found[OBJECT_ID])
+        if on_mask is not None:
+            on_mask(frame_idx)
+
+    with one_shot(session, frames, engines) as job:
+        job.prompt()
         progress.complete(segment_step)
         progress.start(track_step)
-        for frame_masks in session.propagate(
-            "both", start_frame_index=request.frame_index, progress=progress.callback(track_step)
-        ):
-            mask = frame_masks.masks.get(OBJECT_ID)
-            if mask is not None:
-                masks.set(frame_masks.frame_index, mask)
-            if on_mask is not None:
-                on_mask(frame_masks.frame_index)
+        job.propagate(store, progress.callback(track_step))
         progress.complete(track_step)
-    finally:
-        session.close()
     return masks
 
 
@@ -129,7 +131,9 @@ def run_point_to_track(
         share=share,
     )
     try:
-        track_object(frames, request, engines, progress, masks, on_mask=order.ready)
+        track_object(
+            frames, request, engines, progress, masks, on_mask=order.ready, fps=video.fmt.fps
+        )
         order.close()
         absent = out_of_view_notice(masks, video.fmt.fps)
         if absent:

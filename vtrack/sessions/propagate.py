@@ -19,7 +19,7 @@ import numpy as np
 from vtrack.errors import InvalidInput
 from vtrack.media.frames import FrameSequence
 from vtrack.pipelines.engine_cache import EngineCache
-from vtrack.sessions.engine_sessions import engine_sessions
+from vtrack.sessions.engine_sessions import EngineSessions, engine_sessions
 from vtrack.sessions.files import SessionFiles
 from vtrack.sessions.model import Session
 from vtrack.sessions.rle import encode
@@ -94,35 +94,44 @@ def directions_done(direction: Direction) -> tuple[str, ...]:
     return ("forward", "backward") if direction == "both" else (direction,)
 
 
-FrameCallback = Callable[[int], None]
+MaskSink = Callable[[int, dict[int, np.ndarray]], None]  # (frame, {object: mask}) as tracked
 Progress = Callable[[float], None]
 
 
 def run_passes(
     session: Session,
     frames: FrameSequence,
-    files: SessionFiles,
     engines: EngineCache,
     passes: list[Pass],
-    on_frame: FrameCallback | None = None,
+    store: MaskSink,
     progress: Progress | None = None,
+    cache: EngineSessions | None = None,
 ) -> int:
-    """Run every pass, storing each frame's masks as they come; returns the frames stored."""
+    """Run every pass, handing each frame's masks to `store` as they come; returns the frames
+    stored. `cache` holds the engine sessions (default: the process's, shared with previews)."""
+    cache = cache if cache is not None else engine_sessions(engines)
     total = max(1, sum(p.length for p in passes))
     done = 0
-    stored = 0
     for one in passes:
-        with contextlib.closing(_track(session, frames, engines, one)) as tracked:
+        with contextlib.closing(_track(session, frames, engines, cache, one)) as tracked:
             for frame_idx, masks in tracked:
-                for object_id, mask in masks.items():
-                    files.write_mask(object_id, frame_idx, encode(mask))
-                stored += 1
-                if on_frame is not None:
-                    on_frame(frame_idx)
+                store(frame_idx, masks)
                 done += 1
                 if progress is not None:
                     progress(done / total)
-    return stored
+    return done
+
+
+def file_sink(files: SessionFiles, on_frame: Callable[[int], None] | None = None) -> MaskSink:
+    """A sink that writes each mask into the session folder (then calls `on_frame`)."""
+
+    def store(frame_idx: int, masks: dict[int, np.ndarray]) -> None:
+        for object_id, mask in masks.items():
+            files.write_mask(object_id, frame_idx, encode(mask))
+        if on_frame is not None:
+            on_frame(frame_idx)
+
+    return store
 
 
 def record_done(
@@ -141,10 +150,11 @@ def record_done(
                 files.record_propagation(object_id, frame, prompt.fingerprint(), way)
 
 
-def _track(session: Session, frames: FrameSequence, engines: EngineCache, one: Pass):
+def _track(
+    session: Session, frames: FrameSequence, engines: EngineCache, cache: EngineSessions, one: Pass
+):
     """Yield (frame, {object: mask}) over the pass's spans, in tracking order, then stop the
     engine (a generator closed early stops tracking)."""
-    cache = engine_sessions(engines)
     height, width = session.video.height, session.video.width
     prompts = session.prompts_on(one.frame)
     wanted = {f for first, last in one.spans.values() for f in range(first, last + 1)}
