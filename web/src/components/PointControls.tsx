@@ -1,20 +1,29 @@
-// The point prompts of one frame: what is placed, whether the next click marks the object or not, undo/clear.
+// The selected object's points on the frame shown: what is placed, whether the next click marks the
+// object or not, undo/clear.
 import type { PromptPoint } from "../lib/api";
 import { Button } from "./ui/button";
 import { ToggleGroup, ToggleGroupItem } from "./ui/toggle-group";
 
 export interface PointControlsProps {
+  /** The selected object's points on the frame shown. */
   points: PromptPoint[];
-  pointsFrame: number | null;
+  frameIdx: number;
+  objectName: string | null;
   negativeMode: boolean;
   onNegativeMode: (on: boolean) => void;
   onClear: () => void;
   onUndo: () => void;
+  /** A click's mask is on its way. */
+  previewing?: boolean;
 }
 
-function summary(points: PromptPoint[], frame: number | null) {
+function summary(points: PromptPoint[], frame: number, name: string | null) {
   if (points.length === 0) {
-    return (
+    return name ? (
+      <>
+        No points of {name} on frame {frame}. Click it; shift-click marks what is <em>not</em> it.
+      </>
+    ) : (
       <>
         Pause on a frame where the object is visible and click it. Shift-click marks what is <em>not</em> the object.
       </>
@@ -25,16 +34,18 @@ function summary(points: PromptPoint[], frame: number | null) {
   return (
     <>
       {positives} object point{positives === 1 ? "" : "s"}
-      {negatives > 0 && `, ${negatives} “not this” point${negatives === 1 ? "" : "s"}`} on frame {frame}.
+      {negatives > 0 && `, ${negatives} “not this” point${negatives === 1 ? "" : "s"}`} on frame {frame}
+      {name && ` (${name})`}.
     </>
   );
 }
 
-export function PointControls({ points, pointsFrame, negativeMode, onNegativeMode, onClear, onUndo }: PointControlsProps) {
+export function PointControls({ points, frameIdx, objectName, negativeMode, onNegativeMode, onClear, onUndo, previewing }: PointControlsProps) {
   return (
     <div className="flex flex-col gap-3">
-      <p className="text-sm text-slate-300" data-testid="points-summary">
-        {summary(points, pointsFrame)}
+      <p className="text-sm text-slate-300" data-testid="points-summary" aria-live="polite">
+        {summary(points, frameIdx, objectName)}
+        {previewing && <span className="ml-1 text-muted-foreground">Updating the mask…</span>}
       </p>
       <div className="flex flex-wrap gap-2">
         <ToggleGroup

@@ -8,6 +8,8 @@ interface Props {
   task: Task;
   onCancel?: () => void;
   cancelling?: boolean;
+  /** What the task is, for people and tests ("Tracking", "Export"). */
+  label?: string;
 }
 
 const STATUS_WORDS: Record<string, string> = {
@@ -66,13 +68,14 @@ function headline(task: Task): string {
   }
 }
 
-export function ProcessingStatus({ task, onCancel, cancelling }: Props) {
+export function ProcessingStatus({ task, onCancel, cancelling, label }: Props) {
   const pct = Math.round(Math.min(1, Math.max(0, task.status === "complete" ? 1 : task.progress)) * 100);
   const running = !isTerminal(task.status);
   return (
     <section
-      aria-label="Processing status"
+      aria-label={label ? `${label} status` : "Processing status"}
       data-testid="processing-status"
+      data-task={label?.toLowerCase()}
       data-status={task.status}
       className="rounded-lg border border-border bg-card p-4"
     >

@@ -18,7 +18,7 @@ interface Props {
   defaultView?: View;
 }
 
-const VIDEO_KEYS = ["inpainted_video_url", "highlighted_video_url", "masked_video_url", "stem_video_url"] as const;
+const VIDEO_KEYS = ["video_url", "inpainted_video_url", "highlighted_video_url", "masked_video_url", "stem_video_url"] as const;
 
 export function primaryVideoUrl(result: TaskResult): string | null {
   for (const key of VIDEO_KEYS) {
@@ -31,6 +31,8 @@ export function primaryVideoUrl(result: TaskResult): string | null {
 export function ResultViewer({ result, originalUrl, defaultView = "result" }: Props) {
   const [view, setView] = useState<View>(defaultView);
   const videoUrl = primaryVideoUrl(result);
+  // A cutout has transparency: a checkerboard behind it shows where.
+  const transparent = !!videoUrl && /\.webm($|\?)/.test(videoUrl);
   const audio = typeof result.audio_url === "string" && result.audio_url ? apiUrl(result.audio_url) : null;
   const rest =
     typeof result.complement_audio_url === "string" && result.complement_audio_url ? apiUrl(result.complement_audio_url) : null;
@@ -72,7 +74,7 @@ export function ResultViewer({ result, originalUrl, defaultView = "result" }: Pr
                 playsInline
                 preload="auto"
                 aria-label="Result video"
-                className="aspect-video max-h-[60vh] w-full rounded-lg bg-black object-contain"
+                className={cn("aspect-video max-h-[60vh] w-full rounded-lg object-contain", transparent ? "checkerboard" : "bg-black")}
               />
               <figcaption className="mt-1 text-xs text-slate-400">Result</figcaption>
             </figure>

@@ -8,8 +8,7 @@ function setup(interactive = true) {
     <VideoStage
       src="blob:clip"
       interactive={interactive}
-      points={[]}
-      pointsFrame={null}
+      markers={[]}
       negativeMode={false}
       fps={24}
       onFps={() => {}}

@@ -1,12 +1,24 @@
-// The source video with frame controls and a click/keyboard target for placing point prompts.
-import { useCallback, useEffect, useLayoutEffect, useRef, useState, type KeyboardEvent, type MouseEvent, type ReactNode } from "react";
+// The source video with frame controls, a click/keyboard target for point prompts, and whatever the
+// page draws over the picture (the masks). A file this browser cannot play is shown frame by frame
+// as the server decoded it.
+import {
+  forwardRef,
+  useCallback,
+  useEffect,
+  useImperativeHandle,
+  useLayoutEffect,
+  useRef,
+  useState,
+  type KeyboardEvent,
+  type MouseEvent,
+  type ReactNode,
+} from "react";
 import type { PromptPoint } from "../lib/api";
 import { clamp, clientToFramePercent, containedFrameBox, elementInsets, frameIndexAt, type Box } from "../lib/geometry";
 import { DEFAULT_FPS, measureFps, probeFps } from "../lib/fps";
-import { formatTime } from "../lib/format";
 import { cn } from "../lib/utils";
-import { Button } from "./ui/button";
-import { Tooltip, TooltipContent, TooltipTrigger } from "./ui/tooltip";
+import { PlayerControls } from "./PlayerControls";
+import { PointMarkers, type Marker } from "./PointMarkers";
 
 export interface VideoMeta {
   width: number;
@@ -14,90 +26,64 @@ export interface VideoMeta {
   duration: number;
 }
 
+export interface VideoStageHandle {
+  seekToFrame: (frameIdx: number) => void;
+}
+
 interface Props {
   src: string;
   /** When false the video only plays; clicks and Enter place nothing. */
   interactive: boolean;
-  points: PromptPoint[];
-  pointsFrame: number | null;
+  /** The points on the frame shown. */
+  markers: Marker[];
   negativeMode: boolean;
   fps: number;
+  /** The rate is the video's own (from the server or measured), not the default. */
+  fpsKnown?: boolean;
+  /** Frames in the video, when known (the server counted them). */
+  frameCount?: number;
   onFps: (fps: number) => void;
   onMeta: (meta: VideoMeta) => void;
   onAddPoint: (point: PromptPoint, frameIdx: number) => void;
   onFrameChange?: (frameIdx: number) => void;
-  onPreviewError?: () => void;
-}
-
-/** A player button named by its action; the tooltip also tells the key that does the same on the frame. */
-function IconButton({ label, shortcut, onClick, children }: { label: string; shortcut: string; onClick: () => void; children: ReactNode }) {
-  return (
-    <Tooltip>
-      <TooltipTrigger asChild>
-        <Button variant="outline" size="icon" aria-label={label} onClick={onClick}>
-          {children}
-        </Button>
-      </TooltipTrigger>
-      <TooltipContent>
-        {label} <kbd className="ml-1 rounded border border-input px-1 font-mono">{shortcut}</kbd>
-      </TooltipContent>
-    </Tooltip>
-  );
+  /** Frame n as a picture, for a file the browser cannot play. */
+  stillFrameUrl?: (frameIdx: number) => string;
+  /** Drawn over the picture (`frame`: where the picture is, in the stage's pixels). */
+  renderOverlay?: (frame: Box, frameIdx: number) => ReactNode;
 }
 
 const STEP_PCT = 2;
 const BIG_STEP_PCT = 10;
 
-export function VideoStage({
-  src,
-  interactive,
-  points,
-  pointsFrame,
-  negativeMode,
-  fps,
-  onFps,
-  onMeta,
-  onAddPoint,
-  onFrameChange,
-  onPreviewError,
-}: Props) {
-  const videoRef = useRef<HTMLVideoElement>(null);
+type RvfcVideo = HTMLVideoElement & {
+  requestVideoFrameCallback?: (cb: (now: number, meta: { mediaTime: number }) => void) => number;
+  cancelVideoFrameCallback?: (handle: number) => void;
+};
+
+/** The element's size, kept current, so what is drawn stays on the picture when the layout changes. */
+function useElementSize(ref: React.RefObject<HTMLElement | null>) {
   const [size, setSize] = useState({ width: 0, height: 0 });
-  const [intrinsic, setIntrinsic] = useState({ width: 0, height: 0 });
-  const [time, setTime] = useState(0);
-  const [duration, setDuration] = useState(0);
-  const [playing, setPlaying] = useState(false);
-  const [crosshair, setCrosshair] = useState({ x: 50, y: 50 });
-  const [keyboardFocus, setKeyboardFocus] = useState(false);
-  const fpsKnown = useRef(false);
-
-  const frameIdx = frameIndexAt(time, fps || DEFAULT_FPS);
-
-  useEffect(() => {
-    onFrameChange?.(frameIdx);
-  }, [frameIdx, onFrameChange]);
-
-  // Track the element's size so drawn points stay on the picture when the layout changes.
   useLayoutEffect(() => {
-    const video = videoRef.current;
-    if (!video) return;
-    const update = () => setSize({ width: video.clientWidth, height: video.clientHeight });
+    const el = ref.current;
+    if (!el) return;
+    const update = () => setSize({ width: el.clientWidth, height: el.clientHeight });
     update();
     if (typeof ResizeObserver === "undefined") return;
     const observer = new ResizeObserver(update);
-    observer.observe(video);
+    observer.observe(el);
     return () => observer.disconnect();
-  }, []);
+  }, [ref]);
+  return [size, setSize] as const;
+}
 
-  // Per-video state starts fresh because the parent keys this component by `src`.
-  const [previewFailed, setPreviewFailed] = useState(false);
-
-  // Read the real frame rate from a hidden copy as soon as the video is picked...
+/** The frame rate read from a hidden copy as soon as the video is picked, else while it plays. */
+function useFpsProbe(src: string, videoRef: React.RefObject<HTMLVideoElement | null>, playing: boolean, onFps: (fps: number) => void) {
+  const known = useRef(false);
   useEffect(() => {
     let cancelled = false;
     void probeFps(src).then((measured) => {
-      if (!cancelled && measured && !fpsKnown.current) {
-        fpsKnown.current = true;
+      if (!cancelled && measured && !known.current) {
+        known.current = true;
         onFps(measured);
       }
     });
@@ -105,39 +91,77 @@ export function VideoStage({
       cancelled = true;
     };
   }, [src, onFps]);
-
-  // ...and, failing that, while the video plays; until then the default applies.
   useEffect(() => {
     const video = videoRef.current;
-    if (!video || !playing || fpsKnown.current) return;
+    if (!video || !playing || known.current) return;
     return measureFps(video, (measured) => {
-      fpsKnown.current = true;
+      known.current = true;
       onFps(measured);
     });
-  }, [playing, onFps]);
+  }, [playing, onFps, videoRef]);
+  return known.current;
+}
 
-  const frame: Box = containedFrameBox(
-    { left: 0, top: 0, width: size.width, height: size.height },
-    intrinsic.width,
-    intrinsic.height,
-  );
+/** While playing, the time of the frame on screen (requestVideoFrameCallback), not the 4 Hz timeupdate. */
+function useFrameClock(videoRef: React.RefObject<HTMLVideoElement | null>, playing: boolean, setTime: (t: number) => void) {
+  useEffect(() => {
+    const video = videoRef.current as RvfcVideo | null;
+    if (!video || !playing || !video.requestVideoFrameCallback) return;
+    let handle = 0;
+    const tick = (_: number, meta: { mediaTime: number }) => {
+      setTime(meta.mediaTime);
+      handle = video.requestVideoFrameCallback!(tick);
+    };
+    handle = video.requestVideoFrameCallback(tick);
+    return () => video.cancelVideoFrameCallback?.(handle);
+  }, [playing, videoRef, setTime]);
+}
+
+export const VideoStage = forwardRef<VideoStageHandle, Props>(function VideoStage(props, ref) {
+  const { src, interactive, markers, negativeMode, fps, frameCount, onFps, onMeta, onAddPoint, onFrameChange, stillFrameUrl, renderOverlay } = props;
+  const videoRef = useRef<HTMLVideoElement>(null);
+  const [size, setSize] = useElementSize(videoRef);
+  const [intrinsic, setIntrinsic] = useState({ width: 0, height: 0 });
+  const [time, setTime] = useState(0);
+  const [duration, setDuration] = useState(0);
+  const [playing, setPlaying] = useState(false);
+  const [crosshair, setCrosshair] = useState({ x: 50, y: 50 });
+  const [keyboardFocus, setKeyboardFocus] = useState(false);
+  // Per-video state starts fresh because the parent keys this component by `src`.
+  const [previewFailed, setPreviewFailed] = useState(false);
+  const [stillIdx, setStillIdx] = useState(0);
+  const measured = useFpsProbe(src, videoRef, playing, onFps);
+  useFrameClock(videoRef, playing, setTime);
+
+  const rate = fps || DEFAULT_FPS;
+  const stills = previewFailed && !!stillFrameUrl;
+  const frames = frameCount ?? (duration > 0 ? Math.max(1, Math.round(duration * rate)) : 0);
+  const frameIdx = stills ? stillIdx : frameIndexAt(time, rate);
+
+  useEffect(() => {
+    onFrameChange?.(frameIdx);
+  }, [frameIdx, onFrameChange]);
+
+  const frame: Box = containedFrameBox({ left: 0, top: 0, width: size.width, height: size.height }, intrinsic.width, intrinsic.height);
 
   const seekToFrame = useCallback(
     (idx: number) => {
+      const last = Math.max(0, frames - 1);
+      if (stills) return setStillIdx(clamp(Math.round(idx), 0, last));
       const video = videoRef.current;
       if (!video) return;
       video.pause();
-      const rate = fps || DEFAULT_FPS;
-      const last = Math.max(0, Math.floor((video.duration || 0) * rate) - 1);
       // A millisecond past the frame's start shows that frame, not the one before it.
-      video.currentTime = clamp(idx, 0, last) / rate + 0.001;
+      video.currentTime = clamp(Math.round(idx), 0, last) / rate + 0.001;
+      setTime(video.currentTime);
     },
-    [fps],
+    [frames, rate, stills],
   );
+  useImperativeHandle(ref, () => ({ seekToFrame }), [seekToFrame]);
 
   const togglePlay = useCallback(() => {
     const video = videoRef.current;
-    if (!video) return;
+    if (!video || stills) return;
     if (video.paused || video.ended) {
       video.play().catch(() => {
         /* autoplay policies may refuse; the button stays "Play" */
@@ -145,17 +169,14 @@ export function VideoStage({
     } else {
       video.pause();
     }
-  }, []);
+  }, [stills]);
 
-  const place = useCallback(
-    (x: number, y: number, negative: boolean) => {
-      const video = videoRef.current;
-      if (!video || !interactive) return;
-      if (!video.paused) video.pause();
-      onAddPoint({ x, y, positive: !negative }, frameIndexAt(video.currentTime, fps || DEFAULT_FPS));
-    },
-    [fps, interactive, onAddPoint],
-  );
+  const place = (x: number, y: number, negative: boolean) => {
+    const video = videoRef.current;
+    if (!video || !interactive) return;
+    if (!video.paused) video.pause();
+    onAddPoint({ x, y, positive: !negative }, stills ? stillIdx : frameIndexAt(video.currentTime, rate));
+  };
 
   const onClick = (event: MouseEvent<HTMLDivElement>) => {
     const video = videoRef.current;
@@ -165,8 +186,8 @@ export function VideoStage({
       event.clientX,
       event.clientY,
       { left: rect.left, top: rect.top, width: rect.width, height: rect.height },
-      video.videoWidth,
-      video.videoHeight,
+      intrinsic.width || video.videoWidth,
+      intrinsic.height || video.videoHeight,
       elementInsets(video),
     );
     setKeyboardFocus(false);
@@ -181,42 +202,25 @@ export function VideoStage({
       setKeyboardFocus(true);
       setCrosshair((c) => ({ x: clamp(c.x + dx, 0, 100), y: clamp(c.y + dy, 0, 100) }));
     };
-    switch (event.key) {
-      case "ArrowLeft":
-        move(-step, 0);
-        break;
-      case "ArrowRight":
-        move(step, 0);
-        break;
-      case "ArrowUp":
-        move(0, -step);
-        break;
-      case "ArrowDown":
-        move(0, step);
-        break;
-      case "Enter":
-        if (!interactive) return;
-        setKeyboardFocus(true);
-        place(crosshair.x, crosshair.y, event.shiftKey || negativeMode);
-        break;
-      case " ":
-        togglePlay();
-        break;
-      case ",":
-        seekToFrame(frameIdx - 1);
-        break;
-      case ".":
-        seekToFrame(frameIdx + 1);
-        break;
-      default:
-        return;
+    const keys: Record<string, () => void> = {
+      ArrowLeft: () => move(-step, 0),
+      ArrowRight: () => move(step, 0),
+      ArrowUp: () => move(0, -step),
+      ArrowDown: () => move(0, step),
+      " ": togglePlay,
+      ",": () => seekToFrame(frameIdx - 1),
+      ".": () => seekToFrame(frameIdx + 1),
+    };
+    if (event.key === "Enter" && interactive) {
+      setKeyboardFocus(true);
+      place(crosshair.x, crosshair.y, event.shiftKey || negativeMode);
+    } else if (keys[event.key]) {
+      keys[event.key]();
+    } else {
+      return;
     }
     event.preventDefault();
   };
-
-  const totalFrames = duration > 0 ? Math.max(1, Math.round(duration * (fps || DEFAULT_FPS))) : 0;
-  const visiblePoints = points.map((p, i) => ({ ...p, i }));
-  const onOtherFrame = pointsFrame !== null && pointsFrame !== frameIdx;
 
   return (
     <div className="flex flex-col gap-2">
@@ -242,7 +246,10 @@ export function VideoStage({
             setSize({ width: v.clientWidth, height: v.clientHeight });
             onMeta({ width: v.videoWidth, height: v.videoHeight, duration: v.duration });
           }}
-          onTimeUpdate={(e) => setTime(e.currentTarget.currentTime)}
+          onTimeUpdate={(e) => {
+            // while playing, the frame clock keeps the time where the browser has one
+            if (!playing || !(e.currentTarget as RvfcVideo).requestVideoFrameCallback) setTime(e.currentTarget.currentTime);
+          }}
           onSeeked={(e) => setTime(e.currentTarget.currentTime)}
           onPlay={() => setPlaying(true)}
           onPause={(e) => {
@@ -250,19 +257,28 @@ export function VideoStage({
             setTime(e.currentTarget.currentTime);
           }}
           onEnded={() => setPlaying(false)}
-          onError={() => {
-            setPreviewFailed(true);
-            onPreviewError?.();
-          }}
+          onError={() => setPreviewFailed(true)}
         />
-        {previewFailed && (
+        {stills && (
+          <img
+            src={stillFrameUrl(frameIdx)}
+            alt=""
+            data-testid="still-frame"
+            className="absolute inset-0 h-full w-full object-contain"
+            onLoad={(e) => {
+              const img = e.currentTarget;
+              setIntrinsic({ width: img.naturalWidth, height: img.naturalHeight });
+              setSize({ width: img.clientWidth, height: img.clientHeight });
+            }}
+          />
+        )}
+        {previewFailed && !stills && (
           <p
             role="status"
             className="pointer-events-none absolute inset-x-0 top-1/2 -translate-y-1/2 px-6 text-center text-sm text-slate-300"
             data-testid="preview-failed"
           >
-            This browser cannot preview this file. The server may still read it: use Chat, or place a point with the
-            keyboard (arrows, then Enter) — or convert it to MP4 (H.264).
+            This browser cannot play this file. If the server can read it, its frames show here once it is prepared.
           </p>
         )}
         <div
@@ -283,105 +299,26 @@ export function VideoStage({
             interactive ? (negativeMode ? "cursor-not-allowed" : "cursor-crosshair") : "cursor-default",
           )}
         >
-          <svg
-            className="pointer-events-none absolute inset-0 h-full w-full"
+          {renderOverlay?.(frame, frameIdx)}
+          <PointMarkers
             width={size.width}
             height={size.height}
-            aria-hidden="true"
-          >
-            {visiblePoints.map((p) => {
-              const cxp = frame.left + (p.x / 100) * frame.width;
-              const cyp = frame.top + (p.y / 100) * frame.height;
-              const color = p.positive ? "#34d399" : "#f87171";
-              return (
-                <g key={p.i} opacity={onOtherFrame ? 0.35 : 1} data-testid="point-marker">
-                  <circle cx={cxp} cy={cyp} r={9} fill="rgba(0,0,0,0.45)" stroke={color} strokeWidth={2.5} />
-                  <path
-                    d={p.positive ? `M${cxp - 4} ${cyp}h8M${cxp} ${cyp - 4}v8` : `M${cxp - 4} ${cyp}h8`}
-                    stroke={color}
-                    strokeWidth={2.5}
-                    strokeLinecap="round"
-                  />
-                </g>
-              );
-            })}
-            {keyboardFocus && interactive && (
-              <g data-testid="crosshair">
-                <line
-                  x1={frame.left + (crosshair.x / 100) * frame.width}
-                  x2={frame.left + (crosshair.x / 100) * frame.width}
-                  y1={frame.top}
-                  y2={frame.top + frame.height}
-                  stroke="rgba(129,140,248,0.8)"
-                  strokeDasharray="4 4"
-                />
-                <line
-                  y1={frame.top + (crosshair.y / 100) * frame.height}
-                  y2={frame.top + (crosshair.y / 100) * frame.height}
-                  x1={frame.left}
-                  x2={frame.left + frame.width}
-                  stroke="rgba(129,140,248,0.8)"
-                  strokeDasharray="4 4"
-                />
-                <circle
-                  cx={frame.left + (crosshair.x / 100) * frame.width}
-                  cy={frame.top + (crosshair.y / 100) * frame.height}
-                  r={12}
-                  fill="none"
-                  stroke="#818cf8"
-                  strokeWidth={2}
-                />
-              </g>
-            )}
-          </svg>
+            frame={frame}
+            markers={markers}
+            crosshair={keyboardFocus && interactive ? crosshair : null}
+          />
         </div>
       </div>
-
-      <div className="flex flex-wrap items-center gap-2 text-sm">
-        <IconButton label={playing ? "Pause" : "Play"} shortcut="Space" onClick={togglePlay}>
-          {playing ? (
-            <svg viewBox="0 0 20 20" className="size-4" fill="currentColor" aria-hidden="true">
-              <path d="M5 4h3v12H5zM12 4h3v12h-3z" />
-            </svg>
-          ) : (
-            <svg viewBox="0 0 20 20" className="size-4" fill="currentColor" aria-hidden="true">
-              <path d="M6 4l10 6-10 6z" />
-            </svg>
-          )}
-        </IconButton>
-        <IconButton label="Previous frame" shortcut="," onClick={() => seekToFrame(frameIdx - 1)}>
-          ‹
-        </IconButton>
-        <IconButton label="Next frame" shortcut="." onClick={() => seekToFrame(frameIdx + 1)}>
-          ›
-        </IconButton>
-        <label className="flex min-w-[8rem] flex-1 items-center">
-          <span className="sr-only">Position in video</span>
-          <input
-            type="range"
-            min={0}
-            max={duration || 0}
-            step={1 / (fps || DEFAULT_FPS)}
-            value={Math.min(time, duration || 0)}
-            onChange={(e) => {
-              const video = videoRef.current;
-              if (!video) return;
-              video.pause();
-              video.currentTime = Number(e.target.value);
-              setTime(video.currentTime);
-            }}
-            className="w-full accent-indigo-500"
-          />
-        </label>
-        <span className="tabular-nums text-slate-400" data-testid="frame-readout">
-          {formatTime(time)} · frame {frameIdx}
-          {totalFrames ? `/${totalFrames - 1}` : ""}
-          <span className="text-slate-400" data-testid="fps-readout" title={fpsKnown.current ? "measured from the video" : "assumed until measured"}>
-            {" "}
-            · {Math.round((fps || DEFAULT_FPS) * 100) / 100} fps
-          </span>
-        </span>
-      </div>
+      <PlayerControls
+        playing={playing}
+        canPlay={!stills}
+        frameIdx={frameIdx}
+        frameCount={frames}
+        fps={rate}
+        fpsMeasured={props.fpsKnown ?? measured}
+        onTogglePlay={togglePlay}
+        onSeekFrame={seekToFrame}
+      />
     </div>
   );
-}
+});

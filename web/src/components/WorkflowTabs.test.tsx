@@ -1,9 +1,10 @@
 import { describe, expect, it, vi } from "vitest";
 import { fireEvent, render, screen, waitFor, within } from "@testing-library/react";
 import { useState } from "react";
+import type { PromptPoint } from "../lib/api";
 import { WorkflowTabs, type Mode } from "./WorkflowTabs";
 
-function Harness({ onChat = () => {}, suggestions = [] as string[] }) {
+function Harness({ onChat = () => {}, suggestions = [] as string[], points = [] as PromptPoint[] }) {
   const [mode, setMode] = useState<Mode>("click");
   const [prompt, setPrompt] = useState("");
   const [negativeMode, setNegativeMode] = useState(false);
@@ -12,19 +13,16 @@ function Harness({ onChat = () => {}, suggestions = [] as string[] }) {
       mode={mode}
       onMode={setMode}
       hasVideo
-      busy={false}
-      points={[]}
-      pointsFrame={null}
-      negativeMode={negativeMode}
-      onNegativeMode={setNegativeMode}
-      onClear={() => {}}
-      onUndo={() => {}}
-      prompt={prompt}
-      onPrompt={setPrompt}
-      suggestions={suggestions}
-      onTrack={() => {}}
-      onChat={onChat}
-      onRemove={() => {}}
+      points={{
+        points,
+        frameIdx: 3,
+        objectName: "Object 1",
+        negativeMode,
+        onNegativeMode: setNegativeMode,
+        onClear: () => {},
+        onUndo: () => {},
+      }}
+      chat={{ prompt, onPrompt: setPrompt, suggestions, onChat, busy: false }}
     />
   );
 }
@@ -42,7 +40,7 @@ describe("WorkflowTabs", () => {
     expect(click.tabIndex).toBe(-1);
     fireEvent.keyDown(chat, { key: "End" });
     await waitFor(() => expect(screen.getByRole("tab", { name: "Remove" }).getAttribute("aria-selected")).toBe("true"));
-    expect(screen.getByRole("button", { name: "Remove object" })).toBeTruthy();
+    expect(screen.getByRole("tabpanel").textContent).toContain("erase");
   });
 
   it("fills the prompt from an example chip and submits with Enter", () => {
@@ -61,9 +59,14 @@ describe("WorkflowTabs", () => {
     expect(onChat).toHaveBeenCalledOnce();
   });
 
-  it("offers nothing to track until a positive point exists", () => {
-    render(<Harness />);
-    expect((screen.getByRole("button", { name: "Track object" }) as HTMLButtonElement).disabled).toBe(true);
+  it("says what the selected object has on the frame shown; undo only when there is a point", () => {
+    const { unmount } = render(<Harness />);
+    expect(screen.getByText(/No points of Object 1 on frame 3/)).toBeTruthy();
+    expect((screen.getByRole("button", { name: /Undo/ }) as HTMLButtonElement).disabled).toBe(true);
+    unmount();
+    render(<Harness points={[{ x: 10, y: 20, positive: true }, { x: 30, y: 40, positive: false }]} />);
+    expect(screen.getByRole("tabpanel").textContent).toContain("1 object point, 1 “not this” point on frame 3 (Object 1)");
+    expect((screen.getByRole("button", { name: /Undo/ }) as HTMLButtonElement).disabled).toBe(false);
   });
 
   it("labels each panel by its tab and keeps one point type chosen", () => {

@@ -2,7 +2,17 @@
 // event stream writes each change into that query's cache. The query polls only while the stream is down.
 import { useCallback, useEffect, useRef, useState } from "react";
 import { useMutation, useQuery, useQueryClient, type QueryClient } from "@tanstack/react-query";
-import { api, ApiError, isTerminal, normalizeTask, taskFromAccepted, type JobAccepted, type Task } from "../lib/api";
+import {
+  api,
+  ApiError,
+  isTerminal,
+  normalizeTask,
+  taskFromAccepted,
+  type JobAccepted,
+  type SessionJobAccepted,
+  type Task,
+} from "../lib/api";
+import type { FrameEvent } from "../lib/session-api";
 import { followTaskEvents } from "../lib/task-events";
 
 /** How often the task is read while its event stream is unavailable. */
@@ -19,16 +29,22 @@ export function putTask(client: QueryClient, task: Task): void {
 
 const isGone = (error: unknown) => error instanceof ApiError && error.status === 404;
 
+/** A propagated frame's masks, as its task's event stream delivers them. */
+export type FrameHandler = (frame: FrameEvent) => void;
+
 /** One task's state: seeded by whoever submitted it, then kept current by its event stream. */
-export function useTask(taskId: string | null) {
+export function useTask(taskId: string | null, onFrame?: FrameHandler) {
   const client = useQueryClient();
   const [polling, setPolling] = useState<string | null>(null);
+  const onFrameRef = useRef(onFrame);
+  onFrameRef.current = onFrame;
 
   useEffect(() => {
     if (!taskId || isTerminal(client.getQueryData<Task>(taskKey(taskId))?.status)) return;
     return followTaskEvents(taskId, {
       onTask: (task) => putTask(client, task),
       onFail: () => setPolling(taskId),
+      onFrame: (frame) => onFrameRef.current?.(frame),
     });
   }, [taskId, client]);
 
@@ -60,7 +76,7 @@ export interface WorkflowTask {
   cancelling: boolean;
   /** Submitting, waiting or running. */
   busy: boolean;
-  submit: (send: () => Promise<JobAccepted>) => void;
+  submit: (send: () => Promise<JobAccepted | SessionJobAccepted>) => void;
   cancel: () => void;
   /** Forgets the job; one still running is cancelled on the server (its results would be unseen). */
   reset: () => void;
@@ -68,14 +84,14 @@ export interface WorkflowTask {
 
 const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
-/** One workflow's current job: submit, follow, cancel, forget. */
-export function useWorkflowTask(onError: TaskErrorHandler): WorkflowTask {
+/** One workflow's current job: submit, follow, cancel, forget; `onFrame` gets a propagation's frames. */
+export function useWorkflowTask(onError: TaskErrorHandler, onFrame?: FrameHandler): WorkflowTask {
   const client = useQueryClient();
   const onErrorRef = useRef(onError);
   onErrorRef.current = onError;
 
   const submission = useMutation({
-    mutationFn: (send: () => Promise<JobAccepted>) => send(),
+    mutationFn: (send: () => Promise<JobAccepted | SessionJobAccepted>) => send(),
     onSuccess: (accepted) => {
       const task = taskFromAccepted(accepted);
       putTask(client, task);
@@ -85,7 +101,7 @@ export function useWorkflowTask(onError: TaskErrorHandler): WorkflowTask {
     onError: (error) => onErrorRef.current(messageOf(error), error instanceof ApiError ? error : undefined),
   });
   const taskId = submission.data?.task_id ?? null;
-  const query = useTask(taskId);
+  const query = useTask(taskId, onFrame);
   const task = (taskId && query.data) || null;
 
   const status = task?.status;

@@ -97,8 +97,14 @@ export function normalizeTask(raw: Partial<Task> & { task_id: string }): Task {
   };
 }
 
-/** A task as first known from a workflow POST's answer. */
-export function taskFromAccepted(accepted: JobAccepted): Task {
+/** What a session task POST (propagate, render) answers: 202 with the task, its result once complete. */
+export type SessionJobAccepted = ResponseOf<"/api/sessions/{session_id}/propagate", "post">;
+
+/** A task as first known from a workflow's or a session task's POST answer. */
+export function taskFromAccepted(accepted: JobAccepted | SessionJobAccepted): Task {
+  if ("session_id" in accepted) {
+    return normalizeTask({ task_id: accepted.task_id, kind: accepted.kind, status: accepted.status });
+  }
   const { task_id, status, progress, processing_steps, notices, error, task_url: _t, events_url: _e, ...rest } = accepted;
   const result: TaskResult = {};
   for (const [key, value] of Object.entries(rest)) {

@@ -5,17 +5,29 @@ import type { paths } from "./api-schema";
 export const API_BASE: string = (import.meta.env.VITE_API_URL ?? "").replace(/\/+$/, "");
 
 export type ApiPath = keyof paths;
-type Method = "get" | "post";
+type Method = "get" | "post" | "patch" | "delete";
 /** The methods a path really has (the schema marks the others `?: never`). */
 export type MethodOf<P extends ApiPath> = { [M in Method]: paths[P][M] extends undefined ? never : M }[Method];
 type Operation<P extends ApiPath, M extends MethodOf<P>> = NonNullable<paths[P][M]>;
 type JsonOf<R> = R extends { content: { "application/json": infer T } } ? T : never;
 type Responses<O> = O extends { responses: infer R } ? R : never;
 
-/** The JSON a successful (2xx) answer of `M P` carries, from the schema. */
+/** The JSON a successful (2xx) answer of `M P` carries, from the schema (null for 204 No Content). */
 export type ResponseOf<P extends ApiPath, M extends MethodOf<P>> = {
-  [S in keyof Responses<Operation<P, M>>]: S extends 200 | 201 | 202 ? JsonOf<Responses<Operation<P, M>>[S]> : never;
+  [S in keyof Responses<Operation<P, M>>]: S extends 200 | 201 | 202 ? JsonOf<Responses<Operation<P, M>>[S]> : S extends 204 ? null : never;
 }[keyof Responses<Operation<P, M>>];
+
+/** The JSON body `M P` takes, from the schema. */
+export type JsonBodyOf<P extends ApiPath, M extends MethodOf<P>> = Operation<P, M> extends {
+  requestBody?: { content: { "application/json": infer B } };
+}
+  ? B
+  : never;
+
+/** The query parameters `M P` takes, from the schema. */
+export type QueryOf<P extends ApiPath, M extends MethodOf<P>> = Operation<P, M> extends { parameters: { query?: infer Q } }
+  ? NonNullable<Q>
+  : never;
 
 /** The multipart form a POST takes, from the schema (a file field is a Blob). */
 export type FormOf<P extends ApiPath> = paths[P]["post"] extends { requestBody: { content: { "multipart/form-data": infer F } } }
@@ -24,7 +36,7 @@ export type FormOf<P extends ApiPath> = paths[P]["post"] extends { requestBody: 
 
 /** `{task_id}` in a path template becomes a required `task_id` parameter. */
 export type PathParams<P extends string> = P extends `${string}{${infer Name}}${infer Rest}`
-  ? { [K in Name]: string } & PathParams<Rest>
+  ? { [K in Name]: string | number } & PathParams<Rest>
   : unknown;
 
 /** An HTTP failure carrying the server's `detail` (already phrased for a person). */
@@ -74,8 +86,8 @@ export function apiUrl(path: string): string {
 
 /** A path template with its parameters filled in (each one URL-encoded). */
 export function pathOf<P extends ApiPath>(template: P, params: PathParams<P>): string {
-  const values = params as Record<string, string>;
-  return template.replace(/\{(\w+)\}/g, (_, name: string) => encodeURIComponent(values[name]));
+  const values = params as Record<string, string | number>;
+  return template.replace(/\{(\w+)\}/g, (_, name: string) => encodeURIComponent(String(values[name])));
 }
 
 export async function request<T>(path: string, init?: RequestInit): Promise<T> {
@@ -107,22 +119,46 @@ export async function request<T>(path: string, init?: RequestInit): Promise<T> {
 
 type HasParams<P extends string> = P extends `${string}{${string}}${string}` ? true : false;
 
-type CallOptions<P extends ApiPath> = {
+type CallOptions<P extends ApiPath, M extends MethodOf<P>> = {
   form?: FormOf<P>;
+  json?: JsonBodyOf<P, M>;
+  query?: QueryOf<P, M>;
   headers?: Record<string, string>;
 } & (HasParams<P> extends true ? { params: PathParams<P> } : { params?: never });
 
 /** Options are required exactly when the path has parameters to fill. */
-type CallArgs<P extends ApiPath> = HasParams<P> extends true ? [options: CallOptions<P>] : [options?: CallOptions<P>];
+type CallArgs<P extends ApiPath, M extends MethodOf<P>> = HasParams<P> extends true
+  ? [options: CallOptions<P, M>]
+  : [options?: CallOptions<P, M>];
 
-/** Calls `method template` as the schema declares it and returns its typed answer. */
-export function call<P extends ApiPath, M extends MethodOf<P>>(method: M, template: P, ...[options]: CallArgs<P>): Promise<ResponseOf<P, M>> {
-  const { params, form, headers } = (options ?? {}) as { params?: PathParams<P>; form?: FormOf<P>; headers?: Record<string, string> };
-  const path = params ? pathOf(template, params) : template;
+type LooseOptions = {
+  params?: Record<string, string | number>;
+  form?: Record<string, unknown>;
+  json?: unknown;
+  query?: Record<string, string | number | boolean | null | undefined>;
+  headers?: Record<string, string>;
+};
+
+/** `?name=value` for the query parameters given (absent ones left out). */
+export function queryString(query: LooseOptions["query"]): string {
+  const search = new URLSearchParams();
+  for (const [name, value] of Object.entries(query ?? {})) {
+    if (value !== null && value !== undefined) search.append(name, String(value));
+  }
+  const text = search.toString();
+  return text ? `?${text}` : "";
+}
+
+/** Calls `method template` as the schema declares it and returns its typed answer: a multipart
+ * `form` or a `json` body, `query` parameters, path `params`. */
+export function call<P extends ApiPath, M extends MethodOf<P>>(method: M, template: P, ...[options]: CallArgs<P, M>): Promise<ResponseOf<P, M>> {
+  const { params, form, json, query, headers } = (options ?? {}) as LooseOptions;
+  const path = (params ? pathOf(template, params as PathParams<P>) : template) + queryString(query);
+  const body = form ? toFormData(form) : json !== undefined ? JSON.stringify(json) : undefined;
   return request<ResponseOf<P, M>>(path, {
     method: method.toUpperCase(),
-    headers,
-    body: form ? toFormData(form as Record<string, unknown>) : undefined,
+    headers: json !== undefined ? { "Content-Type": "application/json", ...headers } : headers,
+    body,
   });
 }
 

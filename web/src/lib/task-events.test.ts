@@ -8,11 +8,11 @@ class FakeEventSource {
   onmessage: ((e: MessageEvent) => void) | null = null;
   onerror: (() => void) | null = null;
   closed = false;
-  listeners: Record<string, (() => void)[]> = {};
+  listeners: Record<string, ((e?: MessageEvent) => void)[]> = {};
   constructor(public url: string) {
     FakeEventSource.instances.push(this);
   }
-  addEventListener(type: string, fn: () => void) {
+  addEventListener(type: string, fn: (e?: MessageEvent) => void) {
     (this.listeners[type] ??= []).push(fn);
   }
   close() {
@@ -21,8 +21,9 @@ class FakeEventSource {
   emit(data: unknown) {
     this.onmessage?.({ data: typeof data === "string" ? data : JSON.stringify(data) } as MessageEvent);
   }
-  fire(type: string) {
-    for (const fn of this.listeners[type] ?? []) fn();
+  fire(type: string, data?: unknown) {
+    const event = data === undefined ? undefined : ({ data: typeof data === "string" ? data : JSON.stringify(data) } as MessageEvent);
+    for (const fn of this.listeners[type] ?? []) fn(event);
   }
 }
 
@@ -77,6 +78,23 @@ describe("followTaskEvents", () => {
     expect(es.closed).toBe(true);
     expect(seen).toEqual([]);
     expect(onFail).not.toHaveBeenCalled();
+  });
+
+  it("delivers a propagation's frames (named events) beside the task states", () => {
+    FakeEventSource.instances = [];
+    const frames: number[] = [];
+    const seen: string[] = [];
+    followTaskEvents("p1", { onTask: (t) => seen.push(t.status), onFail: vi.fn(), onFrame: (f) => frames.push(f.frame_idx) }, ES);
+    const es = FakeEventSource.instances[0];
+    es.emit({ task_id: "p1", status: "processing" });
+    es.fire("frame", { frame_idx: 3, masks: { "1": { size: [2, 2], counts: "4" } } });
+    es.fire("frame", "not json");
+    es.fire("frame", { frame_idx: "x", masks: {} });
+    es.fire("frame", { frame_idx: 4, masks: {} });
+    es.emit({ task_id: "p1", status: "complete" });
+    es.fire("frame", { frame_idx: 5, masks: {} }); // after the end: not delivered
+    expect(frames).toEqual([3, 4]);
+    expect(seen).toEqual(["processing", "complete"]);
   });
 
   it("hands over at once where there is no EventSource", () => {

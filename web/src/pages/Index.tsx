@@ -1,25 +1,36 @@
-// The studio page: holds the video, the point prompts and one task per workflow.
+// The studio page: a video becomes a session; clicks or a sentence make objects whose masks show at
+// once; Track fills the timeline; an effect and a sound make the export.
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { useQuery } from "@tanstack/react-query";
-import { api, type PromptPoint } from "../lib/api";
+import { api, ApiError, type PromptPoint } from "../lib/api";
 import { DEFAULT_FPS } from "../lib/fps";
+import type { Box } from "../lib/geometry";
+import { pointsKey } from "../lib/objects";
+import { sessionApi } from "../lib/session-api";
 import { checkVideoFile, DEFAULT_LIMITS, type UploadLimits } from "../lib/validate";
-import { useWorkflowTask, type TaskErrorHandler } from "../hooks/tasks";
+import { useStudioSession } from "../hooks/session";
+import { useTracking } from "../hooks/tracking";
+import type { TaskErrorHandler } from "../hooks/tasks";
 import { Header } from "../components/Header";
 import { VideoUploader } from "../components/VideoUploader";
-import { VideoStage, type VideoMeta } from "../components/VideoStage";
+import { VideoStage, type VideoMeta, type VideoStageHandle } from "../components/VideoStage";
+import { MaskOverlay } from "../components/MaskOverlay";
+import { Timeline } from "../components/Timeline";
 import { WorkflowTabs, type Mode } from "../components/WorkflowTabs";
+import { ObjectList } from "../components/ObjectList";
+import { TrackControls } from "../components/TrackControls";
+import { RenderPanel, type RenderChoice } from "../components/RenderPanel";
 import { ProcessingStatus } from "../components/ProcessingStatus";
 import { ResultViewer } from "../components/ResultViewer";
 import { DownloadPanel } from "../components/DownloadPanel";
+import { SessionStatus } from "../components/SessionStatus";
 import { notify } from "../components/ui/sonner";
 
-/** The API accepts 1 to 32 clicks per request. */
-const MAX_POINTS = 32;
+/** The effect each tab starts the export with. */
+const TAB_EFFECT: Record<Mode, RenderChoice["effect"]> = { click: "overlay", chat: "spotlight", remove: "remove" };
 
-export function Index() {
+function useLimits() {
   const health = useQuery({ queryKey: ["health"], queryFn: api.health, refetchInterval: 30_000, retry: 1 });
-
   const limits: UploadLimits = useMemo(() => {
     const l = health.data?.limits;
     return {
@@ -28,101 +39,13 @@ export function Index() {
       formats: l?.formats?.length ? l.formats : DEFAULT_LIMITS.formats,
     };
   }, [health.data]);
+  return { health, limits };
+}
 
-  const [file, setFile] = useState<File | null>(null);
-  const [videoUrl, setVideoUrl] = useState<string | null>(null);
-  const [fps, setFps] = useState(DEFAULT_FPS);
-  const [mode, setMode] = useState<Mode>("click");
-  // Prompts all belong to one frame (the API takes one frame_idx).
-  const [prompts, setPrompts] = useState<{ frame: number | null; points: PromptPoint[] }>({ frame: null, points: [] });
-  const { points, frame: pointsFrame } = prompts;
-  const [negativeMode, setNegativeMode] = useState(false);
-  const [prompt, setPrompt] = useState("");
-
-  const [suggestions, setSuggestions] = useState<string[]>([]);
-  const modeRef = useRef<Mode>(mode);
-  modeRef.current = mode;
-  const showError = useCallback((message: string) => notify(message, "error"), []);
-  // A job that fails shows its reason in its own panel; a toast is only needed when that panel is
-  // not on screen. Refused requests (4xx) always toast.
-  const errorHandler = useCallback(
-    (tab: Mode, label: string): TaskErrorHandler =>
-      (message, error, fromTask) => {
-        if (tab === "chat") setSuggestions(error?.suggestions ?? []);
-        if (!fromTask) notify(message, "error");
-        else if (modeRef.current !== tab) notify(`${label} failed: ${message}`, "error");
-      },
-    [],
-  );
-  const tasks = {
-    click: useWorkflowTask(useMemo(() => errorHandler("click", "Tracking"), [errorHandler])),
-    chat: useWorkflowTask(useMemo(() => errorHandler("chat", "Chat"), [errorHandler])),
-    remove: useWorkflowTask(useMemo(() => errorHandler("remove", "Removal"), [errorHandler])),
-  };
-  const current = tasks[mode];
-
-  // One object URL per picked file, made in the same update as the file (so the stage never sees a
-  // revoked URL) and released when replaced or when the page goes away.
-  const urlRef = useRef<string | null>(null);
-  useEffect(
-    () => () => {
-      if (urlRef.current) URL.revokeObjectURL(urlRef.current);
-    },
-    [],
-  );
-
-  const resetTasks = () => {
-    tasks.click.reset();
-    tasks.chat.reset();
-    tasks.remove.reset();
-  };
-
-  const onFile = (picked: File) => {
-    resetTasks();
-    setPrompts({ frame: null, points: [] });
-    setFps(DEFAULT_FPS);
-    if (urlRef.current) URL.revokeObjectURL(urlRef.current);
-    urlRef.current = URL.createObjectURL(picked);
-    setVideoUrl(urlRef.current);
-    setFile(picked);
-  };
-
-  const onFileRef = useRef<(file: File) => void>(() => {});
-  onFileRef.current = (dropped: File) => {
-    const problem = checkVideoFile(dropped, limits);
-    if (problem) showError(problem);
-    else onFile(dropped);
-  };
-
-  const onMeta = useCallback(
-    (meta: VideoMeta) => {
-      if (meta.duration > limits.maxDurationS + 0.05) {
-        notify(
-          `This video is ${meta.duration.toFixed(1)} s long; the server accepts up to ${limits.maxDurationS} s and may refuse it.`,
-          "info",
-        );
-      }
-    },
-    [limits.maxDurationS],
-  );
-
-  const onAddPoint = useCallback(
-    (point: PromptPoint, frameIdx: number) => {
-      if (prompts.frame === frameIdx && prompts.points.length >= MAX_POINTS) {
-        notify(`Up to ${MAX_POINTS} points per object; undo or clear some first.`, "info");
-        return;
-      }
-      // A point on another frame starts a new set.
-      setPrompts((prev) => ({
-        frame: frameIdx,
-        points: prev.frame === null || prev.frame === frameIdx ? [...prev.points, point] : [point],
-      }));
-    },
-    [prompts],
-  );
-
-  // A file dropped anywhere on the page (not only on the drop zone) is taken as the new video,
-  // instead of the browser navigating away to play it.
+/** A file dropped anywhere on the page (not only on the drop zone) is taken as the new video. */
+function usePageDrop(onDrop: (file: File) => void) {
+  const ref = useRef(onDrop);
+  ref.current = onDrop;
   useEffect(() => {
     const over = (e: DragEvent) => {
       if (e.dataTransfer?.types.includes("Files")) e.preventDefault();
@@ -131,7 +54,7 @@ export function Index() {
       const dropped = e.dataTransfer?.files?.[0];
       if (!dropped) return;
       e.preventDefault();
-      onFileRef.current(dropped);
+      ref.current(dropped);
     };
     window.addEventListener("dragover", over);
     window.addEventListener("drop", drop);
@@ -140,27 +63,114 @@ export function Index() {
       window.removeEventListener("drop", drop);
     };
   }, []);
+}
 
-  const clearPoints = () => setPrompts({ frame: null, points: [] });
-  const undoPoint = () =>
-    setPrompts((prev) => (prev.points.length <= 1 ? { frame: null, points: [] } : { ...prev, points: prev.points.slice(0, -1) }));
+/** One object URL per picked file, released when replaced or when the page goes away. */
+function useObjectUrl(file: File | null): string | null {
+  const url = useMemo(() => (file ? URL.createObjectURL(file) : null), [file]);
+  useEffect(() => () => {
+    if (url) URL.revokeObjectURL(url);
+  }, [url]);
+  return url;
+}
 
-  const onTrack = () => {
-    if (!file || pointsFrame === null) return;
-    tasks.click.submit(() => api.trackPoint(file, points, pointsFrame));
+export function Index() {
+  const { health, limits } = useLimits();
+  const showError = useCallback((message: string) => notify(message, "error"), []);
+  const session = useStudioSession(showError);
+  // A task that fails shows why in its own panel (always on screen); refused requests toast.
+  const taskError: TaskErrorHandler = useCallback((message, _error, fromTask) => {
+    if (!fromTask) notify(message, "error");
+  }, []);
+  const tracking = useTracking(session, taskError);
+  const { info, objects, selectedId, masks } = session;
+  const videoUrl = useObjectUrl(session.file);
+  const stage = useRef<VideoStageHandle>(null);
+
+  const [mode, setMode] = useState<Mode>("click");
+  const [measuredFps, setMeasuredFps] = useState(DEFAULT_FPS);
+  const [frameIdx, setFrameIdx] = useState(0);
+  const [negativeMode, setNegativeMode] = useState(false);
+  const [prompt, setPrompt] = useState("");
+  const [chat, setChat] = useState<{ answer?: string; error?: string; suggestions: string[] }>({ suggestions: [] });
+  const [choice, setChoice] = useState<RenderChoice>({ effect: "overlay", audio: "original", target: "object", background: "blur" });
+
+  const onFile = (picked: File) => {
+    tracking.reset();
+    setMeasuredFps(DEFAULT_FPS);
+    setFrameIdx(0);
+    setChat({ suggestions: [] });
+    session.open(picked);
   };
-  const onRemove = () => {
-    if (!file || pointsFrame === null) return;
-    tasks.remove.submit(() => api.removeObject(file, points, pointsFrame));
+  usePageDrop((dropped) => {
+    const problem = checkVideoFile(dropped, limits);
+    if (problem) showError(problem);
+    else onFile(dropped);
+  });
+
+  const onMode = (next: Mode) => {
+    setMode(next);
+    setChoice((c) => ({ ...c, effect: TAB_EFFECT[next] }));
   };
+
+  const onMeta = useCallback(
+    (meta: VideoMeta) => {
+      if (meta.duration > limits.maxDurationS + 0.05) {
+        notify(`This video is ${meta.duration.toFixed(1)} s long; the server accepts up to ${limits.maxDurationS} s and may refuse it.`, "info");
+      }
+    },
+    [limits.maxDurationS],
+  );
+
+  const onAddPoint = (point: PromptPoint, frame: number) => {
+    if (!info) return notify("The video is still being prepared; click again in a moment.", "info");
+    if (selectedId !== null && tracking.trackingIds.includes(selectedId)) {
+      return notify("This object is being tracked: wait for it to finish, or cancel it, then correct it.", "info");
+    }
+    session.addPoint(point, frame);
+  };
+
   const onChat = () => {
-    if (!file || !prompt.trim()) return;
-    setSuggestions([]);
-    tasks.chat.submit(() => api.textToVideo(file, prompt));
+    if (!prompt.trim() || !session.sessionId) return;
+    setChat({ suggestions: [] });
+    session.text.mutate(prompt, {
+      onSuccess: (answer) => {
+        setChat({ answer: answer.ai_response, suggestions: [] });
+        if (answer.audio) setChoice((c) => ({ ...c, audio: answer.audio! }));
+        if (answer.frame_idx !== null) stage.current?.seekToFrame(answer.frame_idx);
+      },
+      onError: (error) => setChat({ error: error.message, suggestions: error instanceof ApiError ? error.suggestions : [] }),
+    });
   };
 
-  const task = current.task;
-  const aiResponse = mode === "chat" && task?.status === "complete" ? (task.result.ai_response ?? null) : null;
+  const selected = objects.find((o) => o.id === selectedId) ?? null;
+  const markers = objects.flatMap((o) =>
+    (session.points[pointsKey(o.id, frameIdx)] ?? []).map((p) => ({ ...p, faint: o.id !== selectedId })),
+  );
+  const saved = objects.filter((o) => o.saved);
+  const renderBlocker = !info
+    ? "Choose a video first."
+    : saved.length === 0
+      ? "Click an object (or find one in Chat) first."
+      : tracking.track.busy
+        ? "Tracking is running; export when it is done."
+        : saved.some((o) => !o.propagated)
+          ? "Track the objects first, so every frame has its mask."
+          : null;
+  const renderTask = tracking.render.task;
+  const renderOverlay = (box: Box, shownFrame: number) =>
+    info && (
+      <MaskOverlay
+        masks={masks}
+        version={masks.version}
+        frameIdx={shownFrame}
+        width={info.width}
+        height={info.height}
+        box={box}
+        objects={objects}
+        selectedId={selectedId}
+      />
+    );
 
   return (
     <div className="min-h-screen">
@@ -168,67 +178,105 @@ export function Index() {
       <main className="mx-auto flex max-w-7xl flex-col gap-6 px-4 py-6">
         <div className="grid gap-6 lg:grid-cols-[minmax(0,3fr)_minmax(0,2fr)]">
           <div className="flex min-w-0 flex-col gap-3">
-            {file && videoUrl ? (
+            <VideoUploader limits={limits} file={session.file} onFile={onFile} onReject={showError} compact={!!session.file} />
+            {session.file && videoUrl && (
               <>
-                <VideoUploader limits={limits} file={file} onFile={onFile} onReject={showError} compact />
+                <SessionStatus creating={session.creating} info={info} />
                 <VideoStage
                   key={videoUrl}
+                  ref={stage}
                   src={videoUrl}
-                  interactive={mode !== "chat"}
-                  points={mode === "chat" ? [] : points}
-                  pointsFrame={pointsFrame}
+                  interactive
+                  markers={markers}
                   negativeMode={negativeMode}
-                  fps={fps}
-                  onFps={setFps}
+                  fps={info?.fps ?? measuredFps}
+                  fpsKnown={!!info}
+                  frameCount={info?.frame_count}
+                  onFps={setMeasuredFps}
                   onMeta={onMeta}
                   onAddPoint={onAddPoint}
+                  onFrameChange={setFrameIdx}
+                  stillFrameUrl={session.sessionId ? (n) => sessionApi.frameUrl(session.sessionId!, n) : undefined}
+                  renderOverlay={renderOverlay}
                 />
+                {info && objects.length > 0 && (
+                  <Timeline
+                    masks={masks}
+                    version={masks.version}
+                    frameCount={info.frame_count}
+                    frameIdx={frameIdx}
+                    objects={objects}
+                    selectedId={selectedId}
+                    onSeek={(n) => stage.current?.seekToFrame(n)}
+                  />
+                )}
               </>
-            ) : (
-              <VideoUploader limits={limits} file={null} onFile={onFile} onReject={showError} />
             )}
           </div>
 
           <div className="flex min-w-0 flex-col gap-4">
             <WorkflowTabs
               mode={mode}
-              onMode={setMode}
-              hasVideo={!!file}
-              busy={current.busy}
-              points={points}
-              pointsFrame={pointsFrame}
-              negativeMode={negativeMode}
-              onNegativeMode={setNegativeMode}
-              onClear={clearPoints}
-              onUndo={undoPoint}
-              prompt={prompt}
-              onPrompt={setPrompt}
-              suggestions={suggestions}
-              onTrack={onTrack}
-              onChat={onChat}
-              onRemove={onRemove}
+              onMode={onMode}
+              hasVideo={!!session.file}
+              points={{
+                points: selected ? session.pointsOn(selected.id, frameIdx) : [],
+                frameIdx,
+                objectName: selected?.name ?? null,
+                negativeMode,
+                onNegativeMode: setNegativeMode,
+                onUndo: () => void session.undoPoint(frameIdx),
+                onClear: () => void session.clearPoints(frameIdx),
+                previewing: session.previewPending > 0,
+              }}
+              chat={{
+                prompt,
+                onPrompt: setPrompt,
+                suggestions: chat.suggestions,
+                onChat,
+                busy: session.text.isPending,
+                answer: chat.answer,
+                error: chat.error,
+              }}
+            />
+            <ObjectList
+              objects={objects}
+              selectedId={selectedId}
+              onSelect={session.select}
+              onAdd={() => session.addObject()}
+              onRename={session.rename}
+              onRecolor={session.recolor}
+              onDelete={(id) => void session.deleteObject(id)}
+              tracking={tracking.trackingIds}
+              disabled={!info}
             >
-              {aiResponse && (
-                <div className="rounded-lg border border-indigo-500/40 bg-indigo-950/50 p-3 text-sm" data-testid="ai-response">
-                  <p className="mb-1 text-xs font-semibold uppercase tracking-wide text-indigo-300">Studio</p>
-                  <p className="whitespace-pre-line">{aiResponse}</p>
-                </div>
+              <TrackControls tracking={tracking} frameCount={info?.frame_count ?? 0} />
+            </ObjectList>
+            <RenderPanel
+              choice={choice}
+              onChoice={setChoice}
+              hasAudio={info?.has_audio ?? true}
+              blocker={renderBlocker}
+              busy={tracking.render.busy}
+              onRender={() => tracking.startRender({ ...choice, object_ids: saved.map((o) => o.id) })}
+            >
+              {renderTask && (
+                <ProcessingStatus task={renderTask} onCancel={tracking.render.cancel} cancelling={tracking.render.cancelling} label="Export" />
               )}
-              {task && <ProcessingStatus task={task} onCancel={current.cancel} cancelling={current.cancelling} />}
-            </WorkflowTabs>
+            </RenderPanel>
           </div>
         </div>
 
-        {task?.status === "complete" && videoUrl && (
-          <div className="flex flex-col gap-4" data-testid={`result-${mode}`}>
+        {renderTask?.status === "complete" && videoUrl && (
+          <div className="flex flex-col gap-4" data-testid="result">
             <h2 className="text-base font-semibold">Result</h2>
             <ResultViewer
-              key={task.task_id}
-              result={task.result}
+              key={renderTask.task_id}
+              result={renderTask.result}
               originalUrl={videoUrl}
-              defaultView={mode === "remove" ? "side" : "result"}
+              defaultView={renderTask.result.effect === "remove" ? "side" : "result"}
             />
-            <DownloadPanel result={task.result} />
+            <DownloadPanel result={renderTask.result} />
           </div>
         )}
       </main>
