@@ -68,6 +68,8 @@ class FrameClicks:
 
     cues: FrameCues | None = None
     first: dict[tuple[int, int], ClickResult] = field(default_factory=dict)
+    # the mask after each ordered sequence of clicks (click_sequence.py)
+    sequence: dict[tuple[tuple[int, int, bool], ...], ClickResult] = field(default_factory=dict)
 
 
 def _person_mask(

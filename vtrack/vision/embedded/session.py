@@ -22,7 +22,8 @@ from vtrack.vision.base import (
     SoundSource,
     TextDetection,
 )
-from vtrack.vision.embedded.click_segmentation import FrameClicks, segment_box, segment_points
+from vtrack.vision.embedded.click_segmentation import FrameClicks, segment_box
+from vtrack.vision.embedded.click_sequence import segment_clicks
 from vtrack.vision.embedded.correction import correct_mask
 from vtrack.vision.embedded.flow_tracker import FlowTracker, StepResult, init_state
 from vtrack.vision.embedded.imageops import resize, upsample_box
@@ -46,6 +47,7 @@ class ObjectPrompt:
     label: str = ""
     # A mask given with add_mask: clicks on this frame correct it instead of starting over.
     base: np.ndarray | None = None
+    clicks: list[PointPrompt] = field(default_factory=list)  # both kinds, in the order given
 
 
 class EmbeddedSession(SegmentationSession):
@@ -118,35 +120,36 @@ class EmbeddedSession(SegmentationSession):
         prev = self.objects.get(obj_id)
         pos: list[PointPrompt] = []
         neg: list[PointPrompt] = []
+        ordered: list[PointPrompt] = []
         same_frame = prev is not None and prev.frame_index == frame_index
         if prev is not None and same_frame:
-            pos, neg = list(prev.positive), list(prev.negative)
+            pos, neg, ordered = list(prev.positive), list(prev.negative), list(prev.clicks)
         for p in points:
             (pos if p.positive else neg).append(p)
+        ordered += points
         base = prev.base if prev is not None and same_frame else None
         if not pos and base is None and not same_frame:
             raise InvalidInput("the first click on an object must be a positive one")
         image = self.work_image(frame_index)
-        pos_px = [self._to_px(p.x, p.y) for p in pos]
-        neg_px = [self._to_px(p.x, p.y) for p in neg]
         if prev is not None and base is not None:
+            pos_px = [self._to_px(p.x, p.y) for p in pos]
+            neg_px = [self._to_px(p.x, p.y) for p in neg]
             mask = correct_mask(image, base, pos_px, neg_px)
             self.objects[obj_id] = ObjectPrompt(
-                frame_index, mask, prev.kind, pos, neg, prev.label, base=base
+                frame_index, mask, prev.kind, pos, neg, prev.label, base=base, clicks=ordered
             )
             return self._frame_masks(frame_index)
         if self._clicks is None or self._clicks[0] != frame_index:
             self._clicks = (frame_index, FrameClicks())
-        result = segment_points(
+        result = segment_clicks(
             image,
-            pos_px,
-            neg_px,
+            [(*self._to_px(p.x, p.y), p.positive) for p in ordered],
             self.person,
             lambda step: self._motion_partner(frame_index, step),
             self._clicks[1],
         )
         self.objects[obj_id] = ObjectPrompt(
-            frame_index, result.mask, result.kind, pos, neg, result.description
+            frame_index, result.mask, result.kind, pos, neg, result.description, clicks=ordered
         )
         return self._frame_masks(frame_index)
 
