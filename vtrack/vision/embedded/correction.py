@@ -42,11 +42,13 @@ def correct_mask(
         cv2.circle(seed, (x, y), max(3, int(_SEED_FRACTION * long_side)), 1, -1)
     band = max(3, int(_BAND_FRACTION * long_side)) if outside else None
     mask = refine_with_grabcut(image, seed > 0, pos, neg, band=band)
+    mask = fill_holes(_kept_pieces(mask, base, pos))
     radius = max(3, int(0.012 * long_side))
     for x, y in neg:
         # GrabCut may bridge round a negative seed: the click itself always ends up outside
+        # (after filling holes, which would close a carve that does not reach the edge)
         cv2.circle(mask.view(np.uint8), (x, y), radius, 0, -1)
-    return fill_holes(_kept_pieces(mask, base, pos))
+    return mask
 
 
 def _kept_pieces(mask: np.ndarray, base: np.ndarray, pos: list[tuple[int, int]]) -> np.ndarray:
