@@ -38,12 +38,14 @@ CLIPS = {
     "720p": ("1280x720, 10 s", 1280, 720, 10.0),
     "1080p60": ("1920x1080, 60 s", 1920, 1080, 60.0),
     "1080p10": ("1920x1080, 10 s", 1920, 1080, 10.0),
+    "480p": ("854x480, 10 s", 854, 480, 10.0),
 }
 # What each clip is measured with: every workflow on 720p, point-to-track on the 1080p clips.
 PLAN = {
     "720p": ("floor", "track", "text", "remove"),
     "1080p60": ("floor", "track"),
     "1080p10": ("track",),
+    "480p": ("floor", "remove"),  # the removal's 10 s 854x480 budget (issue 14)
 }
 JOB = {"track": "track_point", "text": "text_to_video", "remove": "remove_object"}
 TARGET = {

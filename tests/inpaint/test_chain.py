@@ -49,6 +49,19 @@ def test_median_ignores_missing_votes() -> None:
     assert _median(np.full((4, 1, 1), np.inf), np.array([0]))[0, 0] == 0.0
 
 
+def test_eight_vote_median_matches_numpy() -> None:
+    # The eight-vote sorting network must give numpy's median of the valid votes exactly.
+    rng = np.random.default_rng(3)
+    values = rng.normal(size=(8, 500, 3)).astype(np.float32)
+    count = rng.integers(0, 9, 500)
+    for k in range(8):
+        values[k, count <= k] = np.inf  # the first `count` votes of each pixel are valid
+    got = _median(values, count)
+    for i in np.nonzero(count)[0]:
+        assert np.allclose(got[i], np.median(values[: count[i], i], axis=0)), i
+    assert (got[count == 0] == 0).all()
+
+
 def test_a_passer_by_behind_the_object_leaves_no_ghost() -> None:
     # Static textured wall; the object stands still, then walks off to the right, and a dark
     # bar walks through the spot it leaves just when it leaves it. The later frames' chain meets

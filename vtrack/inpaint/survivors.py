@@ -1,12 +1,12 @@
-"""Is the removed object still in the picture? Its keypoints, sought in frames after removal.
+"""Is the removed object still in the picture? Its keypoints, sought in the frames.
 
 The user's prompt frame shows the object under its confirmed mask: ORB keypoints there (OpenCV's
-binary features, no learned weights) describe it. A frame still shows the object when enough of
+binary features, no learned weights) describe it. A frame shows the object when enough of
 those keypoints are found in it and agree on one similarity transform (RANSAC): a dozen
 keypoints moving together by one rotation, scale and shift do not happen by chance, which a
-colour blob would. This judges the removal's result, whichever engine made the masks: the
-object's pixels left outside a mask that lost it, or copied into a fill from a frame where it
-was not masked. Textureless objects give too few keypoints; the check then says it cannot judge.
+colour blob would. This judges the removal's masks, whichever engine made them: a mask that
+lost the object, or moved onto something else, leaves a sighting uncovered. Textureless
+objects give too few keypoints; the check then says it cannot judge.
 """
 
 from __future__ import annotations
@@ -21,6 +21,8 @@ from vtrack.inpaint.embedded.masks import dilate
 # Frames are searched with their long side at this many pixels: ORB finds plenty of keypoints on
 # an object a tenth of the frame wide, at ~4 ms a frame.
 DETECT_LONG_SIDE = 640
+# Keypoints per searched frame: enough that an object a tenth of the frame wide gets ~100.
+FRAME_KEYPOINTS = 1500
 # Keypoints whose 31-pixel patch reaches past the object's edge describe the background next to
 # it, which stays in the picture; only keypoints this far inside the mask describe the object.
 INSET_PX = 6
@@ -29,18 +31,25 @@ INSET_PX = 6
 # same figures for the same test).
 MIN_KEYPOINTS = 20
 MIN_INLIERS = 10
-# Lowe's ratio test, and the scale range a found object may have relative to the prompt frame.
+# Lowe's ratio test, and the scale range a found object may have relative to the model frame.
 RATIO = 0.8
 SCALE_RANGE = (0.5, 2.0)
 
 
 @dataclass
+class Keypoints:
+    """ORB keypoints of one frame (detection pixels) and their descriptors."""
+
+    points: np.ndarray  # (n, 2) float32
+    descriptors: np.ndarray  # (n, 32) uint8
+
+
+@dataclass
 class ObjectModel:
-    """What is needed to recognise the object: its mask and keypoints on the prompt frame
-    (detection pixels)."""
+    """What is needed to recognise the object: its mask and keypoints on one frame."""
 
     mask: np.ndarray  # bool, full resolution
-    points: np.ndarray  # (n, 2) float32
+    points: np.ndarray  # (n, 2) float32, detection pixels
     descriptors: np.ndarray  # (n, 32) uint8
     scale: float
 
@@ -50,7 +59,7 @@ class Sighting:
     """The object found on a frame: how many matches agree, and where it is (full-res mask)."""
 
     inliers: int
-    region: np.ndarray  # bool, full resolution: the prompt mask moved by the fitted transform
+    region: np.ndarray  # bool, full resolution: the model's mask moved by the fitted transform
     box: tuple[int, int, int, int]
 
 
@@ -66,37 +75,53 @@ def _gray(frame: np.ndarray, scale: float) -> np.ndarray:
     return cv2.resize(gray, (round(w * scale), round(h * scale)), interpolation=cv2.INTER_AREA)
 
 
-def _orb(n_features: int) -> cv2.ORB:
-    return cv2.ORB_create(nfeatures=n_features, fastThreshold=10, edgeThreshold=15)
+def frame_keypoints(frame: np.ndarray, scale: float) -> Keypoints | None:
+    """A frame's ORB keypoints at `scale` (None when it has too few to match anything)."""
+    orb = cv2.ORB_create(nfeatures=FRAME_KEYPOINTS, fastThreshold=10, edgeThreshold=15)
+    kps, desc = orb.detectAndCompute(_gray(frame, scale), None)
+    if desc is None or len(kps) < MIN_INLIERS:
+        return None
+    return Keypoints(np.float32([kp.pt for kp in kps]), desc)
+
+
+def model_from(
+    keypoints: Keypoints | None,
+    mask: np.ndarray,
+    scale: float,
+    outline: np.ndarray | None = None,
+) -> ObjectModel | None:
+    """The object under `mask` as seen by a frame's keypoints (its outline: `outline`, default
+    the mask); None with too little texture."""
+    if keypoints is None or not mask.any():
+        return None
+    h, w = mask.shape
+    small = (round(w * scale), round(h * scale))
+    inside = cv2.resize(mask.astype(np.uint8), small, interpolation=cv2.INTER_NEAREST)
+    inside = cv2.erode(inside, np.ones((2 * INSET_PX + 1,) * 2, np.uint8))
+    px = np.clip(np.round(keypoints.points).astype(int), 0, [small[0] - 1, small[1] - 1])
+    keep = inside[px[:, 1], px[:, 0]] > 0
+    if int(keep.sum()) < MIN_KEYPOINTS:
+        return None
+    shape = (mask if outline is None else outline).astype(bool)
+    return ObjectModel(shape, keypoints.points[keep], keypoints.descriptors[keep], scale)
 
 
 def object_model(frame: np.ndarray, mask: np.ndarray) -> ObjectModel | None:
     """Keypoints of the object under `mask` on `frame`; None when it has too little texture."""
     scale = detect_scale(*mask.shape)
-    gray = _gray(frame, scale)
-    small = cv2.resize(
-        mask.astype(np.uint8), (gray.shape[1], gray.shape[0]), interpolation=cv2.INTER_NEAREST
-    )
-    inside = cv2.erode(small, np.ones((2 * INSET_PX + 1,) * 2, np.uint8))
-    kps, desc = _orb(1000).detectAndCompute(gray, inside)
-    if desc is None or len(kps) < MIN_KEYPOINTS:
-        return None
-    points = np.float32([kp.pt for kp in kps])
-    return ObjectModel(mask=mask.astype(bool), points=points, descriptors=desc, scale=scale)
+    return model_from(frame_keypoints(frame, scale), mask, scale)
 
 
-def find_object(model: ObjectModel, frame: np.ndarray) -> Sighting | None:
-    """Where `frame` shows the object, or None when it does not (as far as keypoints tell)."""
-    gray = _gray(frame, model.scale)
-    kps, desc = _orb(2000).detectAndCompute(gray, None)
-    if desc is None or len(kps) < MIN_INLIERS:
+def match(model: ObjectModel, keypoints: Keypoints | None) -> Sighting | None:
+    """Where a frame (its keypoints) shows the object, or None (as far as keypoints tell)."""
+    if keypoints is None:
         return None
-    pairs = cv2.BFMatcher(cv2.NORM_HAMMING).knnMatch(model.descriptors, desc, k=2)
+    pairs = cv2.BFMatcher(cv2.NORM_HAMMING).knnMatch(model.descriptors, keypoints.descriptors, k=2)
     good = [p[0] for p in pairs if len(p) == 2 and p[0].distance < RATIO * p[1].distance]
     if len(good) < MIN_INLIERS:
         return None
     src = model.points[[m.queryIdx for m in good]]
-    dst = np.float32([kps[m.trainIdx].pt for m in good])
+    dst = keypoints.points[[m.trainIdx for m in good]]
     M, inl = cv2.estimateAffinePartial2D(src, dst, method=cv2.RANSAC, ransacReprojThreshold=4.0)
     if M is None or inl is None or int(inl.sum()) < MIN_INLIERS:
         return None
@@ -112,6 +137,11 @@ def find_object(model: ObjectModel, frame: np.ndarray) -> Sighting | None:
     if bw == 0 or bh == 0:
         return None
     return Sighting(int(inl.sum()), region.astype(bool), (x, y, x + bw, y + bh))
+
+
+def find_object(model: ObjectModel, frame: np.ndarray) -> Sighting | None:
+    """Where `frame` shows the object, or None when it does not (as far as keypoints tell)."""
+    return match(model, frame_keypoints(frame, model.scale))
 
 
 def uncovered(sighting: Sighting, mask: np.ndarray, margin: int) -> float:

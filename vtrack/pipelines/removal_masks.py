@@ -1,4 +1,4 @@
-"""The removal's masks: exactly point-to-track's masks for the same click."""
+"""The removal's masks for one click, as the removal pipeline makes them (for the bench)."""
 
 from __future__ import annotations
 
@@ -7,9 +7,9 @@ import numpy as np
 from vtrack.config import get_settings
 from vtrack.media.frames import FrameSequence
 from vtrack.pipelines.engine_cache import EngineCache
-from vtrack.pipelines.mask_store import MaskStore
-from vtrack.pipelines.point_to_track import PointRequest, track_object
+from vtrack.pipelines.point_to_track import PointRequest
 from vtrack.pipelines.progress import Progress, Step
+from vtrack.pipelines.remove_object import removal_masks
 from vtrack.vision.base import PointPrompt
 
 
@@ -17,9 +17,9 @@ def masks_from_click(
     frames: FrameSequence, click: tuple[float, float], frame_index: int = 0
 ) -> tuple[list[np.ndarray], list[str]]:
     """Masks for one positive click (relative x, y), as the removal pipeline gets them."""
-    engines = EngineCache(get_settings())
-    progress = Progress([Step("seg", "segment"), Step("track", "track")])
-    masks = MaskStore(len(frames), frames.height, frames.width)
+    settings = get_settings()
+    engines = EngineCache(settings)
+    progress = Progress([Step("track", "track"), Step("mask", "mask")])
     request = PointRequest([PointPrompt(*click)], frame_index)
-    track_object(frames, request, engines, progress, masks, "seg", "track")
+    masks, _ = removal_masks(frames, request, engines, progress, settings)
     return [masks.get(i) for i in range(len(frames))], list(progress.notices)

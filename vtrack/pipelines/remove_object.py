@@ -6,6 +6,7 @@ import contextlib
 import shutil
 
 from vtrack.config import Settings
+from vtrack.media.frames import FrameSequence
 from vtrack.pipelines.concurrency import Background
 from vtrack.pipelines.effects import FillFrom
 from vtrack.pipelines.engine_cache import EngineCache
@@ -14,6 +15,7 @@ from vtrack.pipelines.mask_store import MaskStore
 from vtrack.pipelines.outputs import OutputFiles
 from vtrack.pipelines.point_to_track import PointRequest, engine_label, track_object
 from vtrack.pipelines.progress import Progress, Step
+from vtrack.pipelines.removal_check import check_masks
 from vtrack.pipelines.render import render_video
 from vtrack.pipelines.stems import separate_stem
 from vtrack.pipelines.video_io import OpenedVideo, decode, original_audio
@@ -26,6 +28,27 @@ def removal_steps() -> list[Step]:
         Step("inpaint", "Inpainting", weight=5.0),
         Step("render", "Rendering final video", weight=0.5),
     ]
+
+
+def removal_masks(
+    frames: FrameSequence,
+    request: PointRequest,
+    engines: EngineCache,
+    progress: Progress,
+    settings: Settings,
+) -> tuple[MaskStore, str | None]:
+    """Point-to-track's masks for the request, moved onto the object where its keypoints find
+    it outside them (removal_check.py), and the notice saying where (or that it could not
+    check), if there is one."""
+    # Tracking covers segmentation and propagation; "mask" is the check and the export.
+    masks = MaskStore(len(frames), frames.height, frames.width)
+    track_object(frames, request, engines, progress, masks, segment_step="track", track_step="mask")
+    progress.relabel("track", f"{engine_label(engines.segmenter().name)} temporal tracking")
+    check = check_masks(frames, masks, request.frame_index, settings.removal_margin_px)
+    notice = check.notice()
+    if notice is not None:
+        progress.notice(notice)
+    return masks, notice
 
 
 def run_remove_object(
@@ -53,12 +76,9 @@ def run_remove_object(
             lambda: separate_stem(mix, remove_stem, separator, *paths), name="vtrack-separate"
         )
     try:
-        # Tracking covers segmentation and propagation; "mask" is the export of what is removed.
-        masks = MaskStore(len(frames), frames.height, frames.width)
-        track_object(
-            frames, request, engines, progress, masks, segment_step="track", track_step="mask"
-        )
-        progress.relabel("track", f"{engine_label(engines.segmenter().name)} temporal tracking")
+        masks, checked = removal_masks(frames, request, engines, progress, settings)
+        if checked is not None:
+            said.append(checked)
         with MaskZipWriter(out.path("masks_url")) as zip_writer:
             for i in range(len(frames)):
                 zip_writer.write(i, masks.get(i))

@@ -62,12 +62,29 @@ def votes(
     return median, count, np.where(count > 0, spread, np.inf)
 
 
+# Batcher's odd-even merge sorting network for 8 values (19 compare-exchanges): over many
+# pixels, elementwise min/max is ~3x faster than numpy's sort along an axis of length 8.
+_NETWORK_8 = (
+    (0, 1), (2, 3), (4, 5), (6, 7), (0, 2), (1, 3), (4, 6), (5, 7), (1, 2), (5, 6),
+    (0, 4), (3, 7), (1, 5), (2, 6), (1, 4), (3, 6), (2, 4), (3, 5), (3, 4),
+)  # fmt: skip
+
+
+def _sorted(values: np.ndarray) -> np.ndarray:
+    """`values` (k, n, c) sorted along axis 0."""
+    if values.shape[0] != 8:
+        return np.sort(values, axis=0)
+    v = [values[i] for i in range(8)]
+    for a, b in _NETWORK_8:
+        v[a], v[b] = np.minimum(v[a], v[b]), np.maximum(v[a], v[b])
+    return np.stack(v)
+
+
 def _median(values: np.ndarray, count: np.ndarray) -> np.ndarray:
     """Median over axis 0 of (k, n, c) values whose invalid entries are +inf (count valid each)."""
-    ordered = np.sort(np.ascontiguousarray(values.transpose(1, 2, 0)), axis=-1)  # (n, c, k)
+    ordered = _sorted(values)  # (k, n, c)
     lo = np.clip((count - 1) // 2, 0, None)
-    hi = np.clip(count // 2, 0, values.shape[0] - 1)
-    hi = np.minimum(hi, np.maximum(count - 1, 0))
+    hi = np.minimum(np.clip(count // 2, 0, values.shape[0] - 1), np.maximum(count - 1, 0))
     rows = np.arange(values.shape[1])
-    mid = (ordered[rows, :, lo] + ordered[rows, :, hi]) / 2
+    mid = (ordered[lo, rows, :] + ordered[hi, rows, :]) / 2
     return np.where(count[:, None] > 0, mid, 0.0).astype(np.float32)

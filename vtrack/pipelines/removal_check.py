@@ -1,0 +1,126 @@
+"""Before filling: is the object anywhere its removal mask does not cover? Then move the mask.
+
+The tracker can lose the object (behind a pole, in a turn) or jump onto something else; a
+removal with that mask leaves the object in the video. Its keypoints are followed from the
+prompt frame in both directions (vtrack.inpaint.survivors), the model refreshed from each frame
+whose mask agrees with where the keypoints put the object, so the look follows the object as it
+turns. Where a sighting is mostly outside the mask, the mask is wrong there: it grows to cover
+the sighting, or, when it has moved onto something else entirely, is replaced by it. The
+pipeline says on which frames it did so; an object too plain for keypoints cannot be checked,
+and the pipeline says that too.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from vtrack.inpaint.embedded.masks import dilate
+from vtrack.inpaint.survivors import (
+    ObjectModel,
+    Sighting,
+    detect_scale,
+    frame_keypoints,
+    match,
+    model_from,
+    uncovered,
+)
+from vtrack.pipelines.mask_store import MaskStore
+
+# A sighting more than half outside the mask means the mask missed the object there (a mask a
+# few pixels off, or a turned object's moved outline, leaves well under half).
+LEFT_OUT = 0.5
+# At most this share outside: mask and keypoints agree, and the object's look is refreshed
+# from this frame (between the two: keep the older look, change nothing).
+AGREE = 0.2
+# A mask of which less than this share touches the sighting is on something else: replaced.
+ELSEWHERE = 0.2
+
+
+@dataclass
+class MaskCheck:
+    """What the check found: whether it could judge, and the frames whose masks it moved."""
+
+    judged: bool
+    moved: list[int] = field(default_factory=list)
+
+    def notice(self) -> str | None:
+        if not self.judged:
+            return (
+                "The object has too little texture for its keypoints to be followed, so "
+                "whether it is gone on every frame could not be checked."
+            )
+        if not self.moved:
+            return None
+        return (
+            f"The tracker lost the object on {len(self.moved)} frames ({_ranges(self.moved)}); "
+            "its keypoints found it there and the removal covered it."
+        )
+
+
+def check_masks(
+    frames: Sequence[np.ndarray], masks: MaskStore, prompt_frame: int, margin: int
+) -> MaskCheck:
+    """Follow the object from `prompt_frame` both ways; move masks that miss it (in place)."""
+    n = len(frames)
+    first = np.asarray(frames[0])
+    scale = detect_scale(first.shape[0], first.shape[1])
+    start = model_from(frame_keypoints(frames[prompt_frame], scale), masks.get(prompt_frame), scale)
+    if start is None:
+        return MaskCheck(judged=False)
+    check = MaskCheck(judged=True)
+    for order in (range(prompt_frame + 1, n), range(prompt_frame - 1, -1, -1)):
+        model = start
+        for i in order:
+            model = _check_frame(frames[i], i, masks, model, scale, margin, check)
+    check.moved.sort()
+    return check
+
+
+def _check_frame(
+    frame: np.ndarray,
+    i: int,
+    masks: MaskStore,
+    model: ObjectModel,
+    scale: float,
+    margin: int,
+    check: MaskCheck,
+) -> ObjectModel:
+    """Frame i's mask checked against the object's keypoints; the model to go on with."""
+    keypoints = frame_keypoints(frame, scale)
+    sighting = match(model, keypoints)
+    if sighting is None:
+        return model  # hidden, out of the frame, or changed too much: nothing to say here
+    mask = masks.get(i)
+    left = uncovered(sighting, mask, margin)
+    if left > LEFT_OUT:
+        mask = _moved(mask, sighting, margin)
+        masks.set(i, mask)
+        check.moved.append(i)
+    elif left > AGREE:
+        return model
+    # The look is refreshed only inside where the keypoints put the object: a mask that spread
+    # onto a neighbour must not teach the model the neighbour.
+    # Its outline is carried along rigidly: a mask cut in two by a pole must not shrink it.
+    return model_from(keypoints, mask & sighting.region, scale, sighting.region) or model
+
+
+def _moved(mask: np.ndarray, sighting: Sighting, margin: int) -> np.ndarray:
+    region = dilate(sighting.region, margin)
+    area = int(mask.sum())
+    if area == 0 or (mask & region).sum() < ELSEWHERE * area:
+        return region
+    return mask | region
+
+
+def _ranges(frames: list[int]) -> str:
+    """'3-7, 12' for frames [3, 4, 5, 6, 7, 12] (numbered from 0)."""
+    runs: list[list[int]] = []
+    for f in frames:
+        if runs and f == runs[-1][1] + 1:
+            runs[-1][1] = f
+        else:
+            runs.append([f, f])
+    return ", ".join(f"{a}-{b}" if b > a else str(a) for a, b in runs)
