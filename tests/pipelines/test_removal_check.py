@@ -61,3 +61,37 @@ def test_a_plain_object_cannot_be_checked_and_says_so(moving_scene: Scene) -> No
     check = check_masks(frames, _store(list(moving_scene.masks)), 0, 6)
     assert not check.judged
     assert "could not be checked" in (check.notice() or "")
+
+
+def test_beside_the_tracker_it_waits_for_each_frame_and_finds_the_same(
+    moving_scene: Scene,
+) -> None:
+    import threading
+
+    from vtrack.pipelines.removal_check import CheckBesideTracker
+
+    n = len(moving_scene.frames)
+    h, w = moving_scene.masks[0].shape
+    store = _store([np.zeros((h, w), bool)] * n)
+    checker = CheckBesideTracker(list(moving_scene.frames), store, 0, 6)
+
+    def track() -> None:  # a tracker that loses the object from frame 30 on
+        for i in range(n):
+            store.set(i, moving_scene.masks[i] if i < 30 else np.zeros((h, w), bool))
+            checker.stored(i)
+
+    tracker = threading.Thread(target=track)
+    tracker.start()
+    tracker.join()  # as the pipeline does: the tracker returns, then the check's result
+    check = checker.result()
+    assert check.moved == list(range(30, n))
+    assert _missed(moving_scene, store) == []
+
+
+def test_a_stopped_check_ends_without_waiting(moving_scene: Scene) -> None:
+    from vtrack.pipelines.removal_check import CheckBesideTracker
+
+    masks = list(moving_scene.masks)
+    checker = CheckBesideTracker(list(moving_scene.frames), _store(masks), 0, 6)
+    checker.stored(0)
+    checker.stop()  # returns: the thread is not left waiting for frame 1

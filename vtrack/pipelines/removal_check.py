@@ -12,7 +12,9 @@ and the pipeline says that too.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import contextlib
+import threading
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -27,6 +29,7 @@ from vtrack.inpaint.survivors import (
     model_from,
     uncovered,
 )
+from vtrack.pipelines.concurrency import Background
 from vtrack.pipelines.mask_store import MaskStore
 
 # A sighting more than half outside the mask means the mask missed the object there (a mask a
@@ -61,12 +64,19 @@ class MaskCheck:
 
 
 def check_masks(
-    frames: Sequence[np.ndarray], masks: MaskStore, prompt_frame: int, margin: int
+    frames: Sequence[np.ndarray],
+    masks: MaskStore,
+    prompt_frame: int,
+    margin: int,
+    stored: Callable[[int], None] = lambda _i: None,
 ) -> MaskCheck:
-    """Follow the object from `prompt_frame` both ways; move masks that miss it (in place)."""
+    """Follow the object from `prompt_frame` both ways; move masks that miss it (in place).
+
+    `stored(i)` returns once frame i's mask is final (the tracker may still be running)."""
     n = len(frames)
     first = np.asarray(frames[0])
     scale = detect_scale(first.shape[0], first.shape[1])
+    stored(prompt_frame)
     start = model_from(frame_keypoints(frames[prompt_frame], scale), masks.get(prompt_frame), scale)
     if start is None:
         return MaskCheck(judged=False)
@@ -74,9 +84,54 @@ def check_masks(
     for order in (range(prompt_frame + 1, n), range(prompt_frame - 1, -1, -1)):
         model = start
         for i in order:
+            stored(i)
             model = _check_frame(frames[i], i, masks, model, scale, margin, check)
     check.moved.sort()
     return check
+
+
+class _Stopped(Exception):
+    pass
+
+
+class CheckBesideTracker:
+    """check_masks on its own thread, each frame checked as soon as the tracker has stored it
+    (the tracker walks from the prompt frame both ways, as the check does): on two cores the
+    check then costs the removal almost no time."""
+
+    def __init__(
+        self, frames: Sequence[np.ndarray], masks: MaskStore, prompt_frame: int, margin: int
+    ) -> None:
+        self._ready = [threading.Event() for _ in range(len(frames))]
+        self._stopped = False
+        self._job = Background(
+            lambda: check_masks(frames, masks, prompt_frame, margin, self._wait),
+            name="vtrack-mask-check",
+        )
+
+    def _wait(self, i: int) -> None:
+        self._ready[i].wait()
+        if self._stopped:
+            raise _Stopped
+
+    def stop(self) -> None:
+        """The tracker failed or was cancelled: end the check without finishing it."""
+        self._stopped = True
+        for ready in self._ready:
+            ready.set()
+        with contextlib.suppress(_Stopped):
+            self._job.join()
+
+    def stored(self, i: int) -> None:
+        """The tracker's on_mask: frame i's mask is final."""
+        self._ready[i].set()
+
+    def result(self) -> MaskCheck:
+        """The check's findings, once every frame is checked (a frame the tracker never
+        reported is checked as it is)."""
+        for ready in self._ready:
+            ready.set()
+        return self._job.join()
 
 
 def _check_frame(

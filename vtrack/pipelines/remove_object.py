@@ -15,7 +15,7 @@ from vtrack.pipelines.mask_store import MaskStore
 from vtrack.pipelines.outputs import OutputFiles
 from vtrack.pipelines.point_to_track import PointRequest, engine_label, track_object
 from vtrack.pipelines.progress import Progress, Step
-from vtrack.pipelines.removal_check import check_masks
+from vtrack.pipelines.removal_check import CheckBesideTracker
 from vtrack.pipelines.render import render_video
 from vtrack.pipelines.stems import separate_stem
 from vtrack.pipelines.video_io import OpenedVideo, decode, original_audio
@@ -42,9 +42,14 @@ def removal_masks(
     check), if there is one."""
     # Tracking covers segmentation and propagation; "mask" is the check and the export.
     masks = MaskStore(len(frames), frames.height, frames.width)
-    track_object(frames, request, engines, progress, masks, segment_step="track", track_step="mask")
+    checker = CheckBesideTracker(frames, masks, request.frame_index, settings.removal_margin_px)
+    try:
+        track_object(frames, request, engines, progress, masks, "track", "mask", checker.stored)
+    except BaseException:
+        checker.stop()
+        raise
+    check = checker.result()
     progress.relabel("track", f"{engine_label(engines.segmenter().name)} temporal tracking")
-    check = check_masks(frames, masks, request.frame_index, settings.removal_margin_px)
     notice = check.notice()
     if notice is not None:
         progress.notice(notice)
