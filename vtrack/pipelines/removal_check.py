@@ -17,6 +17,7 @@ import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
+import cv2
 import numpy as np
 
 from vtrack.inpaint.embedded.masks import dilate
@@ -59,7 +60,8 @@ class MaskCheck:
             return None
         return (
             f"The tracker lost the object on {len(self.moved)} frames ({_ranges(self.moved)}); "
-            "its keypoints found it there and the removal covered it."
+            "its keypoints found it there and the removal's mask was moved onto it, which may "
+            "miss parts of it: check those frames."
         )
 
 
@@ -151,15 +153,25 @@ def _check_frame(
     mask = masks.get(i)
     left = uncovered(sighting, mask, margin)
     if left > LEFT_OUT:
-        mask = _moved(mask, sighting, margin)
-        masks.set(i, mask)
+        masks.set(i, _moved(mask, sighting, margin))
         check.moved.append(i)
-    elif left > AGREE:
+        return model  # a moved mask is the model's guess: learning from it would compound
+    if left > AGREE:
         return model
-    # The look is refreshed only inside where the keypoints put the object: a mask that spread
-    # onto a neighbour must not teach the model the neighbour.
-    # Its outline is carried along rigidly: a mask cut in two by a pole must not shrink it.
-    return model_from(keypoints, mask & sighting.region, scale, sighting.region) or model
+    # Mask and keypoints agree: the look is refreshed from the mask's parts the object is in
+    # (a neighbour the mask spread onto, apart from the object, is left out; the two halves of
+    # an object cut by a pole both stay), so the outline follows the object's turns and growth.
+    outline = _parts_touching(mask, sighting.region)
+    return model_from(keypoints, outline, scale) or model
+
+
+def _parts_touching(mask: np.ndarray, region: np.ndarray) -> np.ndarray:
+    """The connected parts of `mask` that overlap `region`."""
+    count, labels = cv2.connectedComponents(mask.astype(np.uint8), connectivity=8)
+    if count <= 2:
+        return mask
+    hit = np.unique(labels[region & mask])
+    return np.isin(labels, hit[hit > 0])
 
 
 def _moved(mask: np.ndarray, sighting: Sighting, margin: int) -> np.ndarray:
