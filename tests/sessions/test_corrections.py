@@ -1,5 +1,6 @@
 """A correction on frame k: its clicks correct the mask shown there, and propagating from k
-rewrites only the frames k governs (each frame follows its nearest prompted frame)."""
+rewrites only the frames k governs (from k on: each frame follows the latest prompted frame
+at or before it)."""
 
 from __future__ import annotations
 
@@ -52,9 +53,9 @@ def test_correction_changes_only_the_frames_it_governs(
     task = propagate(client, sid, start_frame_idx=k)
     frames, updates = read_events(client, task["task_id"])
     assert updates[-1]["status"] == "complete"
-    # frames 16-47 are nearer to frame 30 than to frame 0 (15 is the middle: a tie, to 0)
-    assert sorted(f["frame_idx"] for f in frames) == list(range(k // 2 + 1, n))
+    # frames 30-47 follow the correction; 0-29 still follow frame 0's click
+    assert sorted(f["frame_idx"] for f in frames) == list(range(k, n))
     after = masks_of(client, sid, n)
-    assert after[: k // 2 + 1] == before[: k // 2 + 1]  # governed by frame 0: untouched
+    assert after[:k] == before[:k]  # governed by frame 0: untouched
     assert np.array_equal(rle.decode(after[k]), corrected)
     assert client.get(f"/api/sessions/{sid}").json()["objects"][0]["propagated"] is True

@@ -1,4 +1,4 @@
-"""Each frame follows its nearest prompted frame: spans and passes of a propagation."""
+"""Each frame follows the latest prompted frame at or before it: spans and passes of a propagation."""
 
 from __future__ import annotations
 
@@ -28,12 +28,12 @@ def make_session(prompts: dict[int, list[int]], frame_count: int = 100) -> Sessi
     return Session.from_row(SessionRow(id="s", meta=meta, items=items))
 
 
-def test_spans_split_between_prompts_at_the_middle() -> None:
+def test_spans_run_from_each_prompt_to_the_next() -> None:
     assert governed_spans([0], 100) == {0: (0, 99)}
     assert governed_spans([40], 100) == {40: (0, 99)}
-    # frame 25 is as near to 0 as to 50: the tie goes to the earlier prompt
-    assert governed_spans([50, 0], 100) == {0: (0, 25), 50: (26, 99)}
-    assert governed_spans([10, 20, 90], 100) == {10: (0, 15), 20: (16, 55), 90: (56, 99)}
+    assert governed_spans([50, 0], 100) == {0: (0, 49), 50: (50, 99)}
+    # the frames before the first prompted frame follow it
+    assert governed_spans([10, 20, 90], 100) == {10: (0, 19), 20: (20, 89), 90: (90, 99)}
 
 
 def test_plan_covers_every_frame_once_per_object() -> None:
@@ -49,21 +49,24 @@ def test_plan_covers_every_frame_once_per_object() -> None:
         (30, "forward"),
         (30, "backward"),
         (60, "forward"),
-        (60, "backward"),
     ]
 
 
 def test_a_correction_reruns_only_its_own_frames() -> None:
     session = make_session({1: [0, 60]})
     passes = plan(session, [1], 60, "both")
-    assert [(p.frame, p.direction, p.spans) for p in passes] == [
-        (60, "forward", {1: (60, 99)}),
-        (60, "backward", {1: (31, 59)}),
-    ]
+    # a correction re-tracks the frames that follow it; those before it stay frame 0's
+    assert [(p.frame, p.direction, p.spans) for p in passes] == [(60, "forward", {1: (60, 99)})]
     forward = plan(session, [1], 60, "forward")
     assert [(p.direction, p.spans) for p in forward] == [("forward", {1: (60, 99)})]
     backward = plan(session, [1], 60, "backward")
-    assert [(p.direction, p.spans) for p in backward] == [("backward", {1: (31, 60)})]
+    assert [(p.direction, p.spans) for p in backward] == [("backward", {1: (60, 60)})]
+    # the first prompted frame also governs the frames before it
+    early = plan(make_session({1: [20, 60]}), [1], 20, "both")
+    assert [(p.direction, p.spans) for p in early] == [
+        ("forward", {1: (20, 59)}),
+        ("backward", {1: (0, 19)}),
+    ]
 
 
 def test_a_start_frame_without_prompts_is_refused() -> None:

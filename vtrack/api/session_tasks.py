@@ -77,7 +77,7 @@ def _chosen_objects(session: Session, object_ids: list[int] | None) -> list[int]
 )
 async def propagate(session_id: str, request: Request, response: Response) -> dict[str, Any]:
     """Track the objects from their prompts over the frames each prompt governs (every frame
-    follows its nearest prompted frame). Per-frame masks stream on the task's event stream as
+    follows the latest prompted frame at or before it; those before the first follow the first). Per-frame masks stream on the task's event stream as
     `event: frame`; cancel with POST /api/task/{id}/cancel."""
     state: AppState = request.app.state.vtrack
     body = await parse_json(request, PropagateRequest, empty_ok=True)

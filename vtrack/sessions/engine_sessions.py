@@ -4,7 +4,7 @@ An engine session (the embedded tracker's state, SAM 2's inference state) is nev
 copy of anything: it is built by replaying the durable prompts on its frame and brought up to
 date with them before every use (`sync`), so a missing one (a restart, another worker, an
 eviction) costs a replay, never a lost click. One engine session per prompted frame gives every
-engine the rule "each frame follows its nearest prompted frame": a propagation runs the prompts
+engine the rule "each frame follows the latest prompted frame at or before it": a propagation runs the prompts
 of one frame over the frames they govern, with no other frame's prompts mixed in.
 
 A caller borrows an entry for exclusive use (engine sessions are not thread-safe); while it is

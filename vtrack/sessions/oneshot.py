@@ -3,7 +3,7 @@
 Point-to-track and remove-object track their click through the same code as an interactive
 session: the prompt is a session `Prompt`, applied through an engine session brought up to date
 by `EngineEntry.sync` (as a preview is), and tracked by the passes `propagate.plan` makes (each
-frame follows its nearest prompted frame), so an improvement to either shows in both; the render
+frame follows the latest prompted frame at or before it), so an improvement to either shows in both; the render
 then goes through the same effects and renderer as a session render. The session lives for the
 job only: its engine sessions sit in a cache of their own (a one-shot never evicts a user's
 interactive engine session) and its masks go to the job's mask sink, not the job store.

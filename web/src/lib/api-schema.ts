@@ -312,7 +312,7 @@ export interface paths {
         /**
          * Propagate
          * @description Track the objects from their prompts over the frames each prompt governs (every frame
-         *     follows its nearest prompted frame). Per-frame masks stream on the task's event stream as
+         *     follows the latest prompted frame at or before it; those before the first follow the first). Per-frame masks stream on the task's event stream as
          *     `event: frame`; cancel with POST /api/task/{id}/cancel.
          */
         post: operations["propagate_api_sessions__session_id__propagate_post"];
