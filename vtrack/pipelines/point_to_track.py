@@ -110,10 +110,9 @@ def run_point_to_track(
     again, masks scaled up and drawn, H.264 encoded, fed frames in order as their masks land).
     """
     request.check(video.fmt.frame_count)
-    work_dir = out.work_dir
     progress.start("sam3")
     share = SourceShare()  # the renderer follows the tracker: one decode serves both
-    frames = decode(video, work_dir, share)
+    frames = decode(video, out.work_dir, share)
     masks = MaskStore(len(frames), frames.height, frames.width)
     order = InOrder(len(frames))
 
@@ -131,9 +130,8 @@ def run_point_to_track(
         share=share,
     )
     try:
-        track_object(
-            frames, request, engines, progress, masks, on_mask=order.ready, fps=video.fmt.fps
-        )
+        fps = video.fmt.fps
+        track_object(frames, request, engines, progress, masks, on_mask=order.ready, fps=fps)
         order.close()
         absent = out_of_view_notice(masks, video.fmt.fps)
         if absent:
@@ -154,4 +152,4 @@ def run_point_to_track(
         raise
     finally:
         frames.wait_finished()
-        shutil.rmtree(work_dir, ignore_errors=True)
+        shutil.rmtree(out.work_dir, ignore_errors=True)
