@@ -22,6 +22,7 @@ from vtrack.jobs.cleanup import cleanup_expired, cleanup_expired_sessions
 from vtrack.jobs.factory import open_store
 from vtrack.jobs.worker import WorkerPool, reap_dead_workers
 from vtrack.pipelines.engine_cache import EngineCache
+from vtrack.pipelines.warmup import start_warm_up
 
 log = logging.getLogger("vtrack.api")
 RESTART_REASON = "The server restarted while this job was running; please submit it again."
@@ -65,7 +66,7 @@ def _lifespan(state: AppState) -> Callable[[FastAPI], contextlib.AbstractAsyncCo
                 store.recover_interrupted(RESTART_REASON)
             workers.start()
             if settings.preload_engines:
-                state.engines.start_warm_up()
+                start_warm_up(state.engines)
         cleaner = asyncio.create_task(_cleanup_loop(state))
         reaper = asyncio.create_task(_reaper_loop(state))
         try:

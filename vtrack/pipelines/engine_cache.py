@@ -27,13 +27,10 @@ class EngineCache:
         self._warming = False
         self.ready = threading.Event()  # set once the warm-up ended
 
-    def start_warm_up(self) -> None:
-        """Load the engines and run each workflow once on a tiny clip, on a background thread
-        (`pipelines/warmup.py`); `warming_up` is True until it ends."""
-        from vtrack.pipelines.warmup import warm_up
-
+    def begin_warm_up(self) -> None:
+        """Say a warm-up has started (`pipelines/warmup.py`): `warming_up` is True until
+        `ready` is set."""
         self._warming = True
-        threading.Thread(target=warm_up, args=(self,), name="vtrack-warmup", daemon=True).start()
 
     @property
     def warming_up(self) -> bool:

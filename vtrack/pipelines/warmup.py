@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 import shutil
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -21,6 +22,9 @@ import numpy as np
 from vtrack.media.audio import AudioTrack
 from vtrack.media.encode import VideoWriter
 from vtrack.pipelines.engine_cache import EngineCache
+from vtrack.pipelines.progress import Progress
+from vtrack.pipelines.video_io import open_video
+from vtrack.pipelines.workflows import WORKFLOWS
 
 log = logging.getLogger("vtrack.engines")
 
@@ -53,13 +57,15 @@ def _tiny_clip(path: Path) -> Path:
     return path
 
 
+def start_warm_up(engines: EngineCache) -> None:
+    """Warm the engines up on a background thread; `engines.warming_up` until it ends."""
+    engines.begin_warm_up()
+    threading.Thread(target=warm_up, args=(engines,), name="vtrack-warmup", daemon=True).start()
+
+
 def warm_up(engines: EngineCache) -> None:
     """Load the engines and run every workflow once; failures are logged, never raised (a job
     that needs a broken engine reports it with a clear message)."""
-    from vtrack.pipelines.progress import Progress
-    from vtrack.pipelines.video_io import open_video
-    from vtrack.pipelines.workflows import WORKFLOWS
-
     started = time.monotonic()
     try:
         engines.preload()
