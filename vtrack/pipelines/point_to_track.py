@@ -133,8 +133,7 @@ def run_point_to_track(
         fps = video.fmt.fps
         track_object(frames, request, engines, progress, masks, on_mask=order.ready, fps=fps)
         order.close()
-        absent = out_of_view_notice(masks, video.fmt.fps)
-        if absent:
+        if absent := out_of_view_notice(masks, fps):
             progress.notice(absent)
         progress.start("mask")
         renderer.join()

@@ -6,6 +6,7 @@ import contextlib
 import shutil
 
 from vtrack.config import Settings
+from vtrack.media.audio import AudioTrack
 from vtrack.media.frames import FrameSequence
 from vtrack.pipelines.concurrency import Background
 from vtrack.pipelines.effects import FillFrom
@@ -56,6 +57,50 @@ def removal_masks(
     return masks, notice
 
 
+def _start_separation(
+    audio: AudioTrack | None, remove_stem: str | None, out: OutputFiles, engines: EngineCache
+) -> Background | None:
+    """Separate the stem to remove on its own thread while the picture is tracked."""
+    if not remove_stem or audio is None:
+        return None
+    separator = engines.separator()
+    paths = out.path("removed_audio_url"), out.path("audio_url")
+    return Background(
+        lambda: separate_stem(audio, remove_stem, separator, *paths), name="vtrack-separate"
+    )
+
+
+def _fill_and_render(
+    video: OpenedVideo,
+    frames: FrameSequence,
+    masks: MaskStore,
+    out: OutputFiles,
+    engines: EngineCache,
+    settings: Settings,
+    progress: Progress,
+    audio: AudioTrack | None,
+) -> None:
+    """Fill the masked object at working resolution and draw the fill into the source frames at
+    their own size."""
+    inpainter = engines.inpainter()
+    progress.start("inpaint")
+    progress.relabel("inpaint", f"{inpainter.name.capitalize()} inpainting")
+    progress.start("render")
+    filled = inpainter.inpaint(frames, masks, progress.callback("inpaint"))
+    render_video(
+        video,
+        frames,
+        masks,
+        range(len(frames)),
+        FillFrom(frames, filled),
+        out.path("inpainted_video_url"),
+        audio,
+        settings,
+    )
+    progress.complete("inpaint")
+    progress.complete("render")
+
+
 def run_remove_object(
     video: OpenedVideo,
     request: PointRequest,
@@ -72,14 +117,7 @@ def run_remove_object(
     progress.start("track")
     frames = decode(video, work_dir)
     audio = original_audio(video)
-    # The sound is separated on its own thread while the picture is tracked.
-    separation = None
-    if remove_stem and audio is not None:
-        separator, mix = engines.separator(), audio
-        paths = out.path("removed_audio_url"), out.path("audio_url")
-        separation = Background(
-            lambda: separate_stem(mix, remove_stem, separator, *paths), name="vtrack-separate"
-        )
+    separation = _start_separation(audio, remove_stem, out, engines)
     try:
         masks, checked = removal_masks(frames, request, engines, progress, settings)
         if checked is not None:
@@ -87,33 +125,13 @@ def run_remove_object(
         with MaskZipWriter(out.path("masks_url")) as zip_writer:
             for i in range(len(frames)):
                 zip_writer.write(i, masks.get(i))
-
         if separation is not None:
-            result = separation.join()
+            audio = separation.join().complement
             separation = None
-            audio = result.complement
             said.append(f"The {remove_stem} were removed from the soundtrack too.")
         elif remove_stem:
             said.append(f"The video has no sound, so no {remove_stem} could be removed.")
-
-        inpainter = engines.inpainter()
-        progress.start("inpaint")
-        progress.relabel("inpaint", f"{inpainter.name.capitalize()} inpainting")
-        progress.start("render")
-        filled = inpainter.inpaint(frames, masks, progress.callback("inpaint"))
-        # The fill is computed at working resolution and drawn into the source at its own.
-        render_video(
-            video,
-            frames,
-            masks,
-            range(len(frames)),
-            FillFrom(frames, filled),
-            out.path("inpainted_video_url"),
-            audio,
-            settings,
-        )
-        progress.complete("inpaint")
-        progress.complete("render")
+        _fill_and_render(video, frames, masks, out, engines, settings, progress, audio)
         said.insert(0, f"Removed the object from {masks.nonempty_count()} of {len(frames)} frames.")
         return {
             "ai_response": " ".join(said),

@@ -172,17 +172,28 @@ class CameraMotion:
                 if progress is not None:
                     progress(1)
 
-        bounds = np.linspace(0, n - 1, max(1, min(workers, n - 1)) + 1).astype(int)
-        chunks = [(int(a), int(b) + 1) for a, b in zip(bounds[:-1], bounds[1:], strict=True)]
-        if len(chunks) > 1:
-            with ThreadPoolExecutor(len(chunks)) as pool:
-                list(pool.map(lambda c: run(*c), chunks))
-        else:
-            run(0, n)
-        to_first = np.empty((n, 3, 3))
-        to_first[0] = np.eye(3)
-        for k in range(1, n):
-            key, H = links[k]  # keys always precede k, so to_first[key] is ready
-            to_first[k] = to_first[key] @ np.linalg.inv(H)
-            to_first[k] /= to_first[k][2, 2]
-        return cls(to_first)
+        _in_chunks(run, n, workers)
+        return cls(_chained_to_first(links))
+
+
+def _in_chunks(run: Callable[[int, int], None], n: int, workers: int) -> None:
+    """`run(lo, hi)` over consecutive chunks of 0..n sharing their end frames, one per worker."""
+    bounds = np.linspace(0, n - 1, max(1, min(workers, n - 1)) + 1).astype(int)
+    chunks = [(int(a), int(b) + 1) for a, b in zip(bounds[:-1], bounds[1:], strict=True)]
+    if len(chunks) > 1:
+        with ThreadPoolExecutor(len(chunks)) as pool:
+            list(pool.map(lambda c: run(*c), chunks))
+    else:
+        run(0, n)
+
+
+def _chained_to_first(links: list[tuple[int, np.ndarray]]) -> np.ndarray:
+    """Each frame's homography to frame 0, from its link to an earlier keyframe."""
+    n = len(links)
+    to_first = np.empty((n, 3, 3))
+    to_first[0] = np.eye(3)
+    for k in range(1, n):
+        key, H = links[k]  # keys always precede k, so to_first[key] is ready
+        to_first[k] = to_first[key] @ np.linalg.inv(H)
+        to_first[k] /= to_first[k][2, 2]
+    return to_first
