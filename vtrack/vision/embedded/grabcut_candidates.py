@@ -4,6 +4,7 @@ finds a click's object when no other cue does."""
 from __future__ import annotations
 
 import contextlib
+from concurrent.futures import ThreadPoolExecutor
 
 import cv2
 import numpy as np
@@ -134,23 +135,14 @@ def _score_candidate(
     return colour_distinctness(image, mask) + 0.01 * contrast
 
 
-def grabcut_search(
-    image: np.ndarray, pos: list[tuple[int, int]], neg: list[tuple[int, int]]
-) -> np.ndarray:
-    """Search rectangle sizes/aspects around the clicks; return the best GrabCut mask."""
-    h, w = image.shape[:2]
-    scale = min(1.0, _SEARCH_LONG_SIDE / max(h, w))
-    sw, sh = max(8, round(w * scale)), max(8, round(h * scale))
-    small = resize(image, (sw, sh))
-    spos = [(min(sw - 1, int(x * scale)), min(sh - 1, int(y * scale))) for x, y in pos]
-    sneg = [(min(sw - 1, int(x * scale)), min(sh - 1, int(y * scale))) for x, y in neg]
-    edges = _edge_strength(small)
+def _search_rects(sw: int, sh: int, spos: list[tuple[int, int]]) -> list[tuple[int, int, int, int]]:
+    """Rectangles of five sizes and three aspects around the positive clicks, smallest first."""
     xs = [p[0] for p in spos]
     ys = [p[1] for p in spos]
     cx, cy = (min(xs) + max(xs)) / 2, (min(ys) + max(ys)) / 2
     span_x, span_y = max(xs) - min(xs), max(ys) - min(ys)
-    best, best_score = None, -np.inf
     base = min(sw, sh)
+    rects = []
     for half in (0.12, 0.22, 0.35, 0.5, 0.7):
         for aspect in (1.0, 0.55, 1.8):
             hx = half * base * np.sqrt(aspect) + span_x / 2
@@ -161,14 +153,48 @@ def grabcut_search(
                 min(sw, int(cx + hx) + 1),
                 min(sh, int(cy + hy) + 1),
             )
-            if rect[2] - rect[0] < 4 or rect[3] - rect[1] < 4:
-                continue
-            labels = np.full((sh, sw), cv2.GC_BGD, np.uint8)
-            labels[rect[1] : rect[3], rect[0] : rect[2]] = cv2.GC_PR_FGD
-            stamp_clicks(labels, spos, sneg, 2)
-            mask = grabcut(small, labels, iterations=2)
-            mask = component_at(mask, *spos[0])
-            score = _score_candidate(small, mask, rect, edges)
+            if rect[2] - rect[0] >= 4 and rect[3] - rect[1] >= 4:
+                rects.append(rect)
+    return rects
+
+
+def _pool() -> ThreadPoolExecutor:
+    """Two threads for the rectangle search: GrabCut releases the GIL, so a click uses both
+    cores (each thread seeds its own OpenCV RNG: the result does not depend on the threads)."""
+    global _POOL
+    if _POOL is None:
+        _POOL = ThreadPoolExecutor(2, thread_name_prefix="vtrack-grabcut")
+    return _POOL
+
+
+_POOL: ThreadPoolExecutor | None = None
+
+
+def grabcut_search(
+    image: np.ndarray, pos: list[tuple[int, int]], neg: list[tuple[int, int]]
+) -> np.ndarray:
+    """Search rectangle sizes/aspects around the clicks; return the best GrabCut mask.
+
+    The candidates are judged in order, as one by one; they are cut two at a time."""
+    h, w = image.shape[:2]
+    scale = min(1.0, _SEARCH_LONG_SIDE / max(h, w))
+    sw, sh = max(8, round(w * scale)), max(8, round(h * scale))
+    small = resize(image, (sw, sh))
+    spos = [(min(sw - 1, int(x * scale)), min(sh - 1, int(y * scale))) for x, y in pos]
+    sneg = [(min(sw - 1, int(x * scale)), min(sh - 1, int(y * scale))) for x, y in neg]
+    edges = _edge_strength(small)
+
+    def candidate(rect: tuple[int, int, int, int]) -> tuple[np.ndarray, float]:
+        labels = np.full((sh, sw), cv2.GC_BGD, np.uint8)
+        labels[rect[1] : rect[3], rect[0] : rect[2]] = cv2.GC_PR_FGD
+        stamp_clicks(labels, spos, sneg, 2)
+        mask = component_at(grabcut(small, labels, iterations=2), *spos[0])
+        return mask, _score_candidate(small, mask, rect, edges)
+
+    best, best_score = None, -np.inf
+    rects = _search_rects(sw, sh, spos)
+    for start in range(0, len(rects), 2):
+        for mask, score in _pool().map(candidate, rects[start : start + 2]):
             if score > best_score:
                 if best is not None and best_score > 0.85 and _iou(mask, best) > 0.95:
                     # two rectangles agree on a clearly distinct region: the search has converged
@@ -178,5 +204,5 @@ def grabcut_search(
                 return resize(best.astype(np.float32), (w, h)) > 0.5
     if best is None or not best.any():
         best = np.zeros((sh, sw), bool)
-        cv2.circle(best.view(np.uint8), spos[0], max(2, base // 20), 1, -1)
+        cv2.circle(best.view(np.uint8), spos[0], max(2, min(sw, sh) // 20), 1, -1)
     return resize(best.astype(np.float32), (w, h)) > 0.5

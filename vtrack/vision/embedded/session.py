@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections import OrderedDict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
@@ -33,6 +34,12 @@ from vtrack.vision.embedded.text_grounding import ground_text
 from vtrack.vision.embedded.work_frames import WorkFrames
 
 log = logging.getLogger(__name__)
+
+
+# Clicked frames whose shared click state is kept: a user corrects back and forth between a few
+# frames; each holds the frame's superpixel and motion cues and the masks after each click
+# (a few MB at 854x480).
+_CLICKED_FRAMES_KEPT = 4
 
 
 @dataclass
@@ -67,7 +74,8 @@ class EmbeddedSession(SegmentationSession):
         self._scale = (self.size[0] / self.work[0], self.size[1] / self.work[1])
         self.objects: dict[int, ObjectPrompt] = {}
         # what the clicks on the last clicked frame share (superpixels, flow, first masks)
-        self._clicks: tuple[int, FrameClicks] | None = None
+        # what clicks on a frame share (cues, earlier masks), for the last few frames clicked
+        self._clicks: OrderedDict[int, FrameClicks] = OrderedDict()
         self._sound: SoundSource | None = None
 
     # ---- helpers -------------------------------------------------------------------------
@@ -139,14 +147,16 @@ class EmbeddedSession(SegmentationSession):
                 frame_index, mask, prev.kind, pos, neg, prev.label, base=base, clicks=ordered
             )
             return self._frame_masks(frame_index)
-        if self._clicks is None or self._clicks[0] != frame_index:
-            self._clicks = (frame_index, FrameClicks())
+        shared = self._clicks.pop(frame_index, None) or FrameClicks()
+        self._clicks[frame_index] = shared
+        while len(self._clicks) > _CLICKED_FRAMES_KEPT:
+            self._clicks.popitem(last=False)
         result = segment_clicks(
             image,
             [(*self._to_px(p.x, p.y), p.positive) for p in ordered],
             self.person,
             lambda step: self._motion_partner(frame_index, step),
-            self._clicks[1],
+            shared,
         )
         self.objects[obj_id] = ObjectPrompt(
             frame_index, result.mask, result.kind, pos, neg, result.description, clicks=ordered
@@ -326,5 +336,5 @@ class EmbeddedSession(SegmentationSession):
 
     def close(self) -> None:
         self.frames.forget()
-        self._clicks = None
+        self._clicks.clear()
         self.objects.clear()
