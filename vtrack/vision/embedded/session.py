@@ -49,8 +49,6 @@ class ObjectPrompt:
     frame_index: int
     mask: np.ndarray
     kind: str = "object"
-    positive: list[PointPrompt] = field(default_factory=list)
-    negative: list[PointPrompt] = field(default_factory=list)
     label: str = ""
     # A mask given with add_mask: clicks on this frame correct it instead of starting over.
     base: np.ndarray | None = None
@@ -126,25 +124,18 @@ class EmbeddedSession(SegmentationSession):
         if not points:
             raise InvalidInput("add_points needs at least one point")
         prev = self.objects.get(obj_id)
-        pos: list[PointPrompt] = []
-        neg: list[PointPrompt] = []
-        ordered: list[PointPrompt] = []
         same_frame = prev is not None and prev.frame_index == frame_index
-        if prev is not None and same_frame:
-            pos, neg, ordered = list(prev.positive), list(prev.negative), list(prev.clicks)
-        for p in points:
-            (pos if p.positive else neg).append(p)
-        ordered += points
+        ordered = (list(prev.clicks) if prev is not None and same_frame else []) + list(points)
         base = prev.base if prev is not None and same_frame else None
-        if not pos and base is None and not same_frame:
+        if not any(p.positive for p in ordered) and base is None and not same_frame:
             raise InvalidInput("the first click on an object must be a positive one")
         image = self.work_image(frame_index)
         if prev is not None and base is not None:
-            pos_px = [self._to_px(p.x, p.y) for p in pos]
-            neg_px = [self._to_px(p.x, p.y) for p in neg]
+            pos_px = [self._to_px(p.x, p.y) for p in ordered if p.positive]
+            neg_px = [self._to_px(p.x, p.y) for p in ordered if not p.positive]
             mask = correct_mask(image, base, pos_px, neg_px)
             self.objects[obj_id] = ObjectPrompt(
-                frame_index, mask, prev.kind, pos, neg, prev.label, base=base, clicks=ordered
+                frame_index, mask, prev.kind, prev.label, base=base, clicks=ordered
             )
             return self._frame_masks(frame_index)
         shared = self._clicks.pop(frame_index, None) or FrameClicks()
@@ -159,7 +150,7 @@ class EmbeddedSession(SegmentationSession):
             shared,
         )
         self.objects[obj_id] = ObjectPrompt(
-            frame_index, result.mask, result.kind, pos, neg, result.description, clicks=ordered
+            frame_index, result.mask, result.kind, result.description, clicks=ordered
         )
         return self._frame_masks(frame_index)
 
