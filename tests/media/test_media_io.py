@@ -16,7 +16,7 @@ from vtrack.media.decode import iter_frames
 from vtrack.media.encode import VideoWriter
 from vtrack.media.probe import probe_video
 from vtrack.media.validate import fit_within, validate_video
-from vtrack.testing.make_clip import beat_tone, damage_end
+from vtrack.testing.make_clip import beat_tone, damage_end, scratch_media
 
 
 def psnr(a: np.ndarray, b: np.ndarray) -> float:
@@ -278,21 +278,11 @@ def test_too_many_frames_names_the_setting(tmp_path: Path) -> None:
         validate_video(probe, Settings(max_frames=20))
 
 
-def _overwrite_media(data: bytes, fraction: int) -> bytes:
-    """Random bytes over 1/fraction of the media data, a third of the way in (headers intact)."""
-    import random
-
-    start = data.index(b"mdat") + 4
-    mid = start + (len(data) - start) // 3
-    n = (len(data) - start) // fraction
-    return data[:mid] + random.Random(7).randbytes(n) + data[mid + n :]
-
-
 def test_a_few_broken_packets_cost_frames_not_the_video(
     moving_clip: Path, tmp_path: Path, settings: Settings
 ) -> None:
     path = tmp_path / "scratched.mp4"
-    path.write_bytes(_overwrite_media(moving_clip.read_bytes(), 50))
+    path.write_bytes(scratch_media(moving_clip.read_bytes(), 50))
     probe = probe_video(path)
     assert len(list(iter_frames(probe, validate_video(probe, settings)))) == 48
 
@@ -301,7 +291,7 @@ def test_a_badly_damaged_stream_is_rejected_clearly(
     moving_clip: Path, tmp_path: Path, settings: Settings
 ) -> None:
     path = tmp_path / "shredded.mp4"
-    path.write_bytes(_overwrite_media(moving_clip.read_bytes(), 3))
+    path.write_bytes(scratch_media(moving_clip.read_bytes(), 3))
     probe = probe_video(path)
     with pytest.raises(UnsupportedVideo, match="too damaged"):
         list(iter_frames(probe, validate_video(probe, settings)))

@@ -24,6 +24,8 @@ import httpx
 import numpy as np
 import pytest
 
+from vtrack.testing.make_clip import scratch_media
+
 from .conftest import Cluster
 
 pytestmark = pytest.mark.reliability
@@ -174,14 +176,6 @@ def drop_box(data: bytes, box: bytes) -> bytes:
     at = data.index(box) - 4
     size = int.from_bytes(data[at : at + 4], "big")
     return data[:at] + data[at + size :]
-
-
-def corrupt_middle(data: bytes) -> bytes:
-    """Garbage over the middle of the media data, container headers intact."""
-    start = data.index(b"mdat") + 4
-    mid = start + (len(data) - start) // 3
-    noise = random.Random(7).randbytes((len(data) - start) // 3)
-    return data[:mid] + noise + data[mid + len(noise) :]
 
 
 # ---- raw HTTP for what a well-behaved client would never send ---------------------------------
@@ -371,7 +365,7 @@ def build_cases(
             "4K UHD frame (downscaled per spec)",
             upload(lambda: encode("mp4", "libx264", 3840, 2160, 2)),
         ),
-        ("corrupt packets mid-stream", upload(corrupt_middle(good))),
+        ("corrupt packets mid-stream", upload(scratch_media(good, 3))),
     ]
     cut_offs = cut_off_cases()
     rejects += [(name, upload(data, filename)) for name, data, filename in cut_offs]

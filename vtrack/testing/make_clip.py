@@ -65,3 +65,12 @@ def damage_end(data: bytes, fraction: float) -> bytes:
     end = moov if moov > start else len(data)  # the index after the data, or before it
     at = end - int((end - start) * fraction)
     return data[:at] + random.Random(3).randbytes(end - at) + data[end:]
+
+
+def scratch_media(data: bytes, fraction: int) -> bytes:
+    """Random bytes over 1/`fraction` of the media data, a third of the way in, headers intact
+    (damaged packets in the middle of a whole file)."""
+    start = data.index(b"mdat") + 4
+    mid = start + (len(data) - start) // 3
+    n = (len(data) - start) // fraction
+    return data[:mid] + random.Random(7).randbytes(n) + data[mid + n :]
