@@ -47,6 +47,7 @@ from vtrack.vision.embedded.refine import (
     warp_latent,
     warp_prior,
 )
+from vtrack.vision.embedded.relocate import relocation
 from vtrack.vision.embedded.track_state import (
     ABSENT,
     StepResult,
@@ -100,6 +101,9 @@ class FlowTracker:
         gx, gy = np.meshgrid(np.arange(w, dtype=np.float32), np.arange(h, dtype=np.float32))
         self._grid = (gx, gy)
         self.reacquirer = Reacquirer()
+        # working-resolution grey of the previous and the current frame (set by `run`)
+        self._prev_gray: np.ndarray | None = None
+        self._cur_gray: np.ndarray | None = None
 
     def _gray(self, image: np.ndarray) -> np.ndarray:
         return resize(cv2.cvtColor(image, cv2.COLOR_RGB2GRAY), self.flow_size)
@@ -175,6 +179,7 @@ class FlowTracker:
         # rigid objects; people: DAVIS -0.001), which pays for running pose more often
         all_pose = want_pose and all(s.pose for s in states.values())
         grays = [self._gray(first_image)]
+        self._cur_gray = cv2.cvtColor(first_image, cv2.COLOR_RGB2GRAY)
         self._first_keyframes(states, first_image)
         pose_graph = self.person.video_pose() if want_pose and self.person else None
         try:
@@ -196,6 +201,8 @@ class FlowTracker:
                         self._prepare, frames, list(grays), want_seg, not all_pose, no_seg
                     )
                     pose, pose_w = cue.map_for(index, flow)
+                    self._prev_gray = self._cur_gray
+                    self._cur_gray = cv2.cvtColor(image, cv2.COLOR_RGB2GRAY)
                     out = {
                         obj_id: self._step(state, image, flow, seg, long_flow, pose, pose_w)
                         for obj_id, state in states.items()
@@ -265,9 +272,13 @@ class FlowTracker:
             state.absent = False
         size0 = np.sqrt(max(float(np.count_nonzero(prior_src)), state.ref_area * 0.25, 1.0))
         reach = int(np.clip(0.25 * size0, 6, 40))
-        fresh_pose = pose is not None and state.pose and pose_w >= 1.0
-        if in_place:
+        moved = None if in_place else self._relocated(state, flow, reach)
+        if moved is not None:
+            prior_src = moved  # placed by the long-range re-search, the latest view with it
+        elif in_place:
             state.latent = None  # from before it was lost: not moved along since
+        in_place = in_place or moved is not None
+        fresh_pose = pose is not None and state.pose and pose_w >= 1.0
         region = prior_src if state.latent is None else prior_src | state.latent
         box = self._search_box(region, flow, int(POSE_REACH * reach) if fresh_pose else reach)
         if box is None:
@@ -315,6 +326,19 @@ class FlowTracker:
             self._learn(state, image, full, new_area, posed)
         soft = np.where(new, np.maximum(soft, 0.51), np.minimum(soft, 0.49)).astype(np.float32)
         return soft, win.box, score
+
+    def _relocated(self, state: TrackState, flow: np.ndarray, reach: int) -> np.ndarray | None:
+        """The previous mask moved to where its pixels are seen now, when that is clearly not
+        where the flow puts it (`relocate.py`); the latest full view moves with it."""
+        if self._prev_gray is None or self._cur_gray is None:
+            return None
+        move = relocation(self._prev_gray, self._cur_gray, state.mask, flow, reach)
+        if move is None:
+            return None
+        if state.latent is not None:
+            state.latent = move(state.latent)
+        moved = move(state.mask)
+        return moved if moved.any() else None
 
     def _move_latent(self, state: TrackState, win: Window, prior: Prior) -> np.ndarray | None:
         """Move the object's last full view along with the prior; its window-sized copy."""
