@@ -63,7 +63,11 @@ class ColourModel:
 
     def probability(self, image: np.ndarray) -> np.ndarray:
         """P(foreground | colour) per pixel, assuming equal priors."""
-        return self._ratio[colour_index(image)]
+        return self.bin_probability(colour_index(image))
+
+    def bin_probability(self, bins: np.ndarray) -> np.ndarray:
+        """`probability` of pixels whose colour bins (`colour_index`) are already known."""
+        return self._ratio[bins]
 
     def similarity(self, image: np.ndarray, mask: np.ndarray) -> float:
         """Bhattacharyya coefficient of the region's colour histogram with the foreground's

@@ -41,6 +41,7 @@ from vtrack.vision.embedded.refine import (
     Window,
     accept,
     agreement_score,
+    edge_filter,
     far_side,
     fuse_cues,
     snap,
@@ -98,6 +99,7 @@ class FlowTracker:
         down = FLOW_DOWNSCALE if quality == "fast" else 1
         self.flow_size = (max(16, w // down), max(16, h // down))
         self.dis = cv2.DISOpticalFlow_create(cv2.DISOPTICAL_FLOW_PRESET_FAST)
+        self._flow_scale = np.float32([w / self.flow_size[0], h / self.flow_size[1]])
         gx, gy = np.meshgrid(np.arange(w, dtype=np.float32), np.arange(h, dtype=np.float32))
         self._grid = (gx, gy)
         self.reacquirer = Reacquirer()
@@ -111,11 +113,9 @@ class FlowTracker:
     def _flow(self, cur_gray: np.ndarray, prev_gray: np.ndarray) -> np.ndarray:
         """For every pixel of the current frame, its displacement back to the previous one."""
         flow = self.dis.calc(cur_gray, prev_gray, None)
-        w, h = self.work_size
-        if (w, h) != self.flow_size:
-            flow = cv2.resize(flow, (w, h), interpolation=cv2.INTER_LINEAR)
-            flow[..., 0] *= w / self.flow_size[0]
-            flow[..., 1] *= h / self.flow_size[1]
+        if self.work_size != self.flow_size:
+            flow = cv2.resize(flow, self.work_size, interpolation=cv2.INTER_LINEAR)
+            flow *= self._flow_scale  # both components in one pass (same float32 products)
         return flow
 
     def needs_seg(self, states: dict[int, TrackState]) -> bool:
@@ -288,8 +288,8 @@ class FlowTracker:
         prior = warp_prior(prior_src, win, state.ref_area)
         latent = self._move_latent(state, win, prior)
         fused, posed = fuse_cues(state, win, prior, reach, seg, long_flow, pose, pose_w, latent)
-        guide = cv2.cvtColor(win.image, cv2.COLOR_RGB2GRAY)
-        soft = far_side(state, win, prior, fused, snap(fused, guide), guide)
+        edges = edge_filter(cv2.cvtColor(win.image, cv2.COLOR_RGB2GRAY))
+        soft = far_side(state, win, prior, fused, snap(fused, edges), edges)
         new = accept(soft, prior)
         return self._conclude(state, image, win, prior, soft, new, posed)
 

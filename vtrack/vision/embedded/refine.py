@@ -10,12 +10,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import cv2
 import numpy as np
 
 from vtrack.boxes import Box
+from vtrack.vision.embedded.appearance import colour_index
 from vtrack.vision.embedded.cues import fit_affine, motion_evidence, prior_logodds
 from vtrack.vision.embedded.imageops import fill_holes, keep_components, logit, sigmoid
 from vtrack.vision.embedded.track_state import TrackState, iou
@@ -62,6 +63,11 @@ class Window:
     flow: np.ndarray  # back to the previous frame (zero when the prior is already in place)
     gx: np.ndarray  # pixel x coordinates (frame coordinates)
     gy: np.ndarray
+    # every pixel's colour bin (`appearance.colour_index`), shared by the step's colour models
+    colours: np.ndarray = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.colours = colour_index(self.image)
 
 
 @dataclass
@@ -148,7 +154,9 @@ def fuse_cues(
     x0, y0, x1, y1 = win.box
     # the prior's uncertainty grows with object size: boundaries of big things move more
     sigma = float(np.clip(0.04 * prior.size, 1.5, 8.0))
-    colour_p = 0.5 * (state.colour.probability(win.image) + state.anchor.probability(win.image))
+    colour_p = 0.5 * (
+        state.colour.bin_probability(win.colours) + state.anchor.bin_probability(win.colours)
+    )
     # colour gets the larger say: its weight is already scaled by how well it separates the
     # prompt mask's boundary, and the prior alone drifts
     prior_lo = prior_logodds(prior.dist_in, prior.dist_out, prior.inside, sigma)
@@ -188,9 +196,15 @@ def fuse_cues(
     return fused, posed
 
 
-def snap(fused: np.ndarray, guide: np.ndarray) -> np.ndarray:
+def edge_filter(guide: np.ndarray) -> cv2.ximgproc.GuidedFilter:
+    """The guided filter of the window's grey image (its statistics are computed once and
+    serve every `snap` of the step: what `cv2.ximgproc.guidedFilter` does per call)."""
+    return cv2.ximgproc.createGuidedFilter(guide, _GUIDED_RADIUS, _GUIDED_EPS)
+
+
+def snap(fused: np.ndarray, edges: cv2.ximgproc.GuidedFilter) -> np.ndarray:
     """The fused log-odds as a probability snapped to the image's edges (guided filter)."""
-    return cv2.ximgproc.guidedFilter(guide, sigmoid(fused), _GUIDED_RADIUS, _GUIDED_EPS)
+    return edges.filter(sigmoid(fused))
 
 
 def far_side(
@@ -199,7 +213,7 @@ def far_side(
     prior: Prior,
     fused: np.ndarray,
     soft: np.ndarray,
-    guide: np.ndarray,
+    edges: cv2.ximgproc.GuidedFilter,
 ) -> np.ndarray:
     """A thin occluder (pole, trunk) now covers part of where the prior puts the object: the
     part emerging on its far side has no prior, so pixels just across it whose colours match
@@ -211,9 +225,9 @@ def far_side(
     shadow = (d_hidden <= max(3.0, _FAR_SIDE_GAP * prior.size)) & ~prior.inside
     if not shadow.any():
         return soft
-    anchor_p = state.anchor.probability(win.image)
+    anchor_p = state.anchor.bin_probability(win.colours)
     fused[shadow & (anchor_p > _FAR_SIDE_COLOUR)] += _FAR_SIDE_BONUS
-    return snap(fused, guide)
+    return snap(fused, edges)
 
 
 def accept(soft: np.ndarray, prior: Prior) -> np.ndarray:
