@@ -105,3 +105,21 @@ def test_removal_is_drawn_at_the_source_resolution(
         psnr(frames[hole], moving_scene.backgrounds[hole])
         > psnr(frames[hole], moving_scene.frames[hole]) + 3
     )
+
+
+def frame_types(path: Path) -> list[str]:
+    with av.open(str(path)) as container:
+        return [av.video.frame.PictureType(f.pict_type).name for f in container.decode(video=0)]
+
+
+def test_the_render_gives_x264_the_source_frame_types(
+    moving_clip: Path, moving_scene: Scene, small_work: Settings, tmp_path: Path
+) -> None:
+    """The encoder takes each source frame's P or B type (as a plain transcode of the decoded
+    frames does) instead of deciding it again: the lookahead's costliest work is skipped."""
+    result = run(TRACK_POINT, moving_clip, moving_scene, small_work, tmp_path)
+    source = frame_types(moving_clip)
+    out = frame_types(tmp_path / result["files"]["masked_video_url"])
+    inter = [i for i, kind in enumerate(source) if kind in ("P", "B")]
+    assert len(out) == len(source) and len(inter) > len(source) // 2
+    assert [out[i] for i in inter] == [source[i] for i in inter]

@@ -172,9 +172,13 @@ class VideoWriter(AtomicOutput):
                 track = audio.fitted(frames / float(self._fps))
                 self._audio_ahead = _AudioAhead(self._audio, track)
 
-    def write(self, rgb: np.ndarray) -> None:
-        """Encode one RGB uint8 (H, W, 3) frame."""
-        self.write_frame(_yuv_frame(rgb))
+    def write(self, rgb: np.ndarray, picture: av.video.frame.PictureType | None = None) -> None:
+        """Encode one RGB uint8 (H, W, 3) frame; `picture`: the type x264 should give it
+        (else x264 decides)."""
+        frame = _yuv_frame(rgb)
+        if picture is not None:
+            frame.pict_type = picture
+        self.write_frame(frame)
 
     def write_frame(self, frame: av.VideoFrame) -> None:
         """Encode a decoded frame as it is (converted to yuv420p by PyAV if it is not)."""
