@@ -110,3 +110,64 @@ def test_corrective_clicks_improve_the_mask(davis_clip) -> None:
     # measured 0.63 -> 0.76 after three robot clicks (bench/eval_click.py)
     js = _click_j("flamingo", davis_clip, clicks=3)
     assert js[-1] >= js[0] + 0.08, js
+
+
+class _CountingPerson:
+    """The real person segmenter, counting the calls made to it."""
+
+    def __init__(self) -> None:
+        from vtrack.vision.embedded.person_segmenter import shared_person_segmenter
+
+        self.real = shared_person_segmenter()
+        self.calls: dict[str, int] = {}
+
+    @property
+    def available(self) -> bool:
+        return self.real.available
+
+    def __getattr__(self, name: str):
+        method = getattr(self.real, name)
+
+        def counted(*args, **kwargs):
+            self.calls[name] = self.calls.get(name, 0) + 1
+            return method(*args, **kwargs)
+
+        return counted
+
+
+def test_clicks_on_one_frame_share_its_pose_and_motion(davis_clip, monkeypatch) -> None:
+    """Three objects clicked on one frame: the pose, the selfie map and the flow towards each
+    partner frame are computed once for the frame, not once per click."""
+    from vtrack.vision.embedded import click_segmentation, frame_looks
+    from vtrack.vision.embedded.session import EmbeddedSession
+
+    video, gts = davis_clip("bmx-bumps", 12)
+    person = _CountingPerson()
+    if not person.available:
+        pytest.skip("mediapipe is not available here")
+    flows = []
+    real_flow = frame_looks.dense_flow
+    monkeypatch.setattr(frame_looks, "dense_flow", lambda a, b: flows.append(1) or real_flow(a, b))
+    session = EmbeddedSession(video, person)  # type: ignore[arg-type]
+    ys, xs = np.nonzero(gts[0])
+    h, w = gts[0].shape
+    for k, i in enumerate((0, len(xs) // 2, len(xs) - 1)):
+        session.add_points(0, k + 1, [PointPrompt((xs[i] + 0.5) / w, (ys[i] + 0.5) / h, True)])
+    assert person.calls.get("pose", 0) == 1
+    assert person.calls.get("person_probability", 0) <= 1
+    # at most one flow per partner frame: the motion prune's and the objectness cues'
+    steps = {click_segmentation._PRUNE_STEP, *click_segmentation.OBJECTNESS_STEPS}
+    assert 1 <= len(flows) <= len(steps)
+
+
+def test_search_cuts_large_rectangles_on_a_smaller_frame() -> None:
+    """A rectangle around a click is cut at full search size when small, on a smaller frame
+    when large (its short side spans about the same number of pixels either way)."""
+    from vtrack.vision.embedded import grabcut_candidates as g
+
+    rects = g._search_rects(854, 480, [(400, 240)])
+    sides = [g._level_for(r, g._SEARCH_LONG_SIDE, 854) for r in rects]
+    assert sides[0] == g._SEARCH_LONG_SIDE  # the smallest keeps every pixel it has
+    assert sides[-1] == min(g._LEVELS)  # the largest is cut from the fewest
+    # the same aspect one size up is never cut on a larger frame
+    assert all(a >= b for a, b in zip(sides[:-3], sides[3:], strict=True))

@@ -69,3 +69,22 @@ def test_corrective_clicks_on_real_footage_do_not_undo_the_first() -> None:
             pred = session.add_points(0, 1, [corrective_click(pred, gts[0])]).masks[1]
             assert jaccard(pred, gts[0]) > first - 0.05, seq
         session.close()
+
+
+@pytest.mark.parametrize(("seq", "kind"), [("lucia", "person"), ("bear", "object")])
+def test_a_corrected_person_stays_a_person(davis_clip, seq: str, kind: str) -> None:
+    """A propagated mask given back to be corrected (no label) is recognised as the pose
+    model's person when it is one, so the re-track keeps the person cues; an animal is not."""
+    from vtrack.vision.embedded.person_segmenter import shared_person_segmenter
+    from vtrack.vision.embedded.session import EmbeddedSession
+
+    person = shared_person_segmenter()
+    if not person.available:
+        pytest.skip("mediapipe is not available here")
+    video, gts = davis_clip(seq, 12)
+    session = EmbeddedSession(video, person)
+    session.add_mask(10, 1, gts[10])
+    assert session.objects[1].kind == kind
+    x, y = farthest_interior_point(gts[10])
+    session.add_points(10, 1, [PointPrompt(x, y, True)])  # a correction click keeps the kind
+    assert session.objects[1].kind == kind

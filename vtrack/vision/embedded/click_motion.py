@@ -7,23 +7,20 @@ import cv2
 import numpy as np
 
 from vtrack.boxes import mask_box
+from vtrack.vision.embedded.frame_looks import CameraMotion
 from vtrack.vision.embedded.grabcut_candidates import refine_with_grabcut
 from vtrack.vision.embedded.imageops import component_at, fill_holes
-from vtrack.vision.embedded.motion_field import camera_flow, dense_flow
 
 
-def motion_logodds(image: np.ndarray, other: np.ndarray, x: int, y: int) -> np.ndarray | None:
+def motion_logodds(motion: CameraMotion, x: int, y: int) -> np.ndarray | None:
     """Log-odds that each pixel moves like the clicked point rather than like the camera.
 
-    DIS flow from `image` to `other` (a frame a few steps away); the camera's motion is the
-    RANSAC homography of the whole flow field (the background is most of the frame), the
-    object's is the median flow in a disk around the click. None when the two motions are too
-    alike to tell apart (a still object, or a camera following it exactly).
+    `motion` is the DIS flow from the frame to one a few steps away and the camera's part of it
+    (the RANSAC homography of the whole flow field: the background is most of the frame); the
+    object's motion is the median flow in a disk around the click. None when the two motions
+    are too alike to tell apart (a still object, or a camera following it exactly).
     """
-    flow = dense_flow(image, other)
-    cam = camera_flow(flow)
-    if cam is None:
-        return None
+    flow, cam = motion.flow, motion.camera
     h, w = flow.shape[:2]
     r = max(3, int(0.03 * np.hypot(w, h)))
     disc = flow[max(0, y - r) : y + r + 1, max(0, x - r) : x + r + 1].reshape(-1, 2)

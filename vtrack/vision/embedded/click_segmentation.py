@@ -19,7 +19,6 @@ component away.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import cv2
@@ -31,19 +30,17 @@ from vtrack.vision.embedded.click_motion import (
     prune_by_motion,
     reflection_axis,
 )
+from vtrack.vision.embedded.frame_looks import FrameLooks, LaterFrame
 from vtrack.vision.embedded.grabcut_candidates import grabcut, grabcut_search, refine_with_grabcut
 from vtrack.vision.embedded.imageops import component_at, fill_holes
-from vtrack.vision.embedded.motion_field import motion_field
+from vtrack.vision.embedded.motion_field import MotionField
 from vtrack.vision.embedded.objectness import load_trees, whole_object
 from vtrack.vision.embedded.objectness_features import FrameCues, frame_cues
 from vtrack.vision.embedded.person_segmenter import PersonSegmenter
 from vtrack.vision.embedded.superpixels import region_graph, slic_labels
 
-__all__ = ["ClickResult", "refine_with_grabcut", "segment_box", "segment_points"]
+__all__ = ["ClickResult", "LaterFrame", "refine_with_grabcut", "segment_box", "segment_points"]
 
-# `later_frame(step)` gives the frame `step` frames away (or as far back when the video ends
-# there), at the same size, or None for a one-frame video
-LaterFrame = Callable[[int], np.ndarray | None]
 # the motion prune compares with the frame 4 ahead (measured on DAVIS when it was added)
 _PRUNE_STEP = 4
 # objectness looks 3 and 8 frames ahead: a short baseline keeps fast objects' flow reliable,
@@ -67,27 +64,25 @@ class FrameClicks:
     (a corrective click refines the object, it does not start the search again)."""
 
     cues: FrameCues | None = None
+    looks: FrameLooks | None = None  # pose, person probability, camera motion (per frame)
     first: dict[tuple[int, int], ClickResult] = field(default_factory=dict)
     # the mask after each ordered sequence of clicks (click_sequence.py)
     sequence: dict[tuple[tuple[int, int, bool], ...], ClickResult] = field(default_factory=dict)
 
 
 def _person_mask(
-    image: np.ndarray,
-    pos: list[tuple[int, int]],
-    neg: list[tuple[int, int]],
-    person: PersonSegmenter,
-) -> tuple[ClickResult | None, np.ndarray | None]:
-    """Steps 1 and 2: the pose's person or the selfie component under the click, if any; also
-    the selfie probability map when it was computed."""
+    looks: FrameLooks, pos: list[tuple[int, int]], neg: list[tuple[int, int]]
+) -> ClickResult | None:
+    """Steps 1 and 2: the pose's person or the selfie component under the click, if any."""
+    image = looks.image
     h, w = image.shape[:2]
     x, y = pos[0]
-    pose = person.pose(image)
+    pose = looks.pose()
     if pose is not None and pose.mask is not None and pose.mask[y, x] > 0.5:
         comp = component_at(pose.mask > 0.5, x, y)
         if comp.any():
-            return ClickResult(comp, "person", "a person", {"landmarks": pose.landmarks}), None
-    prob = person.person_probability(image)
+            return ClickResult(comp, "person", "a person", {"landmarks": pose.landmarks})
+    prob = looks.person_probability()
     if prob is not None and prob[y, x] > 0.5:
         comp = component_at(prob > 0.5, x, y)
         # a component over a third of the frame is the model's scene-level foreground
@@ -96,35 +91,28 @@ def _person_mask(
             refined = component_at(refine_with_grabcut(image, comp, pos, neg), x, y)
             if refined.any():
                 comp = refined
-            return ClickResult(comp, "salient", "the object under the click"), prob
-    return None, prob
+            return ClickResult(comp, "salient", "the object under the click")
+    return None
 
 
 def first_mask(
-    image: np.ndarray,
-    pos: list[tuple[int, int]],
-    neg: list[tuple[int, int]],
-    person: PersonSegmenter | None = None,
-    later_frame: LaterFrame | None = None,
+    looks: FrameLooks, pos: list[tuple[int, int]], neg: list[tuple[int, int]]
 ) -> ClickResult:
     """The first mask for the clicks (steps 1-3, then the motion prune and reflection cut)."""
+    image = looks.image
     x, y = pos[0]
-    result, prob = None, None
-    if person is not None and person.available:
-        result, prob = _person_mask(image, pos, neg, person)
+    result = _person_mask(looks, pos, neg) if looks.has_person_model else None
     if result is None:
         result = ClickResult(
             grabcut_search(image, pos, neg), "object", "the object under the click"
         )
-    if prob is not None:
-        result.extras["person_probability"] = prob
     mask = result.mask
-    if result.kind != "person" and later_frame is not None and mask.any():
-        other = later_frame(_PRUNE_STEP)
-        motion = motion_logodds(image, other, x, y) if other is not None else None
+    if result.kind != "person" and mask.any():
+        camera = looks.camera_motion(_PRUNE_STEP)
+        motion = motion_logodds(camera, x, y) if camera is not None else None
         if motion is not None:
             mask = prune_by_motion(image, mask, motion, x, y)
-        axis = reflection_axis(image, mask, y)
+        axis = reflection_axis(image, mask, y) if looks.later_frame is not None else None
         if axis is not None:
             mask = cut_reflection(image, mask, motion, x, y, axis)
             # below the waterline is the object's mirror image: it stays out of every later step
@@ -133,19 +121,15 @@ def first_mask(
     return result
 
 
-def click_cues(
-    image: np.ndarray,
-    later_frame: LaterFrame | None,
-    person_prob: np.ndarray | None,
-) -> FrameCues:
+def click_cues(looks: FrameLooks) -> FrameCues:
     """Superpixels, motion towards the objectness partner frames and person probability."""
     motions = []
-    for step in OBJECTNESS_STEPS if later_frame is not None else ():
-        other = later_frame(step)
-        field_ = motion_field(image, other) if other is not None else None
-        if field_ is not None:
-            motions.append(field_)
-    return frame_cues(image, region_graph(slic_labels(image)), motions, person_prob)
+    for step in OBJECTNESS_STEPS:
+        camera = looks.camera_motion(step)
+        if camera is not None:
+            motions.append(MotionField.of(camera.flow, camera.camera))
+    image = looks.image
+    return frame_cues(image, region_graph(slic_labels(image)), motions, looks.person_probability())
 
 
 def segment_points(
@@ -163,23 +147,23 @@ def segment_points(
     """
     if not pos:
         return ClickResult(np.zeros(image.shape[:2], bool), "object", "no positive click")
+    shared = shared if shared is not None else FrameClicks()
+    if shared.looks is None:
+        shared.looks = FrameLooks(image, person, later_frame)
+    looks = shared.looks
     trees = load_trees()
     if trees is None:
         # without the model every click restarts the search with all the clicks
-        result = first_mask(image, pos, neg, person, later_frame)
+        result = first_mask(looks, pos, neg)
     else:
-        shared = shared if shared is not None else FrameClicks()
         first = shared.first.get(pos[0])
         if first is None:
-            first = first_mask(image, pos[:1], [], person, later_frame)
+            first = first_mask(looks, pos[:1], [])
             shared.first[pos[0]] = first
         result = ClickResult(first.mask.copy(), first.kind, first.description, dict(first.extras))
         if first.mask.any():
             if shared.cues is None:
-                prob = first.extras.get("person_probability")
-                if prob is None and person is not None and person.available:
-                    prob = person.person_probability(image)
-                shared.cues = click_cues(image, later_frame, prob)
+                shared.cues = click_cues(looks)
             background = None
             if "waterline" in first.extras:
                 background = np.zeros(first.mask.shape, bool)
@@ -197,7 +181,6 @@ def segment_points(
     if neg:
         _carve_negatives(mask, neg)  # filling holes must not bring a negative click back
     result.mask = mask
-    result.extras.pop("person_probability", None)
     result.extras.pop("waterline", None)
     return result
 

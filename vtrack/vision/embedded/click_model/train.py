@@ -23,6 +23,7 @@ import numpy as np
 
 from vtrack.vision.embedded.click_segmentation import OBJECTNESS_STEPS, click_cues, first_mask
 from vtrack.vision.embedded.davis import davis_split, load_davis
+from vtrack.vision.embedded.frame_looks import FrameLooks
 from vtrack.vision.embedded.imageops import resize, work_size
 from vtrack.vision.embedded.objectness import MODEL_PATH, TreeEnsemble, save_trees
 from vtrack.vision.embedded.objectness_features import FEATURES, click_features
@@ -66,10 +67,11 @@ def sequence_samples(seq: str, rng: np.random.Generator) -> list[tuple[np.ndarra
         def later(step: int, t: int = t) -> np.ndarray:
             return np.ascontiguousarray(resize(np.asarray(video[t + step]), size))
 
-        cues = click_cues(image, later, person.person_probability(image))
+        looks = FrameLooks(image, person, later)
+        cues = click_cues(looks)
         label = cues.graph.mean(gt.astype(np.float32))
         for click in clicks_for(gt, rng):
-            first = first_mask(image, [click], [], person, later)
+            first = first_mask(looks, [click], [])
             x = click_features(cues, [click], first.mask)
             out.append((x, label, cues.graph.area.astype(np.float32)))
     return out
