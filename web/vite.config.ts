@@ -20,6 +20,9 @@ export default defineConfig(({ mode }) => {
     test: {
       environment: "jsdom",
       include: ["src/**/*.test.{ts,tsx}"],
+      // a whole page rendered in jsdom takes ~1 s on a quiet 2-core machine and has taken over
+      // 5 s (vitest's default limit) while other work shares the cores
+      testTimeout: 20000,
       setupFiles: ["src/test/setup.ts"],
       restoreMocks: true,
     },
