@@ -250,12 +250,16 @@ def latency(api: Api, seq: str, clicks: int) -> dict:
     from vtrack.vision.base import PointPrompt
 
     gts = load_gt(seq)
+    t0 = time.perf_counter()
     info = api.open(davis_dir() / f"{seq}.mp4")
+    upload_s = time.perf_counter() - t0
     sid = info["session_id"]
     assert (info["width"], info["height"]) == (854, 480), info
     frames = [0, info["frame_count"] // 2]
+    first_clicks = []
     for frame in frames:  # warm: the engine session of each frame exists
-        api.prompt(sid, frame, [PointPrompt(*farthest_interior_point(gts[frame]), True)])
+        point = PointPrompt(*farthest_interior_point(gts[frame]), True)
+        first_clicks.append(_timed(api.prompt, sid, frame, [point]))
     engine = engine_session(seq, frames, gts)
     times, engine_times, floor = [], [], []
     for frame, object_id, point in click_plan(gts, frames, clicks):
@@ -268,12 +272,18 @@ def latency(api: Api, seq: str, clicks: int) -> dict:
     result = {"seq": seq, "clicks": clicks, **percentiles("", times)}
     result.update(percentiles("engine_", engine_times))
     result.update({"floor_p50_s": statistics.median(floor), "load": load_average()})
+    result.update(
+        {"upload_s": upload_s, "first_click_s": first_clicks[0], "cold_frame_s": first_clicks[1]}
+    )
     print(
         f"\nPreview latency (POST prompts, {seq} 854x480, {clicks} warm clicks): p50 "
         f"{result['p50_s']:.3f} s, p90 {result['p90_s']:.3f} s, max {result['max_s']:.3f} s; "
         f"the engine alone on the same clicks p50 {result['engine_p50_s']:.3f} s, p90 "
         f"{result['engine_p90_s']:.3f} s (API / engine {result['p50_s'] / result['engine_p50_s']:.2f}x); "
-        f"GET session p50 {result['floor_p50_s'] * 1000:.1f} ms; {result['load']}"
+        f"GET session p50 {result['floor_p50_s'] * 1000:.1f} ms; {result['load']}\n"
+        f"Upload (decode into the frame store, prepare frame 0) {upload_s:.2f} s; the first "
+        f"click after it, on frame 0: {first_clicks[0]:.3f} s; the first click on another "
+        f"frame (frame {frames[1]}, not prepared): {first_clicks[1]:.3f} s"
     )
     return result
 

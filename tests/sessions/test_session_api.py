@@ -127,3 +127,23 @@ def test_eight_objects_and_delete_session(client: TestClient, moving_clip: Path)
     assert client.delete(f"/api/sessions/{sid}").status_code == 204
     assert client.get(f"/api/sessions/{sid}").status_code == 404
     assert not (client.app.state.vtrack.settings.sessions_dir / sid).exists()
+
+
+def test_upload_prepares_frame_zero_for_the_first_click(
+    client: TestClient, moving_clip: Path, moving_scene: Scene
+) -> None:
+    """The upload's answer comes once frame 0's engine session holds the click-independent
+    cues, and the first click there uses that engine session, not a new one."""
+    from vtrack.sessions.engine_sessions import engine_sessions
+
+    info = open_session(client, moving_clip)
+    sid = info["session_id"]
+    cache = engine_sessions(client.app.state.vtrack.engines)
+    with cache.borrow((sid, 0), lambda: None) as entry:  # type: ignore[arg-type,return-value]
+        engine = entry.session
+        shared = engine._clicks[0]
+        assert shared.looks is not None and shared.cues is not None
+    x, y = moving_scene.click
+    assert click(client, sid, [(x, y, True)]).status_code == 200
+    with cache.borrow((sid, 0), lambda: None) as entry:  # type: ignore[arg-type,return-value]
+        assert entry.session is engine and entry.session._clicks[0] is shared

@@ -156,7 +156,7 @@ def test_clicks_on_one_frame_share_its_pose_and_motion(davis_clip, monkeypatch) 
     assert person.calls.get("pose", 0) == 1
     assert person.calls.get("person_probability", 0) <= 1
     # at most one flow per partner frame: the motion prune's and the objectness cues'
-    steps = {click_segmentation._PRUNE_STEP, *click_segmentation.OBJECTNESS_STEPS}
+    steps = {click_segmentation.PRUNE_STEP, *click_segmentation.OBJECTNESS_STEPS}
     assert 1 <= len(flows) <= len(steps)
 
 

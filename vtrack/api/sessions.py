@@ -49,7 +49,7 @@ from vtrack.sessions.model import (
     prompt_key,
     stored_prompt,
 )
-from vtrack.sessions.prompting import correction_base, preview
+from vtrack.sessions.prompting import correction_base, prepare_first_frame, preview
 from vtrack.sessions.rle import encode
 
 router = APIRouter(prefix="/api/sessions", tags=["sessions"])
@@ -144,7 +144,9 @@ def _open_session(state: AppState, session_id: str, files: SessionFiles, upload)
     state.store.create_session(session_id, meta.model_dump(mode="json"))
     row = state.store.get_session(session_id)
     assert row is not None
-    return Session.from_row(row)
+    session = Session.from_row(row)
+    prepare_first_frame(session, open_frames(files, session.video), state.engines)
+    return session
 
 
 @router.post(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 import numpy as np
 
 from vtrack.media.frames import FrameSequence
@@ -10,6 +12,8 @@ from vtrack.sessions.engine_sessions import engine_sessions
 from vtrack.sessions.files import SessionFiles
 from vtrack.sessions.model import Prompt, Session
 from vtrack.sessions.rle import Rle, area, decode, encode
+
+log = logging.getLogger(__name__)
 
 
 def correction_base(
@@ -22,6 +26,20 @@ def correction_base(
         return obj.prompts[frame_idx].base if obj is not None else None
     stored = files.read_mask(object_id, frame_idx)
     return stored if stored is not None and area(stored) > 0 else None
+
+
+def prepare_first_frame(session: Session, frames: FrameSequence, engines: EngineCache) -> None:
+    """Build frame 0's engine session now and let it compute what a first click there needs:
+    the upload's answer waits for it, the user's first click does not (it is on frame 0, the
+    frame the page shows first). A failure here only costs that time on the first click."""
+    cache = engine_sessions(engines)
+    try:
+        with cache.borrow(
+            (session.id, 0), lambda: engines.segmenter().start_session(frames)
+        ) as entry:
+            entry.session.prepare_frame(0)
+    except Exception as exc:  # the session itself is fine: clicks build their engine session
+        log.warning("preparing frame 0 of session %s failed: %s", session.id, exc)
 
 
 def preview(

@@ -91,6 +91,11 @@ class SegmentationSession(ABC):
     def add_box(self, frame_index: int, obj_id: int, box: BoxPrompt) -> FrameMasks:
         """Prompt one object with a box on one frame."""
 
+    def prepare_frame(self, frame_index: int) -> None:  # noqa: B027 - optional hook
+        """Compute now what any click on this frame will need (the frame a user sees first),
+        so the first click there costs what later ones do. Engines without such state ignore it.
+        """
+
     def set_sound(self, sound: SoundSource | None) -> None:  # noqa: B027 - optional hook
         """Give the session the sound a later text prompt names ("the drummer": the drums).
 

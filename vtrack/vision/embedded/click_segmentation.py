@@ -42,7 +42,7 @@ from vtrack.vision.embedded.superpixels import region_graph, slic_labels
 __all__ = ["ClickResult", "LaterFrame", "refine_with_grabcut", "segment_box", "segment_points"]
 
 # the motion prune compares with the frame 4 ahead (measured on DAVIS when it was added)
-_PRUNE_STEP = 4
+PRUNE_STEP = 4
 # objectness looks 3 and 8 frames ahead: a short baseline keeps fast objects' flow reliable,
 # a long one makes slow ones move measurably; the model was trained with exactly these
 OBJECTNESS_STEPS = (3, 8)
@@ -108,7 +108,7 @@ def first_mask(
         )
     mask = result.mask
     if result.kind != "person" and mask.any():
-        camera = looks.camera_motion(_PRUNE_STEP)
+        camera = looks.camera_motion(PRUNE_STEP)
         motion = motion_logodds(camera, x, y) if camera is not None else None
         if motion is not None:
             mask = prune_by_motion(image, mask, motion, x, y)
