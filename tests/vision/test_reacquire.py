@@ -60,3 +60,19 @@ def test_a_textureless_object_gives_no_keyframe() -> None:
     mask[60:140, 100:200] = True
     flat[mask] = 200
     assert Reacquirer().keyframe(flat, mask) is None
+
+
+def test_a_mask_that_drifted_off_the_object_is_caught() -> None:
+    face = cv2.cvtColor(skimage.data.astronaut()[30:200, 160:300], cv2.COLOR_RGB2GRAY)
+    face = cv2.resize(face, (70, 85))
+    before, mask_before = _place(_background(), face, 40, 60)
+    after, mask_after = _place(_background(), face, 250, 90)
+    finder = Reacquirer()
+    key = finder.keyframe(before, mask_before)
+    assert key is not None
+    area = float(mask_before.sum())
+    # the tracker's mask stayed behind on the background: the keypoints say where it went
+    found = finder.elsewhere([key], after, mask_before, area)
+    assert found is not None and jaccard(found, mask_after) >= 0.85
+    # the tracker's mask is on the object: nothing to correct
+    assert finder.elsewhere([key], after, mask_after, area) is None

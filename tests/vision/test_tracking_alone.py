@@ -12,8 +12,10 @@ from vtrack.vision.metrics import sequence_scores
 @pytest.mark.parametrize(
     ("seq", "floor"),
     # measured J&F 0.83 and 0.87 over 30 frames; drift-turn (a small car under a fast pan,
-    # where the flow drags the prior behind it) 0.64, 0.27 before the long-range re-search
-    [("car-turn", 0.75), ("stroller", 0.75), ("drift-turn", 0.45)],
+    # where the flow drags the prior behind it) 0.64, 0.27 before the long-range re-search;
+    # scooter-gray (the mask stays on a sign post the scooter passes) 0.58, 0.35 before the
+    # keyframe re-check caught the drift
+    [("car-turn", 0.75), ("stroller", 0.75), ("drift-turn", 0.45), ("scooter-gray", 0.45)],
 )
 def test_tracking_from_the_true_mask_holds_on_unseen_clips(
     davis_clip, seq: str, floor: float

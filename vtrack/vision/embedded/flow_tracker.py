@@ -34,7 +34,7 @@ from vtrack.boxes import Box, mask_box
 from vtrack.vision.embedded.imageops import resize
 from vtrack.vision.embedded.person_segmenter import PersonSegmenter
 from vtrack.vision.embedded.pose_cue import PoseCue
-from vtrack.vision.embedded.reacquire import PLAUSIBLE_MATCH, Reacquirer
+from vtrack.vision.embedded.reacquire import PLAUSIBLE_MATCH, RECHECK_EVERY, Reacquirer
 from vtrack.vision.embedded.refine import (
     POSE_REACH,
     Prior,
@@ -48,7 +48,7 @@ from vtrack.vision.embedded.refine import (
     warp_latent,
     warp_prior,
 )
-from vtrack.vision.embedded.relocate import relocation
+from vtrack.vision.embedded.relocate import relocated
 from vtrack.vision.embedded.track_state import (
     ABSENT,
     StepResult,
@@ -65,8 +65,6 @@ FLOW_DOWNSCALE = 2  # flow runs at half the working resolution
 LONG_BASELINE = 4
 # short-term colour model refresh: every few confident frames is enough and saves histogramming
 _COLOUR_UPDATE_EVERY = 4
-
-
 # the short-term colour model is refreshed from the mask of every fresh pose frame at this rate
 # (that mask holds the limbs and shorts the propagated mask loses: person clips +0.002)
 _POSE_COLOUR_RATE = 0.3
@@ -103,8 +101,7 @@ class FlowTracker:
         gx, gy = np.meshgrid(np.arange(w, dtype=np.float32), np.arange(h, dtype=np.float32))
         self._grid = (gx, gy)
         self.reacquirer = Reacquirer()
-        # working-resolution grey of the previous and the current frame (set by `run`)
-        self._prev_gray: np.ndarray | None = None
+        self._prev_gray: np.ndarray | None = None  # working-res grey, set by `run`
         self._cur_gray: np.ndarray | None = None
 
     def _gray(self, image: np.ndarray) -> np.ndarray:
@@ -270,11 +267,13 @@ class FlowTracker:
                 return ABSENT
             prior_src, in_place = found, True
             state.absent = False
+        elif (drifted := self._drifted(state)) is not None:
+            prior_src, in_place = drifted, True
         size0 = np.sqrt(max(float(np.count_nonzero(prior_src)), state.ref_area * 0.25, 1.0))
         reach = int(np.clip(0.25 * size0, 6, 40))
         moved = None if in_place else self._relocated(state, flow, reach)
         if moved is not None:
-            prior_src = moved  # placed by the long-range re-search, the latest view with it
+            prior_src, state.latent = moved  # placed by the long-range re-search
         elif in_place:
             state.latent = None  # from before it was lost: not moved along since
         in_place = in_place or moved is not None
@@ -327,18 +326,20 @@ class FlowTracker:
         soft = np.where(new, np.maximum(soft, 0.51), np.minimum(soft, 0.49)).astype(np.float32)
         return soft, win.box, score
 
-    def _relocated(self, state: TrackState, flow: np.ndarray, reach: int) -> np.ndarray | None:
-        """The previous mask moved to where its pixels are seen now, when that is clearly not
-        where the flow puts it (`relocate.py`); the latest full view moves with it."""
+    def _drifted(self, state: TrackState) -> np.ndarray | None:
+        """Every few frames: the keyframes' mask where their keypoints are seen, when that is
+        clearly not where the mask is (recovery from the last confident views)."""
+        state.steps += 1
+        if state.steps % RECHECK_EVERY or not state.keyframes or self._cur_gray is None:
+            return None
+        return self.reacquirer.elsewhere(
+            state.keyframes, self._cur_gray, state.mask, state.ref_area
+        )
+
+    def _relocated(self, state: TrackState, flow: np.ndarray, reach: int) -> tuple | None:
         if self._prev_gray is None or self._cur_gray is None:
-            return None
-        move = relocation(self._prev_gray, self._cur_gray, state.mask, flow, reach)
-        if move is None:
-            return None
-        if state.latent is not None:
-            state.latent = move(state.latent)
-        moved = move(state.mask)
-        return moved if moved.any() else None
+            return None  # `relocate.py`: the object placed by its own pixels, not the flow
+        return relocated(self._prev_gray, self._cur_gray, state.mask, state.latent, flow, reach)
 
     def _move_latent(self, state: TrackState, win: Window, prior: Prior) -> np.ndarray | None:
         """Move the object's last full view along with the prior; its window-sized copy."""

@@ -35,6 +35,17 @@ _SCALE_RANGE = (0.5, 2.0)
 # same match says whether a region still plausibly shows the object at all
 PLAUSIBLE_MATCH = 0.7
 _REDETECT_DISTINCT = 0.3
+# a tracked object's keypoints seen again in a place that overlaps its mask by less than this
+# (IoU) mean the mask has drifted onto something else. Keyframes are moved by one similarity
+# transform, so an articulated object tracked correctly still overlaps its moved keyframe by
+# 0.18-0.75 on tune (horsejump-low, the lowest); 0.2 and 0.3 re-seated the horse wrongly (tune
+# 0.742 -> 0.739 / 0.738), 0.1 does not. A re-found place must also have a plausible area.
+DRIFTED_IOU = 0.1
+# a tracked object's keyframes are looked for in the whole frame every this many frames (ORB on
+# the frame and two matches: ~9 ms CPU, so ~0.6 ms a frame; every 4 / 8 / 16 frames: DAVIS one
+# click tune 0.743 / 0.743 / 0.742, holdout 0.572 / 0.572 / 0.571; 16 for half the cost of 8)
+RECHECK_EVERY = 16
+_AREA_RANGE = (0.5, 2.0)
 
 
 @dataclass
@@ -85,6 +96,21 @@ class Reacquirer:
             if found is not None:
                 return found
         return redetect(anchor, ref_area, image)
+
+    def elsewhere(
+        self, keys: list[Keyframe], gray: np.ndarray, mask: np.ndarray, ref_area: float
+    ) -> np.ndarray | None:
+        """Where the tracked object's keypoints are seen, when that is clearly not where its
+        mask is (the mask drifted onto a look-alike or a neighbour); None otherwise."""
+        found = self.find(keys, gray)
+        if found is None:
+            return None
+        area = np.count_nonzero(found)
+        if not _AREA_RANGE[0] * ref_area < area < _AREA_RANGE[1] * ref_area:
+            return None
+        union = np.count_nonzero(found | mask)
+        overlap = np.count_nonzero(found & mask) / union if union else 1.0
+        return found if overlap < DRIFTED_IOU else None
 
     def find(self, keys: list[Keyframe], gray: np.ndarray) -> np.ndarray | None:
         """The mask of the first keyframe whose keypoints are seen again in `gray`, moved to

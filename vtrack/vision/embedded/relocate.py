@@ -16,8 +16,6 @@ changes.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import cv2
 import numpy as np
 
@@ -90,12 +88,18 @@ def relocate(
     return fdx + dx, fdy + dy
 
 
-def relocation(
-    prev_gray: np.ndarray, gray: np.ndarray, mask: np.ndarray, flow: np.ndarray, reach: int
-) -> Callable[[np.ndarray], np.ndarray] | None:
-    """What moves a previous frame's mask to where the object's pixels are now, when that is
-    clearly not where the dense `flow` (current frame back to the previous) puts them; None
-    when the flow's placement holds. Frame-sized bool masks, working pixels."""
+def relocated(
+    prev_gray: np.ndarray,
+    gray: np.ndarray,
+    mask: np.ndarray,
+    latent: np.ndarray | None,
+    flow: np.ndarray,
+    reach: int,
+) -> tuple[np.ndarray, np.ndarray | None] | None:
+    """The previous frame's mask (and the object's latest full view) moved to where the
+    object's pixels are now, when that is clearly not where the dense `flow` (current frame
+    back to the previous) puts them; None when the flow's placement holds. Frame-sized bool
+    masks, working pixels."""
     ys, xs = np.nonzero(mask[::2, ::2])
     if len(xs) == 0:
         return None
@@ -111,7 +115,10 @@ def relocation(
     def move(src: np.ndarray) -> np.ndarray:
         return cv2.warpAffine(src.astype(np.uint8), m, (w, h), flags=cv2.INTER_NEAREST) > 0
 
-    return move
+    moved = move(mask)
+    if not moved.any():
+        return None
+    return moved, None if latent is None else move(latent)
 
 
 def _scaled(image: np.ndarray, scale: float) -> np.ndarray:

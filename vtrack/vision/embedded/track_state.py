@@ -32,6 +32,7 @@ class TrackState:
     ref_area: float
     pose: bool = False  # a person: the pose model's mask joins the cues every few frames
     confident_count: int = 0
+    steps: int = 0  # frames tracked since the prompt (or the last re-seat)
     # the object left the frame or is hidden: an empty mask until it is found again
     absent: bool = False
     # what the object looked like: at the prompt frame, and at the latest full, confident view
