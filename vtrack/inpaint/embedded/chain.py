@@ -11,7 +11,7 @@ blurred by 50 resamplings; and chained homographies compose exactly, so nothing 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import cv2
@@ -99,14 +99,20 @@ def chain_step(
     return state
 
 
+# moving(i, x, y): which full-frame points of frame i lie on something moving on its own.
+Moving = Callable[[int, np.ndarray, np.ndarray], np.ndarray]
+
+
 def candidates(
-    frames: Sequence[np.ndarray], state: ChainState, hole: Hole, t: int
-) -> tuple[np.ndarray, np.ndarray]:
-    """Colours (n, 3) uint8 and ages (n,) (frames between t and the source; 0: none) of the
-    chain's answers at the hole's region pixels, row-major."""
+    frames: Sequence[np.ndarray], state: ChainState, hole: Hole, t: int, moving: Moving
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Colours (n, 3) uint8, ages (n,) (frames between t and the source; 0: none) and whether
+    the source spot was clear of anything moving on its own (n,) bool, for the chain's answers
+    at the hole's region pixels, row-major."""
     src = state.src[hole.region]
     xs, ys = state.x[hole.region], state.y[hole.region]
     colours = np.zeros((src.size, 3), np.uint8)
+    clear = np.ones(src.size, bool)
     order = np.argsort(src, kind="stable")
     keys, starts = np.unique(src[order], return_index=True)
     ends = np.append(starts[1:], src.size)
@@ -114,5 +120,6 @@ def candidates(
         if k != NONE:
             pick = order[a:b]
             colours[pick] = remap_points(np.asarray(frames[int(k)]), xs[pick], ys[pick])
+            clear[pick] = ~moving(int(k), xs[pick], ys[pick])
     ages = np.where(src == NONE, 0, np.abs(src - t)).astype(np.int32)
-    return colours, ages
+    return colours, ages, clear

@@ -3,9 +3,10 @@
 A chain stops at the first frame that saw the background; if something moving crossed that spot
 just then (a person walking behind, a duck), its colour is a ghost. Agreeing candidates from the
 two directions are blended by closeness in time (the fill changes smoothly as the sources move
-on). Where they disagree, the one nearer to what frames further away show (the votes) wins; a
-lone candidate that the votes unanimously contradict is replaced by their median: a soft fill is
-better than a ghost.
+on). Where they disagree and only one of them was taken from a spot clear of anything moving
+on its own (moving.py), the other (a passer-by) is dropped. Otherwise the one nearer to what
+frames further away show (the votes) wins; a lone candidate that the votes unanimously
+contradict is replaced by their median: a soft fill is better than a ghost.
 """
 
 from __future__ import annotations
@@ -21,7 +22,8 @@ from vtrack.inpaint.embedded.votes import QUORUM
 # sub-pixel misregistration stay well below; a person walking through does not).
 DISAGREE = 45
 
-Candidates = tuple[np.ndarray, np.ndarray]  # colours (n, 3) uint8, ages (n,) (0: none)
+# colours (n, 3) uint8, ages (n,) (0: none), clear (n,): the source spot showed nothing moving
+Candidates = tuple[np.ndarray, np.ndarray, np.ndarray]
 Vote = Callable[[np.ndarray], tuple[np.ndarray, np.ndarray, np.ndarray]]
 
 
@@ -33,9 +35,14 @@ def combine(
     `vote(which)` gives the votes' (median, count, spread) at the region pixels `which` (bool
     over the region's pixels, row-major).
     """
-    (ce, ae), (cl, al) = earlier, later
-    both = (ae > 0) & (al > 0)
+    (ce, ae, clear_e), (cl, al, clear_l) = earlier, later
     diff = np.abs(ce.astype(np.int16) - cl.astype(np.int16)).sum(axis=1)
+    # Of two disagreeing candidates, one that shows something moving on its own is dropped (the
+    # other then stands alone, and the votes may still overrule it as below).
+    split = (ae > 0) & (al > 0) & (diff > DISAGREE)
+    ae = np.where(split & clear_l & ~clear_e, 0, ae)
+    al = np.where(split & clear_e & ~clear_l, 0, al)
+    both = (ae > 0) & (al > 0)
     split = both & (diff > DISAGREE)
     take_later = al < ae  # without votes: the nearer one in time
     override = np.zeros(ae.shape, bool)

@@ -1,12 +1,14 @@
 """The embedded CPU inpainter: background from the other frames, found along the camera motion.
 
-1. Camera homographies between frames (align.py).
+1. Camera homographies between frames (align.py), and on each frame what moves on its own,
+   which the camera motion does not explain (moving.py: a passer-by, a car).
 2. Two passes over the clip (chain.py): backwards from the last frame, then forwards from the
    first; each gives every hole pixel the nearest frame in that direction that saw the
    background there, and where in that frame.
 3. Per pixel the two candidates are blended by closeness in time where they agree; where they
-   do not, votes from frames further off decide (combine.py, votes.py): a ghost of something
-   that moved through is worse than a soft fill.
+   do not, the one taken from a spot clear of moving things wins, else votes from frames
+   further off decide (combine.py, votes.py): a ghost of something that moved through is worse
+   than a soft fill.
 4. What no frame saw is synthesised once and then carried along the camera motion (spatial.py),
    so it moves with the scene instead of being re-invented on every frame.
 Frames come out in order as the forward pass reaches them. The engine works at whatever size
@@ -28,6 +30,7 @@ from vtrack.inpaint.embedded.blend import composite
 from vtrack.inpaint.embedded.chain import ChainState, candidates, chain_step
 from vtrack.inpaint.embedded.combine import Candidates, combine
 from vtrack.inpaint.embedded.holes import Hole
+from vtrack.inpaint.embedded.moving import MovingParts
 from vtrack.inpaint.embedded.spatial import carry_previous, synthesise
 from vtrack.inpaint.embedded.votes import votes
 from vtrack.media.frames import FrameSequence
@@ -96,21 +99,25 @@ class EmbeddedInpainter(VideoInpainter):
             report(_ALIGN * done[0] / max(1, n - 1))
 
         motion = CameraMotion.estimate(frames, masks, self.margin, self.workers, aligned)
-        completion = _Completion(frames, _Holes(masks, self.margin, self.feather), motion, report)
+        moving = MovingParts(frames, masks, self.margin, motion)
+        holes = _Holes(masks, self.margin, self.feather)
+        completion = _Completion(frames, holes, motion, moving, report)
         yield from completion.run()
 
 
 class _Completion:
-    """One clip's two passes over what they share: frames, holes, camera motion."""
+    """One clip's two passes over what they share: frames, holes, camera motion, moving parts."""
 
     def __init__(
         self,
         frames: FrameSequence,
         holes: _Holes,
         motion: CameraMotion,
+        moving: MovingParts,
         progress: Callable[[float], None],
     ) -> None:
         self.frames, self.holes, self.motion, self.progress = frames, holes, motion, progress
+        self.moving = moving
         self.n = len(frames)
         self.shape = frames[0].shape[:2]
 
@@ -124,7 +131,7 @@ class _Completion:
         assert hole is not None
         prev = self.holes.get(u) if state_u is not None else None
         state = chain_step(hole, self.motion.between(t, u), u, prev, state_u, self.shape)
-        return state, candidates(self.frames, state, hole, t)
+        return state, candidates(self.frames, state, hole, t, self.moving.at)
 
     def _backward_pass(self) -> dict[int, Candidates]:
         """Per frame with a hole: the candidates of the nearest later frames (see chain.py)."""
@@ -189,4 +196,4 @@ class _Completion:
 
 def _nothing(hole: Hole) -> Candidates:
     count = int(hole.region.sum())
-    return np.zeros((count, 3), np.uint8), np.zeros(count, np.int32)
+    return np.zeros((count, 3), np.uint8), np.zeros(count, np.int32), np.ones(count, bool)

@@ -1,0 +1,140 @@
+"""What moves on its own: pixels of a frame that the camera motion does not explain.
+
+A pixel whose colour differs from what the same scene point shows a few frames before AND a few
+frames after (aligned by the camera homography) belongs to something moving through the scene
+(a person walking, a car driving), not to the background; copying it into a hole at another time
+makes a ghost. The test is camera-compensated three-frame differencing on small blurred frames;
+a side where the scene point is hidden by the removed object (or outside the frame) does not
+vote, and one disagreeing side is enough when the other cannot see (right where the object has
+just uncovered the background, the first place a chain looks). Two gaps, short and long, catch
+fast things and the insides of slow ones (a slow walker overlaps itself after a few frames).
+The fill uses it to drop, of two disagreeing candidates, the one showing something that moves
+(combine.py).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Sequence
+
+import cv2
+import numpy as np
+
+from vtrack.inpaint.embedded.align import CameraMotion
+from vtrack.inpaint.embedded.masks import dilate
+
+# Long side of the frames the test runs on: moving things worth a ghost are tens of pixels at
+# 480p, and at this size one frame's test costs about a millisecond.
+LONG_SIDE = 240
+# Frames between the compared ones (at 24-30 fps): 4 (a sixth of a second) sees a walker's limbs
+# and a car's outline move; 12 (half a second) clears the inside of a slow walker.
+GAPS = (4, 12)
+# Mean |RGB| difference (per channel, after the blur) above which the scene point changed:
+# sensor noise and compression stay under a few levels there; homography misalignment at sharp
+# edges is thin and removed by the opening below.
+CHANGED = 18
+BLUR = 5  # Gaussian kernel (pixels at LONG_SIDE): noise and sub-pixel misalignment averaged out
+OPEN = 3  # opening kernel: drops one- or two-pixel-wide edge responses of misalignment
+GROW = 2  # dilation (pixels at LONG_SIDE, ~7 px at 854): a moving thing's blurred outline
+
+
+class MovingParts:
+    """Per frame, a small bool mask of what moves on its own (cached, made on demand).
+
+    `masks[i]` is frame i's object mask (bool), grown by `margin` pixels: those pixels are not
+    background in frame i and never vote.
+    """
+
+    def __init__(
+        self,
+        frames: Sequence[np.ndarray],
+        masks: Sequence[np.ndarray],
+        margin: int,
+        motion: CameraMotion,
+        size: int = 96,
+    ) -> None:
+        self.frames, self.masks, self.motion, self._size = frames, masks, motion, size
+        self.margin = margin
+        h, w = frames[0].shape[:2]
+        self.scale = min(1.0, LONG_SIDE / max(h, w))
+        self.small_shape = (max(1, round(h * self.scale)), max(1, round(w * self.scale)))
+        self._S = np.diag([self.scale, self.scale, 1.0])
+        self._S_inv = np.diag([1 / self.scale, 1 / self.scale, 1.0])
+        self._small: OrderedDict[int, tuple[np.ndarray, np.ndarray]] = OrderedDict()
+        self._masks: OrderedDict[int, np.ndarray] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def _small_frame(self, i: int) -> tuple[np.ndarray, np.ndarray]:
+        """Frame i small and blurred (float32) and where it is background (bool)."""
+        with self._lock:
+            if i in self._small:
+                self._small.move_to_end(i)
+                return self._small[i]
+        sh, sw = self.small_shape
+        image = cv2.resize(np.asarray(self.frames[i]), (sw, sh), interpolation=cv2.INTER_AREA)
+        image = cv2.GaussianBlur(image.astype(np.float32), (BLUR, BLUR), 0)
+        hole = dilate(np.asarray(self.masks[i]), self.margin).astype(np.uint8)
+        free = cv2.resize(hole, (sw, sh), interpolation=cv2.INTER_AREA) == 0
+        with self._lock:
+            self._small[i] = (image, free)
+            while len(self._small) > 2 * self._size:
+                self._small.popitem(last=False)
+        return image, free
+
+    def mask(self, i: int) -> np.ndarray:
+        """Frame i's moving parts at the small size (bool)."""
+        with self._lock:
+            if i in self._masks:
+                self._masks.move_to_end(i)
+                return self._masks[i]
+        found = self._detect(i)
+        with self._lock:
+            self._masks[i] = found
+            while len(self._masks) > self._size:
+                self._masks.popitem(last=False)
+        return found
+
+    def _detect(self, i: int) -> np.ndarray:
+        n = len(self.frames)
+        sh, sw = self.small_shape
+        image, _ = self._small_frame(i)
+        found = np.zeros((sh, sw), bool)
+        for gap in GAPS:
+            votes = np.zeros((sh, sw), np.int8)  # +1 per side that saw a change
+            sides = np.zeros((sh, sw), np.int8)  # sides that could see the point
+            for j in (i - gap, i + gap):
+                if j < 0 or j >= n:
+                    continue
+                other, free = self._small_frame(j)
+                to_j = self._S @ self.motion.between(i, j) @ self._S_inv
+                flags = cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP
+                moved = cv2.warpPerspective(other, to_j, (sw, sh), flags=flags)
+                seen = cv2.warpPerspective(
+                    free.astype(np.uint8),
+                    to_j,
+                    (sw, sh),
+                    flags=cv2.INTER_NEAREST | cv2.WARP_INVERSE_MAP,
+                ).astype(bool)
+                diff = np.abs(image - moved).mean(axis=2) > CHANGED
+                sides += seen
+                votes += seen & diff
+            found |= (sides > 0) & (votes == sides)
+        kernel = np.ones((OPEN, OPEN), np.uint8)
+        found = cv2.morphologyEx(found.astype(np.uint8), cv2.MORPH_OPEN, kernel)
+        if GROW > 0:
+            found = cv2.dilate(
+                found, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * GROW + 1,) * 2)
+            )
+        return found.astype(bool)
+
+    def at(self, i: int, x: np.ndarray, y: np.ndarray) -> np.ndarray:
+        """Whether full-frame points (x, y) of frame i lie on its moving parts (outside: False)."""
+        m = self.mask(i)
+        sx = np.round(x * self.scale).astype(np.int64)
+        sy = np.round(y * self.scale).astype(np.int64)
+        sh, sw = m.shape
+        ok = (sx >= 0) & (sx < sw) & (sy >= 0) & (sy < sh)
+        out = np.zeros(x.shape, bool)
+        out[ok] = m[sy[ok], sx[ok]]
+        return out
