@@ -4,10 +4,13 @@
 .venv/bin/python bench/eval_click.py --set holdout    # only the holdout split (never tune on it)
 .venv/bin/python bench/eval_click.py --noc            # also NoC@85 (clicks until J >= 0.85, max 20)
 .venv/bin/python bench/eval_click.py --png out/       # save each first-click mask as an overlay
+.venv/bin/python bench/eval_click.py --random 4       # also 4 clicks at random object pixels
 
 The first click is the interior point farthest from the object's boundary (the DAVIS protocol);
 each further click goes to the interior point farthest from the boundary of the largest error
 region, positive where the object was missed, negative where background was taken.
+`--random N` adds N first clicks per sequence at object pixels drawn at random (seeded), each a
+new object on the same frame: users click anywhere on an object, not at its deepest point.
 """
 
 from __future__ import annotations
@@ -75,6 +78,38 @@ def click_rows(
     return row, np.asarray(video[0]), first, gt
 
 
+def random_click_rows(engine: EmbeddedSegmenter, seq: str, n: int) -> list[dict]:
+    """J and CPU seconds of `n` first clicks at random object pixels of frame 0."""
+    video, gts = load_davis(seq, max_frames=_FRAMES)
+    gt = gts[0]
+    h, w = gt.shape
+    ys, xs = np.nonzero(gt)
+    rng = np.random.default_rng(1)
+    session = engine.start_session(video)
+    rows = []
+    for k in range(n):
+        i = int(rng.integers(len(xs)))
+        point = PointPrompt((xs[i] + 0.5) / w, (ys[i] + 0.5) / h, True)
+        c0 = time.process_time()
+        mask = session.add_points(0, k + 1, [point]).masks[k + 1]
+        rows.append({"name": seq, "J": jaccard(mask, gt), "cpu_s": time.process_time() - c0})
+    session.close()
+    return rows
+
+
+def print_random(rows: list[tuple[str, dict]]) -> None:
+    print("\n| set | clicks | J, one click at a random object pixel | click CPU s p50 | mean |")
+    print("|---|---|---|---|---|")
+    for group in ("tune", "holdout"):
+        sel = [r for g, r in rows if g == group]
+        if sel:
+            cpu = [r["cpu_s"] for r in sel]
+            print(
+                f"| {group} | {len(sel)} | {np.mean([r['J'] for r in sel]):.3f} | "
+                f"{np.median(cpu):.3f} | {np.mean(cpu):.3f} |"
+            )
+
+
 def save_overlay(path: Path, image: np.ndarray, pred: np.ndarray, gt: np.ndarray) -> None:
     """Prediction in red, the ground truth's outline in green."""
     out = image.astype(np.float32)
@@ -123,12 +158,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-mediapipe", action="store_true", help="measure the fallback path")
     parser.add_argument("--png", type=Path, help="save first-click overlays into this folder")
     parser.add_argument("--json", type=Path, help="also write every row to this JSON file")
+    parser.add_argument("--random", type=int, default=0, help="random-pixel clicks per sequence")
     args = parser.parse_args(argv)
 
     engine = EmbeddedSegmenter(use_mediapipe=not args.no_mediapipe)
     if args.png:
         args.png.mkdir(parents=True, exist_ok=True)
-    rows = []
+    rows, randoms = [], []
     for split in ("tune", "holdout"):
         if args.set not in ("davis", split):
             continue
@@ -140,10 +176,13 @@ def main(argv: list[str] | None = None) -> int:
                 continue
             row, image, first, gt = click_rows(engine, seq, max(1, args.clicks), args.noc)
             rows.append((split, row))
+            randoms += [(split, r) for r in random_click_rows(engine, seq, args.random)]
             print(f"  {split} {seq}: J {row['J1']:.3f}", file=sys.stderr, flush=True)
             if args.png:
                 save_overlay(args.png / f"{split}_{seq}.png", image, first, gt)
     print_tables(rows, args.noc)
+    if randoms:
+        print_random(randoms)
     if args.json:
         args.json.write_text(json.dumps([{"set": g, **r} for g, r in rows], indent=1))
     return 0
