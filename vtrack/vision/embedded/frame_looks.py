@@ -66,19 +66,13 @@ class FrameLooks:
             return None
         return self._once("person_probability", lambda: person.person_probability(self.image))
 
-    def partner(self, step: int) -> np.ndarray | None:
-        """The frame `step` away (None for a one-frame video or without frames)."""
-        later = self.later_frame
-        if later is None:
-            return None
-        return self._once(("partner", step), lambda: later(step))
-
     def camera_motion(self, step: int) -> CameraMotion | None:
         """Flow to the frame `step` away and its dominant homography's part; None when there is
         no partner frame or RANSAC finds no camera model."""
 
         def compute() -> CameraMotion | None:
-            other = self.partner(step)
+            # the partner frame itself is not kept: only what was computed from it
+            other = self.later_frame(step) if self.later_frame is not None else None
             if other is None:
                 return None
             flow = dense_flow(self.image, other)
