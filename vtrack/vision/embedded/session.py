@@ -174,7 +174,7 @@ class EmbeddedSession(SegmentationSession):
 
     def prepare_frame(self, frame_index: int) -> None:
         """The frame's pose, person probability, camera motions and objectness cues (~0.3-0.5 s
-        of a first click at 854x480 on this machine's cores)."""
+        of CPU of a first click on an 854x480 video on this machine)."""
         self._check_frame(frame_index)
         shared = self._frame_clicks(frame_index)
         looks = shared.looks
