@@ -6,10 +6,11 @@
 Runs the workflow once (engines loaded first, as the server keeps them) while a sampler reads
 each thread's CPU time from /proc every 20 ms. Python threads are named by their stage
 (vtrack-decode, vtrack-render, vtrack-render-decode, vtrack-encode, MainThread = tracking, ...);
-threads started by native libraries (x264's encoder threads, FFmpeg's decoder threads, OpenCV
-and mediapipe pools) have no Python name and are summed as "native". For a call-level view of
-the Python threads, run the same command under `py-spy record -r 50 -o prof.svg -- ...`.
-Linux only (/proc).
+threads started by native libraries have no Python name and are grouped by the name the kernel
+has for them (/proc/.../comm): FFmpeg's decoder threads ("av:h264:df0", ...), mediapipe's graph
+threads ("mediapipe/..."), and the rest under the process's own name (x264's encoder threads,
+OpenCV's worker). For a call-level view of the Python threads, run the same command under
+`py-spy record -r 50 -o prof.svg -- ...`. Linux only (/proc).
 """
 
 from __future__ import annotations
@@ -28,6 +29,20 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 TICK = os.sysconf("SC_CLK_TCK")
+
+
+def _native_name(tid: int) -> str:
+    """A native thread's group, from the kernel's name for it."""
+    try:
+        with open(f"/proc/self/task/{tid}/comm") as f:
+            comm = f.read().strip()
+    except OSError:
+        return "native (ended)"
+    if comm.startswith("av:"):
+        return "native: FFmpeg decoder threads"
+    if comm.startswith("mediapipe"):
+        return "native: mediapipe graph threads"
+    return "native: x264 encoder, OpenCV worker"
 
 
 def _thread_cpu() -> dict[int, float]:
@@ -56,8 +71,11 @@ class Sampler:
     def _sample(self) -> None:
         for t in threading.enumerate():
             if t.native_id is not None:
-                self.names.setdefault(t.native_id, t.name)
-        self.cpu.update(_thread_cpu())
+                self.names[t.native_id] = t.name
+        cpu = _thread_cpu()
+        for tid in cpu.keys() - self.names.keys():
+            self.names[tid] = _native_name(tid)
+        self.cpu.update(cpu)
 
     def _run(self) -> None:
         while not self._stop.is_set():
@@ -77,7 +95,7 @@ class Sampler:
     def by_stage(self) -> dict[str, float]:
         stages: dict[str, float] = defaultdict(float)
         for tid, cpu in self.cpu.items():
-            name = self.names.get(tid, "native")
+            name = self.names.get(tid, "native (ended)")
             if name == "profiler":
                 continue
             if name.startswith("ThreadPoolExecutor"):

@@ -51,11 +51,24 @@ def fit_affine(
     return coef.T.astype(np.float32)
 
 
+def motion_regions(
+    warped: np.ndarray, dist_in: np.ndarray, dist_out: np.ndarray
+) -> tuple[np.ndarray, np.ndarray] | None:
+    """The object's core and the ring of background around it whose motions `motion_evidence`
+    compares (the same for every flow of a step); None when the object is too small."""
+    area = np.count_nonzero(warped)
+    if area < 50:
+        return None
+    size = np.sqrt(area)
+    core = dist_in > max(2.0, 0.08 * size)
+    ring = (dist_out > max(2.0, 0.08 * size)) & (dist_out <= max(4.0, 0.3 * size))
+    return core, ring
+
+
 def motion_evidence(
     flow: np.ndarray,
     warped: np.ndarray,
-    dist_in: np.ndarray,
-    dist_out: np.ndarray,
+    regions: tuple[np.ndarray, np.ndarray] | None,
     gx: np.ndarray,
     gy: np.ndarray,
 ) -> np.ndarray | None:
@@ -64,25 +77,27 @@ def motion_evidence(
     Backward warping copies the object into the background it just uncovered (that background's
     previous position was under the object); comparing each pixel's flow with the object's and
     the surrounding background's affine motion tells those pixels apart. Returns None when the
-    two motions are too similar to discriminate. `dist_in`/`dist_out` are distances to the warped
-    mask's boundary from inside/outside (they give the core and the ring at any radius).
+    two motions are too similar to discriminate. `regions` are `motion_regions` of the warped
+    mask (its core and its ring, from the distances to its boundary, at any radius).
     """
-    area = np.count_nonzero(warped)
-    if area < 50:
+    if regions is None:
         return None
-    size = np.sqrt(area)
-    core = dist_in > max(2.0, 0.08 * size)
-    ring = (dist_out > max(2.0, 0.08 * size)) & (dist_out <= max(4.0, 0.3 * size))
+    core, ring = regions
     a_obj = fit_affine(flow, core, gx, gy)
     a_bg = fit_affine(flow, ring, gx, gy)
     if a_obj is None or a_bg is None:
         return None
     d = a_obj - a_bg
-    dfx = d[0, 0] * gx + d[0, 1] * gy + d[0, 2]
-    dfy = d[1, 0] * gx + d[1, 1] * gy + d[1, 2]
-    sep = float(np.sqrt(dfx[warped] ** 2 + dfy[warped] ** 2).mean())
+    # the separation is measured on the object's pixels only (most steps stop here); the
+    # full window's difference field is computed only when the cue is used
+    xs, ys = gx[warped], gy[warped]
+    sep_x = d[0, 0] * xs + d[0, 1] * ys + d[0, 2]
+    sep_y = d[1, 0] * xs + d[1, 1] * ys + d[1, 2]
+    sep = float(np.sqrt(sep_x**2 + sep_y**2).mean())
     if sep < 0.75:
         return None
+    dfx = d[0, 0] * gx + d[0, 1] * gy + d[0, 2]
+    dfy = d[1, 0] * gx + d[1, 1] * gy + d[1, 2]
     fo_x = a_obj[0, 0] * gx + a_obj[0, 1] * gy + a_obj[0, 2]
     fo_y = a_obj[1, 0] * gx + a_obj[1, 1] * gy + a_obj[1, 2]
     fb_x, fb_y = fo_x - dfx, fo_y - dfy

@@ -17,7 +17,7 @@ import numpy as np
 
 from vtrack.boxes import Box
 from vtrack.vision.embedded.appearance import colour_index
-from vtrack.vision.embedded.cues import fit_affine, motion_evidence, prior_logodds
+from vtrack.vision.embedded.cues import fit_affine, motion_evidence, motion_regions, prior_logodds
 from vtrack.vision.embedded.imageops import fill_holes, keep_components, logit, sigmoid
 from vtrack.vision.embedded.track_state import TrackState, iou
 
@@ -163,7 +163,8 @@ def fuse_cues(
     if latent is not None:
         np.maximum(prior_lo, np.where(latent, 0.0, -np.inf).astype(np.float32), out=prior_lo)
     fused = _PRIOR_W * prior_lo + _COLOUR_W * state.colour_weight * logit(colour_p, 0.05)
-    args = (prior.inside, prior.dist_in, prior.dist_out, win.gx, win.gy)
+    regions = motion_regions(prior.inside, prior.dist_in, prior.dist_out)
+    args = (prior.inside, regions, win.gx, win.gy)
     motion = motion_evidence(win.flow, *args)
     if motion is None and long_flow is not None:
         # too similar frame to frame: compare motion over the long baseline instead
