@@ -69,12 +69,11 @@ class Sampler:
         self._thread = threading.Thread(target=self._run, name="profiler", daemon=True)
 
     def _sample(self) -> None:
-        for t in threading.enumerate():
-            if t.native_id is not None:
-                self.names[t.native_id] = t.name
+        python = {t.native_id: t.name for t in threading.enumerate() if t.native_id is not None}
         cpu = _thread_cpu()
-        for tid in cpu.keys() - self.names.keys():
-            self.names[tid] = _native_name(tid)
+        for tid in cpu:
+            # a native thread names itself just after it starts: read its name every time
+            self.names[tid] = python.get(tid) or _native_name(tid)
         self.cpu.update(cpu)
 
     def _run(self) -> None:
