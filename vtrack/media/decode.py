@@ -45,7 +45,9 @@ class ToRGB:
 
     def __call__(self, frame: av.VideoFrame) -> np.ndarray:
         if self._last is not None and self._last[0] is frame:
-            return self._last[1]  # a repeated frame (constant-rate resampling): convert once
+            # a repeated frame (constant-rate resampling): converted once, handed out as its own
+            # array (an effect draws on the frame it gets; the next instant must not show it)
+            return self._last[1].copy()
         width, height = self.coded
         shrink = width < frame.width or height < frame.height
         rgb = self._reformatter.reformat(
