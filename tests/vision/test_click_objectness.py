@@ -138,7 +138,8 @@ class _CountingPerson:
 def test_clicks_on_one_frame_share_its_pose_and_motion(davis_clip, monkeypatch) -> None:
     """Three objects clicked on one frame: the pose, the selfie map and the flow towards each
     partner frame are computed once for the frame, not once per click."""
-    from vtrack.vision.embedded import click_segmentation, frame_looks
+    from vtrack.vision.embedded import click_segmentation
+    from vtrack.vision.embedded import motion_field as motion
     from vtrack.vision.embedded.session import EmbeddedSession
 
     video, gts = davis_clip("bmx-bumps", 12)
@@ -146,8 +147,8 @@ def test_clicks_on_one_frame_share_its_pose_and_motion(davis_clip, monkeypatch) 
     if not person.available:
         pytest.skip("mediapipe is not available here")
     flows = []
-    real_flow = frame_looks.dense_flow
-    monkeypatch.setattr(frame_looks, "dense_flow", lambda a, b: flows.append(1) or real_flow(a, b))
+    real_flow = motion.dense_flow
+    monkeypatch.setattr(motion, "dense_flow", lambda a, b: flows.append(1) or real_flow(a, b))
     session = EmbeddedSession(video, person)  # type: ignore[arg-type]
     ys, xs = np.nonzero(gts[0])
     h, w = gts[0].shape

@@ -7,12 +7,12 @@ import cv2
 import numpy as np
 
 from vtrack.boxes import mask_box
-from vtrack.vision.embedded.frame_looks import CameraMotion
 from vtrack.vision.embedded.grabcut_candidates import refine_with_grabcut
 from vtrack.vision.embedded.imageops import component_at, fill_holes
+from vtrack.vision.embedded.motion_field import MotionField
 
 
-def motion_logodds(motion: CameraMotion, x: int, y: int) -> np.ndarray | None:
+def motion_logodds(motion: MotionField, x: int, y: int) -> np.ndarray | None:
     """Log-odds that each pixel moves like the clicked point rather than like the camera.
 
     `motion` is the DIS flow from the frame to one a few steps away and the camera's part of it

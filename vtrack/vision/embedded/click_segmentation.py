@@ -33,7 +33,6 @@ from vtrack.vision.embedded.click_motion import (
 from vtrack.vision.embedded.frame_looks import FrameLooks, LaterFrame
 from vtrack.vision.embedded.grabcut_candidates import grabcut, grabcut_search, refine_with_grabcut
 from vtrack.vision.embedded.imageops import component_at, fill_holes
-from vtrack.vision.embedded.motion_field import MotionField
 from vtrack.vision.embedded.objectness import load_trees, whole_object
 from vtrack.vision.embedded.objectness_features import FrameCues, frame_cues
 from vtrack.vision.embedded.person_segmenter import PersonSegmenter
@@ -125,9 +124,9 @@ def click_cues(looks: FrameLooks) -> FrameCues:
     """Superpixels, motion towards the objectness partner frames and person probability."""
     motions = []
     for step in OBJECTNESS_STEPS:
-        camera = looks.camera_motion(step)
-        if camera is not None:
-            motions.append(MotionField.of(camera.flow, camera.camera))
+        field_ = looks.camera_motion(step)
+        if field_ is not None:
+            motions.append(field_)
     image = looks.image
     return frame_cues(image, region_graph(slic_labels(image)), motions, looks.person_probability())
 

@@ -16,7 +16,7 @@ from typing import TypeVar, cast
 
 import numpy as np
 
-from vtrack.vision.embedded.motion_field import camera_flow, dense_flow
+from vtrack.vision.embedded.motion_field import MotionField, motion_field
 from vtrack.vision.embedded.person_segmenter import PersonSegmenter, PoseResult
 
 # `later_frame(step)` gives the frame `step` frames away (or as far back when the video ends
@@ -25,14 +25,6 @@ LaterFrame = Callable[[int], np.ndarray | None]
 
 _MISSING = object()
 T = TypeVar("T")
-
-
-@dataclass
-class CameraMotion:
-    """Dense flow from the frame to a partner frame and the part the camera explains."""
-
-    flow: np.ndarray  # (H, W, 2)
-    camera: np.ndarray  # (H, W, 2)
 
 
 @dataclass
@@ -68,17 +60,13 @@ class FrameLooks:
             return None
         return self._once("person_probability", lambda: person.person_probability(self.image))
 
-    def camera_motion(self, step: int) -> CameraMotion | None:
+    def camera_motion(self, step: int) -> MotionField | None:
         """Flow to the frame `step` away and its dominant homography's part; None when there is
         no partner frame or RANSAC finds no camera model."""
 
-        def compute() -> CameraMotion | None:
+        def compute() -> MotionField | None:
             # the partner frame itself is not kept: only what was computed from it
             other = self.later_frame(step) if self.later_frame is not None else None
-            if other is None:
-                return None
-            flow = dense_flow(self.image, other)
-            cam = camera_flow(flow)
-            return CameraMotion(flow, cam) if cam is not None else None
+            return motion_field(self.image, other) if other is not None else None
 
         return self._once(("camera", step), compute)

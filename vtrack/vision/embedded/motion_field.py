@@ -26,15 +26,6 @@ class MotionField:
     camera: np.ndarray  # (H, W, 2)
     noise: float
 
-    @classmethod
-    def of(cls, flow: np.ndarray, camera: np.ndarray) -> MotionField:
-        """The field for a flow and its camera part, with the residual's noise level."""
-        residual = np.linalg.norm(flow - camera, axis=-1)
-        # the median residual is the background's flow error (most pixels are background); the
-        # floor keeps a perfectly still clip from turning sub-pixel noise into motion
-        noise = float(np.median(residual)) + 0.5
-        return cls(flow, camera, noise)
-
     @property
     def residual(self) -> np.ndarray:
         """Motion not explained by the camera (H, W, 2)."""
@@ -68,4 +59,10 @@ def motion_field(image: np.ndarray, other: np.ndarray) -> MotionField | None:
     """Flow, camera flow and noise from `image` to `other`; None when no camera model fits."""
     flow = dense_flow(image, other)
     cam = camera_flow(flow)
-    return MotionField.of(flow, cam) if cam is not None else None
+    if cam is None:
+        return None
+    residual = np.linalg.norm(flow - cam, axis=-1)
+    # the median residual is the background's flow error (most pixels are background); the
+    # floor keeps a perfectly still clip from turning sub-pixel noise into motion
+    noise = float(np.median(residual)) + 0.5
+    return MotionField(flow, cam, noise)
