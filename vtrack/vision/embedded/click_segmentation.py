@@ -35,7 +35,9 @@ from vtrack.vision.embedded.grabcut_candidates import grabcut, grabcut_search, r
 from vtrack.vision.embedded.imageops import component_at, fill_holes
 from vtrack.vision.embedded.objectness import load_trees, whole_object
 from vtrack.vision.embedded.objectness_features import FrameCues, frame_cues
+from vtrack.vision.embedded.people import PersonInstance
 from vtrack.vision.embedded.person_segmenter import PersonSegmenter
+from vtrack.vision.embedded.skeletons import TORSO, VISIBLE
 from vtrack.vision.embedded.superpixels import region_graph, slic_labels
 
 __all__ = ["ClickResult", "LaterFrame", "refine_with_grabcut", "segment_box", "segment_points"]
@@ -45,6 +47,9 @@ PRUNE_STEP = 4
 # objectness looks 3 and 8 frames ahead: a short baseline keeps fast objects' flow reliable,
 # a long one makes slow ones move measurably; the model was trained with exactly these
 OBJECTNESS_STEPS = (3, 8)
+# A click this many pixels off a person's instance mask still picks them: clicks land on edges,
+# and the selfie map is soft at a small person's edge (1 % of the 480 px working side).
+INSTANCE_REACH = 5
 
 
 @dataclass
@@ -82,6 +87,9 @@ def _person_mask(
         if comp.any():
             return ClickResult(comp, "person", "a person", {"landmarks": pose.landmarks})
     prob = looks.person_probability()
+    instance = _instance_at(looks, x, y)
+    if instance is not None:
+        return ClickResult(instance.mask, "person", "a person", {"landmarks": instance.landmarks})
     if prob is not None and prob[y, x] > 0.5:
         comp = component_at(prob > 0.5, x, y)
         # a component over a third of the frame is the model's scene-level foreground
@@ -92,6 +100,34 @@ def _person_mask(
                 comp = refined
             return ClickResult(comp, "salient", "the object under the click")
     return None
+
+
+def _instance_at(looks: FrameLooks, x: int, y: int) -> PersonInstance | None:
+    """The one person under (x, y) among the frame's instances, when the whole-frame pose call
+    missed them (people smaller than a sixth of the frame, or beside a more prominent one).
+    Instances lie inside the selfie map's foreground, so they are only looked for when that is
+    within reach of the click (finding them costs a pose call per person)."""
+    prob = looks.people_probability()
+    if prob is None:
+        return None
+    r = INSTANCE_REACH
+    window = (slice(max(0, y - r), y + r + 1), slice(max(0, x - r), x + r + 1))
+    if prob[window].max() <= 0.5:
+        return None
+    for inst in looks.people():
+        if (inst.mask[y, x] or inst.mask[window].any()) and _seen_person(inst):
+            return inst
+    return None
+
+
+def _seen_person(inst: PersonInstance) -> bool:
+    """A face was detected, or the pose sees the whole torso (both shoulders and both hips):
+    the pose model run on an enlarged crop also draws skeletons on animals (a duck on the water
+    got a lying one with its hips invisible), and the whole-frame call had already declined."""
+    if inst.face is not None:
+        return True
+    lms = inst.landmarks
+    return lms is not None and bool((lms[list(TORSO), 2] > VISIBLE).all())
 
 
 def first_mask(

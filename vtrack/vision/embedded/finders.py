@@ -9,7 +9,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from vtrack.vision.embedded.click_segmentation import refine_with_grabcut
+from vtrack.vision.embedded.grabcut_candidates import refine_with_grabcut
 from vtrack.vision.embedded.imageops import disk
 from vtrack.vision.embedded.person_segmenter import PersonSegmenter
 from vtrack.vision.embedded.work_frames import WorkFrames

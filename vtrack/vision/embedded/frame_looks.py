@@ -17,6 +17,7 @@ from typing import TypeVar, cast
 import numpy as np
 
 from vtrack.vision.embedded.motion_field import MotionField, motion_field
+from vtrack.vision.embedded.people import PersonInstance, find_people
 from vtrack.vision.embedded.person_segmenter import PersonSegmenter, PoseResult
 
 # `later_frame(step)` gives the frame `step` frames away (or as far back when the video ends
@@ -59,6 +60,24 @@ class FrameLooks:
         if person is None or not person.available:
             return None
         return self._once("person_probability", lambda: person.person_probability(self.image))
+
+    def people_probability(self) -> np.ndarray | None:
+        """The selfie model's map over overlapping windows of a wide frame (small people seen
+        at twice the size: `PersonSegmenter.people_probability`)."""
+        person = self.person
+        if person is None or not person.available:
+            return None
+        return self._once("people_probability", lambda: person.people_probability(self.image))
+
+    def people(self) -> list[PersonInstance]:
+        """Every person on the frame as a separate instance (people.py): the windowed selfie
+        map's parts, each searched by pose on its own box, so small people are found too."""
+        person = self.person
+        if person is None or not person.available:
+            return []
+        return self._once(
+            "people", lambda: find_people(person, self.image, self.people_probability())
+        )
 
     def camera_motion(self, step: int) -> MotionField | None:
         """Flow to the frame `step` away and its dominant homography's part; None when there is

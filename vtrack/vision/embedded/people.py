@@ -29,8 +29,8 @@ import cv2
 import numpy as np
 
 from vtrack.boxes import Box, mask_box
-from vtrack.vision.embedded.click_segmentation import refine_with_grabcut
 from vtrack.vision.embedded.finders import components
+from vtrack.vision.embedded.grabcut_candidates import refine_with_grabcut
 from vtrack.vision.embedded.imageops import disk
 from vtrack.vision.embedded.person_segmenter import PersonSegmenter
 from vtrack.vision.embedded.skeletons import (
