@@ -8,8 +8,9 @@ each thread's CPU time from /proc every 20 ms. Python threads are named by their
 (vtrack-decode, vtrack-render, vtrack-render-decode, vtrack-encode, MainThread = tracking, ...);
 threads started by native libraries have no Python name and are grouped by the name the kernel
 has for them (/proc/.../comm): FFmpeg's decoder threads ("av:h264:df0", ...), mediapipe's graph
-threads ("mediapipe/..."), and the rest under the process's own name (x264's encoder threads,
-OpenCV's worker). For a call-level view of the Python threads, run the same command under
+threads ("mediapipe/..."), and the rest under the process's own name, split by when they started:
+during the job (x264's encoder threads, swscale's slice threads: each converter (`ToRGB`) starts
+its own, torch's OpenMP worker for a separation) or before it (OpenCV's worker pool). For a call-level view of the Python threads, run the same command under
 `py-spy record -r 50 -o prof.svg -- ...`. Linux only (/proc).
 """
 
@@ -31,8 +32,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 TICK = os.sysconf("SC_CLK_TCK")
 
 
-def _native_name(tid: int) -> str:
-    """A native thread's group, from the kernel's name for it."""
+def _native_name(tid: int, before_job: bool) -> str:
+    """A native thread's group, from the kernel's name for it and whether it predates the job."""
     try:
         with open(f"/proc/self/task/{tid}/comm") as f:
             comm = f.read().strip()
@@ -42,7 +43,9 @@ def _native_name(tid: int) -> str:
         return "native: FFmpeg decoder threads"
     if comm.startswith("mediapipe"):
         return "native: mediapipe graph threads"
-    return "native: x264 encoder, OpenCV worker"
+    if before_job:
+        return "native, unnamed, before the job: OpenCV worker"
+    return "native, unnamed, from the job: x264, swscale, torch"
 
 
 def _thread_cpu() -> dict[int, float]:
@@ -73,7 +76,7 @@ class Sampler:
         cpu = _thread_cpu()
         for tid in cpu:
             # a native thread names itself just after it starts: read its name every time
-            self.names[tid] = python.get(tid) or _native_name(tid)
+            self.names[tid] = python.get(tid) or _native_name(tid, tid in self._before)
         self.cpu.update(cpu)
 
     def _run(self) -> None:

@@ -80,8 +80,9 @@ _FULL_VIEW = 0.85
 _KEPT_MIN_PRIOR = 0.15
 _KEPT_SCORE = 0.3
 
-# (index, image, flow image, flow, person map, long-baseline flow)
-PreparedFrame = tuple[int, np.ndarray, np.ndarray, np.ndarray, np.ndarray | None, np.ndarray | None]
+# (index, image, its grey, flow image, flow, person map, long-baseline flow)
+_Map = np.ndarray | None
+PreparedFrame = tuple[int, np.ndarray, np.ndarray, np.ndarray, np.ndarray, _Map, _Map]
 
 
 class FlowTracker:
@@ -104,8 +105,9 @@ class FlowTracker:
         self._prev_gray: np.ndarray | None = None  # working-res grey, set by `run`
         self._cur_gray: np.ndarray | None = None
 
-    def _gray(self, image: np.ndarray) -> np.ndarray:
-        return resize(cv2.cvtColor(image, cv2.COLOR_RGB2GRAY), self.flow_size)
+    def _gray(self, gray: np.ndarray) -> np.ndarray:
+        """The flow image of a frame, from its working-resolution grey."""
+        return resize(gray, self.flow_size)
 
     def _flow(self, cur_gray: np.ndarray, prev_gray: np.ndarray) -> np.ndarray:
         """For every pixel of the current frame, its displacement back to the previous one."""
@@ -126,16 +128,17 @@ class FlowTracker:
         want_long: bool = True,
         no_seg: set[int] | None = None,
     ) -> PreparedFrame | None:
-        """Next frame's per-frame work (decode/resize, flow, long-baseline flow, person map),
-        object-independent. `grays` holds the last LONG_BASELINE frames' flow images, newest last.
-        The selfie map is skipped for the frame indices in `no_seg` (filled as the frames are
-        read, so which frames skip it does not depend on timing).
+        """Next frame's per-frame work (decode/resize, grey, flow, long-baseline flow, person
+        map), object-independent. `grays` holds the last LONG_BASELINE frames' flow images,
+        newest last. The selfie map is skipped for the frame indices in `no_seg` (filled as the
+        frames are read, so which frames skip it does not depend on timing).
         """
         item = next(frames, None)
         if item is None:
             return None
         index, image = item
-        gray = self._gray(image)
+        full_gray = cv2.cvtColor(image, cv2.COLOR_RGB2GRAY)
+        gray = self._gray(full_gray)
         flow = self._flow(gray, grays[-1])
         long_flow = (
             self._flow(gray, grays[0]) if want_long and len(grays) >= LONG_BASELINE else None
@@ -143,7 +146,7 @@ class FlowTracker:
         if no_seg is not None and index in no_seg:
             want_seg = False
         seg = self.person.person_probability(image) if want_seg and self.person else None
-        return index, image, gray, flow, seg, long_flow
+        return index, image, full_gray, gray, flow, seg, long_flow
 
     def _warp_back(self, prob: np.ndarray, flow: np.ndarray) -> np.ndarray:
         """A previous frame's map moved onto the current one by the dense flow."""
@@ -175,9 +178,9 @@ class FlowTracker:
         # the selfie map next to pose frames and the long-baseline motion cue (it serves slow
         # rigid objects; people: DAVIS -0.001), which pays for running pose more often
         all_pose = want_pose and all(s.pose for s in states.values())
-        grays = [self._gray(first_image)]
         self._cur_gray = cv2.cvtColor(first_image, cv2.COLOR_RGB2GRAY)
-        self._first_keyframes(states, first_image)
+        grays = [self._gray(self._cur_gray)]
+        self._first_keyframes(states, self._cur_gray)
         pose_graph = self.person.video_pose() if want_pose and self.person else None
         try:
             with (
@@ -192,14 +195,13 @@ class FlowTracker:
                     self._prepare, frames, list(grays), want_seg, not all_pose, no_seg
                 )
                 while (ready := pending.result()) is not None:
-                    index, image, gray, flow, seg, long_flow = ready
+                    index, image, full_gray, gray, flow, seg, long_flow = ready
                     grays = (grays + [gray])[-LONG_BASELINE:]
                     pending = pool.submit(
                         self._prepare, frames, list(grays), want_seg, not all_pose, no_seg
                     )
                     pose, pose_w = cue.map_for(index, flow)
-                    self._prev_gray = self._cur_gray
-                    self._cur_gray = cv2.cvtColor(image, cv2.COLOR_RGB2GRAY)
+                    self._prev_gray, self._cur_gray = self._cur_gray, full_gray
                     out = {
                         obj_id: self._step(state, image, flow, seg, long_flow, pose, pose_w)
                         for obj_id, state in states.items()
@@ -211,9 +213,8 @@ class FlowTracker:
             if pose_graph is not None:
                 pose_graph.close()
 
-    def _first_keyframes(self, states: dict[int, TrackState], image: np.ndarray) -> None:
+    def _first_keyframes(self, states: dict[int, TrackState], gray: np.ndarray) -> None:
         """The prompt frame's view of every object without a keyframe yet (to find it again)."""
-        gray = cv2.cvtColor(image, cv2.COLOR_RGB2GRAY)
         for state in states.values():
             key = self.reacquirer.object_keyframe(gray, state.mask) if not state.keyframes else None
             if key is not None:
@@ -287,7 +288,8 @@ class FlowTracker:
         prior = warp_prior(prior_src, win, state.ref_area)
         latent = self._move_latent(state, win, prior)
         fused, posed = fuse_cues(state, win, prior, reach, seg, long_flow, pose, pose_w, latent)
-        edges = edge_filter(cv2.cvtColor(win.image, cv2.COLOR_RGB2GRAY))
+        x0, y0, x1, y1 = box
+        edges = edge_filter(np.ascontiguousarray(self._cur_gray[y0:y1, x0:x1]))
         soft = far_side(state, win, prior, fused, snap(fused, edges), edges)
         new = accept(soft, prior)
         return self._conclude(state, image, win, prior, soft, new, posed)
@@ -390,7 +392,7 @@ class FlowTracker:
             and not at_edge(full)
         ):
             # only full views: a half-hidden object's keypoints would miss the other half
-            key = self.reacquirer.object_keyframe(cv2.cvtColor(image, cv2.COLOR_RGB2GRAY), full)
+            key = self.reacquirer.object_keyframe(self._cur_gray, full)  # `image`'s grey
             if key is not None:
                 state.keyframes = state.keyframes[:1] + [key]
 
