@@ -3,15 +3,16 @@
     .venv/bin/python bench/profile_stages.py CLIP --point X,Y [--workflow track|text|remove]
         [--prompt "..."] [--frame N]
 
-Runs the workflow once (engines loaded first, as the server keeps them) while a sampler reads
-each thread's CPU time from /proc every 20 ms. Python threads are named by their stage
-(vtrack-decode, vtrack-render, vtrack-render-decode, vtrack-encode, MainThread = tracking, ...);
-threads started by native libraries have no Python name and are grouped by the name the kernel
-has for them (/proc/.../comm): FFmpeg's decoder threads ("av:h264:df0", ...), mediapipe's graph
-threads ("mediapipe/..."), and the rest under the process's own name, split by when they started:
-during the job (x264's encoder threads, swscale's slice threads: each converter (`ToRGB`) starts
-its own, torch's OpenMP worker for a separation) or before it (OpenCV's worker pool). For a call-level view of the Python threads, run the same command under
-`py-spy record -r 50 -o prof.svg -- ...`. Linux only (/proc).
+Runs the workflow once, warm (engines loaded and warmed up first, as the server does:
+`pipelines/warmup.py`), while a sampler reads each thread's CPU time from /proc every 20 ms.
+Python threads are named by their stage (vtrack-decode, vtrack-render, vtrack-render-decode,
+vtrack-encode, MainThread = tracking, ...); threads started by native libraries have no Python
+name and are grouped by the name the kernel has for them (/proc/.../comm): FFmpeg's decoder
+threads ("av:h264:df0", ...), mediapipe's graph threads ("mediapipe/..."), and the rest under
+the process's own name, split by when they started: during the job (x264's encoder threads,
+swscale's slice threads: each converter (`ToRGB`) starts its own, torch's OpenMP worker for a
+separation) or before it (OpenCV's worker pool). For a call-level view of the Python threads,
+run the same command under `py-spy record -r 50 -o prof.svg -- ...`. Linux only (/proc).
 """
 
 from __future__ import annotations
@@ -112,10 +113,11 @@ def run(args: argparse.Namespace) -> dict:
     from vtrack.config import Settings
     from vtrack.pipelines.engine_cache import EngineCache
     from vtrack.pipelines.video_io import open_video
+    from vtrack.pipelines.warmup import warm_up
 
     settings = Settings()
     engines = EngineCache(settings)
-    engines.preload()
+    warm_up(engines)
     x, y = args.point.split(",")
     fields = {"x": x, "y": y, "frame_idx": str(args.frame)}
     name = {"track": "track_point", "text": "text_to_video", "remove": "remove_object"}
