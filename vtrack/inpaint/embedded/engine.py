@@ -17,8 +17,6 @@ the frames have: the output resolution or a working one.
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from collections.abc import Callable, Iterator, Sequence
 
 import numpy as np
@@ -27,6 +25,7 @@ from vtrack.config import get_settings
 from vtrack.inpaint.base import ProgressCallback, VideoInpainter
 from vtrack.inpaint.embedded.align import CameraMotion
 from vtrack.inpaint.embedded.blend import composite
+from vtrack.inpaint.embedded.cache import CachedFrames, Lru
 from vtrack.inpaint.embedded.chain import ChainState, candidates, chain_step
 from vtrack.inpaint.embedded.combine import Candidates, combine
 from vtrack.inpaint.embedded.holes import Hole
@@ -37,28 +36,14 @@ from vtrack.media.frames import FrameSequence
 
 # Progress shares: alignment, backward pass; the forward pass has the rest.
 _ALIGN, _BACK = 0.3, 0.3
+# Holes kept: the votes' window (votes.OFFSETS) and a pass's neighbours, with room to spare.
+HOLES_KEPT = 96
 
 
-class _Holes:
+def _holes(masks: Sequence[np.ndarray], margin: int, feather: int) -> Lru[Hole | None]:
     """Each frame's hole, made on demand and kept for the frames a pass is near (a pass walks
     the clip in order; votes look a few dozen frames either way)."""
-
-    def __init__(self, masks: Sequence[np.ndarray], margin: int, feather: int, size: int = 96):
-        self._masks, self._margin, self._feather, self._size = masks, margin, feather, size
-        self._items: OrderedDict[int, Hole | None] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, i: int) -> Hole | None:
-        with self._lock:
-            if i in self._items:
-                self._items.move_to_end(i)
-                return self._items[i]
-        hole = Hole.of(np.asarray(self._masks[i]), self._margin, self._feather)
-        with self._lock:
-            self._items[i] = hole
-            while len(self._items) > self._size:
-                self._items.popitem(last=False)
-        return hole
+    return Lru(lambda i: Hole.of(np.asarray(masks[i]), margin, feather), HOLES_KEPT)
 
 
 class EmbeddedInpainter(VideoInpainter):
@@ -99,9 +84,11 @@ class EmbeddedInpainter(VideoInpainter):
             report(_ALIGN * done[0] / max(1, n - 1))
 
         motion = CameraMotion.estimate(frames, masks, self.margin, self.workers, aligned)
-        moving = MovingParts(frames, masks, self.margin, motion)
-        holes = _Holes(masks, self.margin, self.feather)
-        completion = _Completion(frames, holes, motion, moving, report)
+        # The alignment reads each frame once, in chunks far apart: only the passes share.
+        cached = CachedFrames(frames)
+        moving = MovingParts(cached, masks, self.margin, motion)
+        holes = _holes(masks, self.margin, self.feather)
+        completion = _Completion(cached, holes, motion, moving, report)
         yield from completion.run()
 
 
@@ -110,8 +97,8 @@ class _Completion:
 
     def __init__(
         self,
-        frames: FrameSequence,
-        holes: _Holes,
+        frames: Sequence[np.ndarray],
+        holes: Lru[Hole | None],
         motion: CameraMotion,
         moving: MovingParts,
         progress: Callable[[float], None],

@@ -15,13 +15,13 @@ The fill uses it to drop, of two disagreeing candidates, the one showing somethi
 from __future__ import annotations
 
 import threading
-from collections import OrderedDict
 from collections.abc import Sequence
 
 import cv2
 import numpy as np
 
 from vtrack.inpaint.embedded.align import CameraMotion
+from vtrack.inpaint.embedded.cache import Lru
 from vtrack.inpaint.embedded.masks import dilate
 
 # Long side of the frames the test runs on: moving things worth a ghost are tens of pixels at
@@ -40,7 +40,7 @@ GROW = 2  # dilation (pixels at LONG_SIDE, ~7 px at 854): a moving thing's blurr
 
 
 class MovingParts:
-    """Per frame, a small bool mask of what moves on its own (cached, made on demand).
+    """Per frame, a small bool mask of what moves on its own (made on demand, once per frame).
 
     `masks[i]` is frame i's object mask (bool), grown by `margin` pixels: those pixels are not
     background in frame i and never vote.
@@ -54,51 +54,44 @@ class MovingParts:
         motion: CameraMotion,
         size: int = 96,
     ) -> None:
-        self.frames, self.masks, self.motion, self._size = frames, masks, motion, size
+        self.frames, self.masks, self.motion = frames, masks, motion
         self.margin = margin
         h, w = frames[0].shape[:2]
         self.scale = min(1.0, LONG_SIDE / max(h, w))
         self.small_shape = (max(1, round(h * self.scale)), max(1, round(w * self.scale)))
         self._S = np.diag([self.scale, self.scale, 1.0])
         self._S_inv = np.diag([1 / self.scale, 1 / self.scale, 1.0])
-        self._small: OrderedDict[int, tuple[np.ndarray, np.ndarray]] = OrderedDict()
-        self._masks: OrderedDict[int, np.ndarray] = OrderedDict()
+        self._small: Lru[tuple[np.ndarray, np.ndarray]] = Lru(self._make_small, 2 * size)
+        # Every frame's answer is kept, packed to bits (4 KB a frame at LONG_SIDE: 7 MB for a
+        # minute at 30 fps): both passes ask for the same frames, far apart in time.
+        self._found: dict[int, np.ndarray] = {}
         self._lock = threading.Lock()
 
-    def _small_frame(self, i: int) -> tuple[np.ndarray, np.ndarray]:
+    def _make_small(self, i: int) -> tuple[np.ndarray, np.ndarray]:
         """Frame i small and blurred (float32) and where it is background (bool)."""
-        with self._lock:
-            if i in self._small:
-                self._small.move_to_end(i)
-                return self._small[i]
         sh, sw = self.small_shape
         image = cv2.resize(np.asarray(self.frames[i]), (sw, sh), interpolation=cv2.INTER_AREA)
         image = cv2.GaussianBlur(image.astype(np.float32), (BLUR, BLUR), 0)
         hole = dilate(np.asarray(self.masks[i]), self.margin).astype(np.uint8)
         free = cv2.resize(hole, (sw, sh), interpolation=cv2.INTER_AREA) == 0
-        with self._lock:
-            self._small[i] = (image, free)
-            while len(self._small) > 2 * self._size:
-                self._small.popitem(last=False)
         return image, free
 
     def mask(self, i: int) -> np.ndarray:
         """Frame i's moving parts at the small size (bool)."""
         with self._lock:
-            if i in self._masks:
-                self._masks.move_to_end(i)
-                return self._masks[i]
-        found = self._detect(i)
-        with self._lock:
-            self._masks[i] = found
-            while len(self._masks) > self._size:
-                self._masks.popitem(last=False)
-        return found
+            packed = self._found.get(i)
+        if packed is None:
+            found = self._detect(i)
+            with self._lock:
+                self._found[i] = np.packbits(found, axis=None)
+            return found
+        sh, sw = self.small_shape
+        return np.unpackbits(packed, count=sh * sw).reshape(sh, sw).astype(bool)
 
     def _detect(self, i: int) -> np.ndarray:
         n = len(self.frames)
         sh, sw = self.small_shape
-        image, _ = self._small_frame(i)
+        image, _ = self._small.get(i)
         found = np.zeros((sh, sw), bool)
         for gap in GAPS:
             votes = np.zeros((sh, sw), np.int8)  # +1 per side that saw a change
@@ -106,7 +99,7 @@ class MovingParts:
             for j in (i - gap, i + gap):
                 if j < 0 or j >= n:
                     continue
-                other, free = self._small_frame(j)
+                other, free = self._small.get(j)
                 to_j = self._S @ self.motion.between(i, j) @ self._S_inv
                 flags = cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP
                 moved = cv2.warpPerspective(other, to_j, (sw, sh), flags=flags)
