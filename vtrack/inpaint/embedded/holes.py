@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import cv2
@@ -55,8 +56,12 @@ class Hole:
     def covers(self, x: np.ndarray, y: np.ndarray) -> np.ndarray:
         """For full-frame coordinates (float arrays of any shape): True where bilinear sampling
         at (x, y) would read a hole pixel (the object's colour would bleed in)."""
-        padded = np.pad(self.hole, 1).astype(np.uint8) * 255
         v = remap_points(
-            padded, x - self.box[0] + 1, y - self.box[1] + 1, border=cv2.BORDER_CONSTANT
+            self._padded, x - self.box[0] + 1, y - self.box[1] + 1, border=cv2.BORDER_CONSTANT
         )
         return v > 0
+
+    @functools.cached_property
+    def _padded(self) -> np.ndarray:
+        """The hole as uint8 255 with a one-pixel border of 0 (what `covers` samples)."""
+        return np.pad(self.hole, 1).astype(np.uint8) * 255

@@ -65,6 +65,7 @@ class MovingParts:
         # Every frame's answer is kept, packed to bits (4 KB a frame at LONG_SIDE: 7 MB for a
         # minute at 30 fps): both passes ask for the same frames, far apart in time.
         self._found: dict[int, np.ndarray] = {}
+        self._unpacked: Lru[np.ndarray] = Lru(self._unpack, size)
         self._lock = threading.Lock()
 
     def _make_small(self, i: int) -> tuple[np.ndarray, np.ndarray]:
@@ -78,6 +79,9 @@ class MovingParts:
 
     def mask(self, i: int) -> np.ndarray:
         """Frame i's moving parts at the small size (bool)."""
+        return self._unpacked.get(i)
+
+    def _unpack(self, i: int) -> np.ndarray:
         with self._lock:
             packed = self._found.get(i)
         if packed is None:
@@ -109,7 +113,7 @@ class MovingParts:
                     (sw, sh),
                     flags=cv2.INTER_NEAREST | cv2.WARP_INVERSE_MAP,
                 ).astype(bool)
-                diff = np.abs(image - moved).mean(axis=2) > CHANGED
+                diff = _channel_mean(cv2.absdiff(image, moved)) > CHANGED
                 sides += seen
                 votes += seen & diff
             found |= (sides > 0) & (votes == sides)
@@ -131,3 +135,10 @@ class MovingParts:
         out = np.zeros(x.shape, bool)
         out[ok] = m[sy[ok], sx[ok]]
         return out
+
+
+def _channel_mean(image: np.ndarray) -> np.ndarray:
+    """Mean over the 3 channels of a float32 image, summed in numpy's order (as .mean(axis=2),
+    without its strided reduction: a third of the test's cost)."""
+    r, g, b = cv2.split(image)
+    return cv2.add(cv2.add(r, g), b) / np.float32(3)
