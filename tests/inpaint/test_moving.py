@@ -61,16 +61,23 @@ def test_of_two_disagreeing_candidates_the_one_showing_a_mover_is_dropped() -> N
     assert hole is not None and int(hole.region.sum()) == 4
     wall, mover = np.array([150, 150, 150]), np.array([30, 30, 30])
     assert np.abs(wall - mover).sum() > DISAGREE
-    earlier = (np.tile(wall, (4, 1)).astype(np.uint8), np.full(4, 9, np.int32), np.ones(4, bool))
+    spots = np.arange(4, dtype=np.int32)
+    earlier = (np.tile(wall, (4, 1)).astype(np.uint8), np.full(4, 9, np.int32), spots)
+    later = (np.tile(mover, (4, 1)).astype(np.uint8), np.full(4, 1, np.int32), spots)
+    earlier_clear = np.array([True, True, True, False])  # pixel 3: neither source spot clear
     later_clear = np.array([False, False, True, True])
-    later = (np.tile(mover, (4, 1)).astype(np.uint8), np.full(4, 1, np.int32), later_clear)
-    earlier[2][3] = False  # pixel 3: neither source spot clear
+    asked: list[int] = []
+
+    def clear(side: int, which: np.ndarray) -> np.ndarray:
+        asked.append(int(which.sum()))
+        return (earlier_clear, later_clear)[side][which]
 
     def vote(which: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         k = int(which.sum())  # median near the mover, a quorum, but a wide spread
         return np.tile(mover, (k, 1)).astype(np.float32), np.full(k, 4), np.full(k, DISAGREE)
 
-    fill, have = combine(earlier, later, hole, vote)
+    fill, have = combine(earlier, later, hole, vote, clear)
+    assert asked == [4, 4]  # asked once per side, for the disagreeing pixels only
     got = fill[hole.region]
     assert have[hole.region].all()
     assert (got[:2] == wall).all()  # the later candidate showed a mover: dropped

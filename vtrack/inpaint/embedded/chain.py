@@ -99,20 +99,20 @@ def chain_step(
     return state
 
 
-# moving(i, x, y): which full-frame points of frame i lie on something moving on its own.
-Moving = Callable[[int, np.ndarray, np.ndarray], np.ndarray]
+# spots(x, y): where full-frame points fall on the moving parts' small grid (moving.py).
+Spots = Callable[[np.ndarray, np.ndarray], np.ndarray]
 
 
 def candidates(
-    frames: Sequence[np.ndarray], state: ChainState, hole: Hole, t: int, moving: Moving
+    frames: Sequence[np.ndarray], state: ChainState, hole: Hole, t: int, spots: Spots
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Colours (n, 3) uint8, ages (n,) (frames between t and the source; 0: none) and whether
-    the source spot was clear of anything moving on its own (n,) bool, for the chain's answers
-    at the hole's region pixels, row-major."""
+    """Colours (n, 3) uint8, ages (n,) (frames between t and the source; 0: none) and the source
+    spots on the moving parts' grid (n,) int32, for the chain's answers at the hole's region
+    pixels, row-major. Whether a spot showed something moving is asked only where it matters
+    (combine.py: where the two directions disagree)."""
     src = state.src[hole.region]
     xs, ys = state.x[hole.region], state.y[hole.region]
     colours = np.zeros((src.size, 3), np.uint8)
-    clear = np.ones(src.size, bool)
     order = np.argsort(src, kind="stable")
     keys, starts = np.unique(src[order], return_index=True)
     ends = np.append(starts[1:], src.size)
@@ -120,6 +120,5 @@ def candidates(
         if k != NONE:
             pick = order[a:b]
             colours[pick] = remap_points(np.asarray(frames[int(k)]), xs[pick], ys[pick])
-            clear[pick] = ~moving(int(k), xs[pick], ys[pick])
     ages = np.where(src == NONE, 0, np.abs(src - t)).astype(np.int32)
-    return colours, ages, clear
+    return colours, ages, spots(xs, ys)

@@ -22,26 +22,32 @@ from vtrack.inpaint.embedded.votes import QUORUM
 # sub-pixel misregistration stay well below; a person walking through does not).
 DISAGREE = 45
 
-# colours (n, 3) uint8, ages (n,) (0: none), clear (n,): the source spot showed nothing moving
+# colours (n, 3) uint8, ages (n,) (0: none), source spots (n,) (what `Clear` reads)
 Candidates = tuple[np.ndarray, np.ndarray, np.ndarray]
 Vote = Callable[[np.ndarray], tuple[np.ndarray, np.ndarray, np.ndarray]]
+# clear(side, which): whether the source spots of side 0 (earlier) or 1 (later) at the region
+# pixels `which` (bool) showed nothing moving on its own (moving.py)
+Clear = Callable[[int, np.ndarray], np.ndarray]
 
 
 def combine(
-    earlier: Candidates, later: Candidates, hole: Hole, vote: Vote
+    earlier: Candidates, later: Candidates, hole: Hole, vote: Vote, clear: Clear
 ) -> tuple[np.ndarray, np.ndarray]:
     """The fill (h, w, 3) over the hole's box and where it is set (h, w).
 
     `vote(which)` gives the votes' (median, count, spread) at the region pixels `which` (bool
-    over the region's pixels, row-major).
+    over the region's pixels, row-major); `clear` is asked only where the two disagree.
     """
-    (ce, ae, clear_e), (cl, al, clear_l) = earlier, later
+    (ce, ae, _), (cl, al, _) = earlier, later
     diff = np.abs(ce.astype(np.int16) - cl.astype(np.int16)).sum(axis=1)
     # Of two disagreeing candidates, one that shows something moving on its own is dropped (the
     # other then stands alone, and the votes may still overrule it as below).
     split = (ae > 0) & (al > 0) & (diff > DISAGREE)
-    ae = np.where(split & clear_l & ~clear_e, 0, ae)
-    al = np.where(split & clear_e & ~clear_l, 0, al)
+    if split.any():
+        clear_e, clear_l = np.ones(ae.shape, bool), np.ones(al.shape, bool)
+        clear_e[split], clear_l[split] = clear(0, split), clear(1, split)
+        ae = np.where(split & clear_l & ~clear_e, 0, ae)
+        al = np.where(split & clear_e & ~clear_l, 0, al)
     both = (ae > 0) & (al > 0)
     split = both & (diff > DISAGREE)
     take_later = al < ae  # without votes: the nearer one in time

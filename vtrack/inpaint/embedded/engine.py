@@ -118,7 +118,7 @@ class _Completion:
         assert hole is not None
         prev = self.holes.get(u) if state_u is not None else None
         state = chain_step(hole, self.motion.between(t, u), u, prev, state_u, self.shape)
-        return state, candidates(self.frames, state, hole, t, self.moving.at)
+        return state, candidates(self.frames, state, hole, t, self.moving.spots)
 
     def _backward_pass(self) -> dict[int, Candidates]:
         """Per frame with a hole: the candidates of the nearest later frames (see chain.py)."""
@@ -168,7 +168,11 @@ class _Completion:
         def vote(which: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
             return votes(t, xs[which], ys[which], self.frames, self.holes.get, self.motion)
 
-        fill, have = combine(earlier, later, hole, vote)
+        def clear(side: int, which: np.ndarray) -> np.ndarray:
+            ages, spots = (earlier, later)[side][1][which], (earlier, later)[side][2][which]
+            return ~self.moving.on(t - ages if side == 0 else t + ages, spots)
+
+        fill, have = combine(earlier, later, hole, vote, clear)
         unseen = hole.hole & ~have
         if unseen.any() and previous is not None:
             carried = carry_previous(previous, self.motion.between(t, t - 1), hole, unseen, fill)
@@ -183,4 +187,4 @@ class _Completion:
 
 def _nothing(hole: Hole) -> Candidates:
     count = int(hole.region.sum())
-    return np.zeros((count, 3), np.uint8), np.zeros(count, np.int32), np.ones(count, bool)
+    return np.zeros((count, 3), np.uint8), np.zeros(count, np.int32), np.full(count, -1, np.int32)

@@ -125,16 +125,31 @@ class MovingParts:
             )
         return found.astype(bool)
 
-    def at(self, i: int, x: np.ndarray, y: np.ndarray) -> np.ndarray:
-        """Whether full-frame points (x, y) of frame i lie on its moving parts (outside: False)."""
-        m = self.mask(i)
+    def spots(self, x: np.ndarray, y: np.ndarray) -> np.ndarray:
+        """Where full-frame points (x, y) fall on the small grid: flat indices, -1 outside."""
         sx = np.round(x * self.scale).astype(np.int64)
         sy = np.round(y * self.scale).astype(np.int64)
-        sh, sw = m.shape
+        sh, sw = self.small_shape
         ok = (sx >= 0) & (sx < sw) & (sy >= 0) & (sy < sh)
-        out = np.zeros(x.shape, bool)
-        out[ok] = m[sy[ok], sx[ok]]
+        return np.where(ok, sy * sw + sx, -1).astype(np.int32)
+
+    def on(self, i: np.ndarray, spots: np.ndarray) -> np.ndarray:
+        """Whether the spots (from `spots`) of frames `i` (per point) lie on moving parts."""
+        out = np.zeros(spots.shape, bool)
+        order = np.argsort(i, kind="stable")
+        keys, starts = np.unique(i[order], return_index=True)
+        ends = np.append(starts[1:], i.size)
+        for k, a, b in zip(keys, starts, ends, strict=True):
+            pick = order[a:b]
+            spot = spots[pick]
+            inside = spot >= 0
+            out[pick[inside]] = self.mask(int(k)).ravel()[spot[inside]]
         return out
+
+    def at(self, i: int, x: np.ndarray, y: np.ndarray) -> np.ndarray:
+        """Whether full-frame points (x, y) of frame i lie on its moving parts (outside: False)."""
+        spots = self.spots(x.ravel(), y.ravel())
+        return self.on(np.full(spots.shape, i), spots).reshape(x.shape)
 
 
 def _channel_mean(image: np.ndarray) -> np.ndarray:
