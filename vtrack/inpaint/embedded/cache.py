@@ -53,7 +53,7 @@ class CachedFrames(Sequence[np.ndarray]):
         self._cache: Lru[np.ndarray] = Lru(self._read, size)
 
     def _read(self, i: int) -> np.ndarray:
-        frame = np.asarray(self._frames[i])
+        frame = np.asarray(self._frames[i]).view()  # a view: the caller's array keeps its flags
         frame.flags.writeable = False
         return frame
 

@@ -86,10 +86,14 @@ class EmbeddedInpainter(VideoInpainter):
         motion = CameraMotion.estimate(frames, masks, self.margin, self.workers, aligned)
         # The alignment reads each frame once, in chunks far apart: only the passes share.
         cached = CachedFrames(frames)
-        moving = MovingParts(cached, masks, self.margin, motion)
-        holes = _holes(masks, self.margin, self.feather)
-        completion = _Completion(cached, holes, motion, moving, report)
-        yield from completion.run()
+        # Its own reads: it walks the clip forwards while the backward pass walks it back.
+        moving = MovingParts(frames, masks, self.margin, motion)
+        moving.prefetch()
+        try:
+            holes = _holes(masks, self.margin, self.feather)
+            yield from _Completion(cached, holes, motion, moving, report).run()
+        finally:
+            moving.close()
 
 
 class _Completion:
