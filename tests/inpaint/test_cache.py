@@ -8,6 +8,7 @@ import pytest
 
 from vtrack.inpaint.embedded.cache import CachedFrames, Lru
 from vtrack.inpaint.embedded.masks import dilate
+from vtrack.inpaint.embedded.rows import pick, put
 
 
 def test_dilating_only_the_box_equals_dilating_the_frame() -> None:
@@ -38,3 +39,19 @@ def test_cached_frames_are_the_frames_and_read_only() -> None:
     with pytest.raises(ValueError):
         cached[2][0, 0, 0] = 1
     frames[2][0, 0, 0] = 1  # the source's own arrays stay writable
+
+
+def test_picking_and_putting_pixels_as_items_is_numpys_indexing() -> None:
+    rng = np.random.default_rng(1)
+    for dtype in (np.uint8, np.float32, np.float64):
+        for shape in ((50, 3), (7, 9, 3), (20,), (0, 3)):
+            values = (rng.random(shape) * 200).astype(dtype)
+            mask = rng.random(shape[: 2 if len(shape) == 3 else 1]) < 0.4
+            index = np.unique(rng.integers(0, max(1, shape[0]), 10)) if shape[0] else mask[:0]
+            for which in (mask, index.astype(np.int64)):
+                assert np.array_equal(pick(values, which), values[which])
+                new = (rng.random(values[which].shape) * 100).astype(dtype)
+                mine, numpys = values.copy(), values.copy()
+                put(mine, which, new)
+                numpys[which] = new
+                assert np.array_equal(mine, numpys)

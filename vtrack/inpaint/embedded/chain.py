@@ -18,6 +18,7 @@ import cv2
 import numpy as np
 
 from vtrack.inpaint.embedded.holes import Hole
+from vtrack.inpaint.embedded.rows import put
 from vtrack.inpaint.embedded.sampling import remap_points
 
 NONE = -1
@@ -118,7 +119,7 @@ def candidates(
     ends = np.append(starts[1:], src.size)
     for k, a, b in zip(keys, starts, ends, strict=True):
         if k != NONE:
-            pick = order[a:b]
-            colours[pick] = remap_points(np.asarray(frames[int(k)]), xs[pick], ys[pick])
+            at = order[a:b]
+            put(colours, at, remap_points(np.asarray(frames[int(k)]), xs[at], ys[at]))
     ages = np.where(src == NONE, 0, np.abs(src - t)).astype(np.int32)
     return colours, ages, spots(xs, ys)

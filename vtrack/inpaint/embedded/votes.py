@@ -14,6 +14,7 @@ import numpy as np
 
 from vtrack.inpaint.embedded.align import CameraMotion
 from vtrack.inpaint.embedded.holes import Hole
+from vtrack.inpaint.embedded.rows import pick, put
 from vtrack.inpaint.embedded.sampling import remap_points
 
 # Frames a vote is taken from, relative to the frame being filled: beyond the few frames a
@@ -53,7 +54,7 @@ def votes(
         if hole is not None:
             valid &= ~hole.covers(qx, qy)
         if valid.any():
-            got[k, valid] = remap_points(np.asarray(frames[v]), qx[valid], qy[valid])
+            put(got[k], valid, remap_points(np.asarray(frames[v]), qx[valid], qy[valid]))
             ok[k] = valid
     count = ok.sum(axis=0)
     median = _median(np.where(ok[..., None], got, np.inf), count)
@@ -85,6 +86,8 @@ def _median(values: np.ndarray, count: np.ndarray) -> np.ndarray:
     ordered = _sorted(values)  # (k, n, c)
     lo = np.clip((count - 1) // 2, 0, None)
     hi = np.minimum(np.clip(count // 2, 0, values.shape[0] - 1), np.maximum(count - 1, 0))
-    rows = np.arange(values.shape[1])
-    mid = (ordered[lo, rows, :] + ordered[hi, rows, :]) / 2
+    n = values.shape[1]
+    rows = np.arange(n)
+    flat = ordered.reshape(-1, values.shape[2])  # (k * n, c): (i, row) is at i * n + row
+    mid = (pick(flat, lo * n + rows) + pick(flat, hi * n + rows)) / 2
     return np.where(count[:, None] > 0, mid, 0.0).astype(np.float32)
