@@ -17,9 +17,8 @@ def _lead(values: np.ndarray, which: np.ndarray) -> int:
 
 def _items(values: np.ndarray, lead: int) -> np.ndarray:
     """A C-contiguous array as items of its trailing axes' bytes, over its `lead` axes (a view)."""
-    size = values.dtype.itemsize * int(np.prod(values.shape[lead:], dtype=np.int64))
     flat = values.reshape(values.shape[:lead] + (-1,))
-    return flat.view(f"V{size}").reshape(values.shape[:lead])
+    return flat.view(f"V{flat.strides[-2]}").reshape(values.shape[:lead])
 
 
 def _fast(values: np.ndarray, lead: int) -> bool:
