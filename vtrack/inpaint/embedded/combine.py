@@ -17,7 +17,7 @@ import cv2
 import numpy as np
 
 from vtrack.inpaint.embedded.holes import Hole
-from vtrack.inpaint.embedded.rows import pick, put
+from vtrack.inpaint.embedded.rows import channel_sum, pick, put
 from vtrack.inpaint.embedded.votes import QUORUM
 
 # Summed |RGB| difference above which two candidates show different things (noise and
@@ -41,7 +41,7 @@ def combine(
     over the region's pixels, row-major); `clear` is asked only where the two disagree.
     """
     (ce, ae, _), (cl, al, _) = earlier, later
-    diff = _summed(cv2.absdiff(ce, cl).astype(np.int16))
+    diff = channel_sum(cv2.absdiff(ce, cl).astype(np.int16))
     # Of two disagreeing candidates, one that shows something moving on its own is dropped (the
     # other then stands alone, and the votes may still overrule it as below).
     split = (ae > 0) & (al > 0) & (diff > DISAGREE)
@@ -59,8 +59,8 @@ def combine(
     if ask.any():
         median, count, spread = vote(ask)
         quorum = count >= QUORUM
-        de = _summed(np.abs(pick(ce, ask) - median))
-        dl = _summed(np.abs(pick(cl, ask) - median))
+        de = channel_sum(np.abs(pick(ce, ask) - median))
+        dl = channel_sum(np.abs(pick(cl, ask) - median))
         in_split = split[ask]
         take_later[ask] = np.where(in_split & quorum, dl < de, take_later[ask])
         far = np.where(ae[ask] > 0, de, dl) > DISAGREE
@@ -69,12 +69,6 @@ def combine(
     use_e = (ae > 0) & ~(split & take_later)
     use_l = (al > 0) & ~(split & ~take_later)
     return _blended(hole, ce, ae, use_e, cl, al, use_l, override, medians)
-
-
-def _summed(values: np.ndarray) -> np.ndarray:
-    """(n, 3) summed over the channels, in numpy's order (columns: a third of .sum(axis=1)'s
-    time on these short rows)."""
-    return values[:, 0] + values[:, 1] + values[:, 2]
 
 
 def _blended(

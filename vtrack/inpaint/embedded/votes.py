@@ -14,7 +14,7 @@ import numpy as np
 
 from vtrack.inpaint.embedded.align import CameraMotion
 from vtrack.inpaint.embedded.holes import Hole
-from vtrack.inpaint.embedded.rows import pick, put
+from vtrack.inpaint.embedded.rows import channel_sum, pick, put
 from vtrack.inpaint.embedded.sampling import remap_points
 
 # Frames a vote is taken from, relative to the frame being filled: beyond the few frames a
@@ -58,7 +58,7 @@ def votes(
             ok[k] = valid
     count = ok.sum(axis=0)
     median = _median(np.where(ok[..., None], got, np.inf), count)
-    dist = np.abs(got - median[None]).sum(axis=2)
+    dist = channel_sum(np.abs(got - median[None]))
     spread = _median(np.where(ok, dist, np.inf)[..., None], count)[:, 0]
     return median, count, np.where(count > 0, spread, np.inf)
 
