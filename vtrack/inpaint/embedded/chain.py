@@ -79,24 +79,27 @@ def chain_step(
     """Frame t's answers from frame u's: `to_u` maps t's pixels onto u's (homography); `hole_u`
     and `state_u` are u's hole and answers (None: u has no hole, or the pass starts at u)."""
     state = ChainState.empty(hole.shape)
-    ys, xs = np.nonzero(hole.region)
-    pts = np.stack([xs + hole.box[0], ys + hole.box[1]], axis=-1).astype(np.float64)
+    xs, ys = hole.pixels()
+    pts = np.stack([xs, ys], axis=-1).astype(np.float64)
     q = cv2.perspectiveTransform(pts.reshape(-1, 1, 2), to_u).reshape(-1, 2)
     qx, qy = q[:, 0].astype(np.float32), q[:, 1].astype(np.float32)
     height, width = frame_shape
     in_frame = (qx >= 0) & (qx <= width - 1) & (qy >= 0) & (qy <= height - 1)
     covered = hole_u.covers(qx, qy) if hole_u is not None else np.zeros(qx.shape, bool)
     seen = in_frame & ~covered
-    state.src[ys[seen], xs[seen]] = u
-    state.x[ys[seen], xs[seen]] = qx[seen]
-    state.y[ys[seen], xs[seen]] = qy[seen]
+    # Set through masks over the box (row-major, the region's order): one pass each.
+    at = np.zeros(hole.shape, bool)
+    at[hole.region] = seen
+    state.src[at] = u
+    state.x[at] = qx[seen]
+    state.y[at] = qy[seen]
     inherit = in_frame & covered
     if state_u is not None and hole_u is not None and inherit.any():
         got = _lookup(state_u, hole_u, qx[inherit], qy[inherit])
-        iy, ix = ys[inherit], xs[inherit]
-        state.src[iy, ix] = got.src
-        state.x[iy, ix] = got.x
-        state.y[iy, ix] = got.y
+        at[hole.region] = inherit
+        state.src[at] = got.src
+        state.x[at] = got.x
+        state.y[at] = got.y
     return state
 
 

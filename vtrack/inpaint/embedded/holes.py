@@ -49,7 +49,11 @@ class Hole:
 
     def pixels(self) -> tuple[np.ndarray, np.ndarray]:
         """Full-frame (x, y) of the region's pixels, row-major (the order every per-pixel array
-        of this hole uses)."""
+        of this hole uses); made once, shared: callers must not change them."""
+        return self._pixels
+
+    @functools.cached_property
+    def _pixels(self) -> tuple[np.ndarray, np.ndarray]:
         ys, xs = np.nonzero(self.region)
         return xs + self.box[0], ys + self.box[1]
 
