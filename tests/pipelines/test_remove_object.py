@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 import av
 import numpy as np
+import pytest
 
 from vtrack.config import Settings
+from vtrack.errors import JobCancelled
 from vtrack.inpaint.embedded.masks import dilate
 from vtrack.inpaint.metrics import survival_share
 from vtrack.pipelines.engine_cache import EngineCache
@@ -59,3 +62,26 @@ def test_removal_uses_exactly_point_to_tracks_masks_and_removes_the_object(
     far = ~dilate(moving_scene.masks[10], 16)
     diff = np.abs(outputs[10][far].astype(int) - moving_scene.frames[10][far].astype(int))
     assert diff.mean() < 4.0
+
+
+def test_a_removal_cancelled_while_filling_stops_its_engine_threads(
+    moving_scene: Scene, moving_clip: Path, settings: Settings, tmp_path: Path
+) -> None:
+    # The engine fills on its own thread (and finds moving parts on another): a cancel raised
+    # from its progress report ends the job with that error and leaves no thread running.
+    engines = EngineCache(settings)
+    video = open_video(moving_clip, settings)
+    request = PointRequest([PointPrompt(*moving_scene.click)], 0)
+    remove = OutputFiles(tmp_path / "remove", REMOVE_OBJECT.outputs)
+    remove.dir.mkdir()
+    progress = Progress(removal_steps(), min_interval_s=0.0)
+
+    def on_change(p: Progress) -> None:
+        if p.steps[2].status == "processing" and p.fraction > 0.6:
+            raise JobCancelled("Cancelled by the user.")
+
+    progress.on_change = on_change
+    with pytest.raises(JobCancelled):
+        run_remove_object(video, request, remove, engines, settings, progress)
+    left = [t.name for t in threading.enumerate() if t.name in ("vtrack-fill", "vtrack-moving")]
+    assert left == []

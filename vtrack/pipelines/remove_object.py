@@ -10,7 +10,7 @@ import numpy as np
 from vtrack.config import Settings
 from vtrack.media.audio import AudioTrack
 from vtrack.media.frames import FrameSequence
-from vtrack.pipelines.concurrency import Background
+from vtrack.pipelines.concurrency import Background, Prefetched
 from vtrack.pipelines.effects import FillFrom
 from vtrack.pipelines.engine_cache import EngineCache
 from vtrack.pipelines.mask_export import MaskZipWriter
@@ -97,17 +97,25 @@ def _fill_and_render(
     progress.start("inpaint")
     progress.relabel("inpaint", f"{inpainter.name.capitalize()} inpainting")
     progress.start("render")
-    filled = inpainter.inpaint(frames, masks, progress.callback("inpaint"))
-    render_video(
-        video,
-        frames,
-        _NoMasks(),
-        range(len(frames)),
-        FillFrom(frames, filled),
-        out.path("inpainted_video_url"),
-        audio,
-        settings,
+    # The engine fills the next frames on its own thread while this one scales the last fill
+    # up into the source frame and hands it to the encoder (OpenCV, without the GIL): on two
+    # cores the engine no longer waits for the drawing.
+    filled = Prefetched(
+        inpainter.inpaint(frames, masks, progress.callback("inpaint")), depth=2, name="vtrack-fill"
     )
+    try:
+        render_video(
+            video,
+            frames,
+            _NoMasks(),
+            range(len(frames)),
+            FillFrom(frames, filled),
+            out.path("inpainted_video_url"),
+            audio,
+            settings,
+        )
+    finally:
+        filled.close()
     progress.complete("inpaint")
     progress.complete("render")
 
