@@ -40,7 +40,8 @@ def votes(
     of the votes from their median (small when the votes agree)."""
     n = len(frames)
     height, width = frames[0].shape[:2]
-    got = np.zeros((len(OFFSETS), xs.size, 3), np.float32)
+    # +inf where a frame gives no vote: sorts last, and is +inf in the distances too.
+    got = np.full((len(OFFSETS), xs.size, 3), np.inf, np.float32)
     ok = np.zeros((len(OFFSETS), xs.size), bool)
     pts = np.stack([xs, ys], axis=-1).astype(np.float64).reshape(-1, 1, 2)
     for k, d in enumerate(OFFSETS):
@@ -54,12 +55,13 @@ def votes(
         if hole is not None:
             valid &= ~hole.covers(qx, qy)
         if valid.any():
-            put(got[k], valid, remap_points(np.asarray(frames[v]), qx[valid], qy[valid]))
+            seen = remap_points(np.asarray(frames[v]), qx[valid], qy[valid]).astype(np.float32)
+            put(got[k], valid, seen)
             ok[k] = valid
     count = ok.sum(axis=0)
-    median = _median(np.where(ok[..., None], got, np.inf), count)
+    median = _median(got, count)
     dist = channel_sum(np.abs(got - median[None]))
-    spread = _median(np.where(ok, dist, np.inf)[..., None], count)[:, 0]
+    spread = _median(dist[..., None], count)[:, 0]
     return median, count, np.where(count > 0, spread, np.inf)
 
 
