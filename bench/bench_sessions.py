@@ -193,19 +193,28 @@ def robot(
             rows[split].append(row)
     print(f"\nRobot user through the HTTP API (means over sequences; {load_average()})")
     print(
-        "| split | seqs | frame-0 J, 1 click | J, 3 clicks | NoC@85 | J&F, 3 clicks | J&F, + correction |"
+        "| split | seqs | frame-0 J, 1 click | J, 3 clicks | NoC@85 | J&F, 3 clicks | "
+        "J&F, + correction | corrected frame's J before / after its click | "
+        "J&F better / worse after the correction |"
     )
-    print("|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|---|")
     for split, split_rows in rows.items():
         mean = {
             k: float(np.mean([r[k] for r in split_rows]))
-            for k in ("J1", "J3", "NoC85", "JF3", "JF_corrected")
+            for k in ("J1", "J3", "NoC85", "JF3", "JF_corrected", "worst_J", "worst_J_clicked")
         }
         print(
             f"| {split} | {len(split_rows)} | {mean['J1']:.3f} | {mean['J3']:.3f} | "
-            f"{mean['NoC85']:.1f} | {mean['JF3']:.3f} | {mean['JF_corrected']:.3f} |"
+            f"{mean['NoC85']:.1f} | {mean['JF3']:.3f} | {mean['JF_corrected']:.3f} | "
+            f"{mean['worst_J']:.3f} / {mean['worst_J_clicked']:.3f} | "
+            f"{_changed(split_rows, 1)} / {_changed(split_rows, -1)} |"
         )
     return rows
+
+
+def _changed(rows: list[dict], sign: int) -> int:
+    """Sequences whose J&F the correction moved by more than 0.001 in the direction `sign`."""
+    return sum(sign * (r["JF_corrected"] - r["JF3"]) > 0.001 for r in rows)
 
 
 def click_plan(gts: np.ndarray, frames: list[int], clicks: int) -> list[tuple[int, int, object]]:

@@ -10,7 +10,10 @@ correction also re-track backwards over half the gap; on the DAVIS robot user th
 tune 0.683 -> 0.635, holdout 0.554 -> 0.544, see bench/RESULTS.md.)
 
 A propagation runs, for each prompted frame, that frame's prompts forward (and, for the first
-prompted frame, backward) over the frames it governs, and stops there.
+prompted frame, backward) over the frames it governs, and stops there. Going forward from a
+later prompted frame (a correction), the engine is also given the object's masks on its earlier
+prompted frames (`recall`), so a tracker with memory goes on from what it learnt there instead
+of starting afresh from the corrected frame (`SegmentationSession.remember`).
 """
 
 from __future__ import annotations
@@ -27,7 +30,7 @@ from vtrack.pipelines.engine_cache import EngineCache
 from vtrack.sessions.engine_sessions import EngineSessions, engine_sessions
 from vtrack.sessions.files import SessionFiles
 from vtrack.sessions.model import Session
-from vtrack.sessions.rle import encode
+from vtrack.sessions.rle import decode, encode
 from vtrack.vision.base import Direction
 
 Span = tuple[int, int]  # first and last frame, inclusive
@@ -101,6 +104,7 @@ def directions_done(direction: Direction) -> tuple[str, ...]:
 
 
 MaskSink = Callable[[int, dict[int, np.ndarray]], None]  # (frame, {object: mask}) as tracked
+Recall = Callable[[int, int], np.ndarray | None]  # (object, frame) -> its stored mask there
 Progress = Callable[[float], None]
 
 
@@ -112,20 +116,33 @@ def run_passes(
     store: MaskSink,
     progress: Progress | None = None,
     cache: EngineSessions | None = None,
+    recall: Recall | None = None,
 ) -> int:
     """Run every pass, handing each frame's masks to `store` as they come; returns the frames
-    stored. `cache` holds the engine sessions (default: the process's, shared with previews)."""
+    stored. `cache` holds the engine sessions (default: the process's, shared with previews);
+    `recall` gives an object's mask on an earlier prompted frame (None: no memory)."""
     cache = cache if cache is not None else engine_sessions(engines)
     total = max(1, sum(p.length for p in passes))
     done = 0
     for one in passes:
-        with contextlib.closing(_track(session, frames, engines, cache, one)) as tracked:
+        tracked = _track(session, frames, engines, cache, one, recall)
+        with contextlib.closing(tracked):
             for frame_idx, masks in tracked:
                 store(frame_idx, masks)
                 done += 1
                 if progress is not None:
                     progress(done / total)
     return done
+
+
+def file_recall(files: SessionFiles) -> Recall:
+    """Masks as the session folder holds them (a prompted frame's is its prompt's mask)."""
+
+    def recall(object_id: int, frame_idx: int) -> np.ndarray | None:
+        stored = files.read_mask(object_id, frame_idx)
+        return decode(stored) if stored is not None else None
+
+    return recall
 
 
 def file_sink(files: SessionFiles, on_frame: Callable[[int], None] | None = None) -> MaskSink:
@@ -157,7 +174,12 @@ def record_done(
 
 
 def _track(
-    session: Session, frames: FrameSequence, engines: EngineCache, cache: EngineSessions, one: Pass
+    session: Session,
+    frames: FrameSequence,
+    engines: EngineCache,
+    cache: EngineSessions,
+    one: Pass,
+    recall: Recall | None,
 ):
     """Yield (frame, {object: mask}) over the pass's spans, in tracking order, then stop the
     engine (a generator closed early stops tracking)."""
@@ -168,6 +190,8 @@ def _track(
         (session.id, one.frame), lambda: engines.segmenter().start_session(frames)
     ) as entry:
         entry.sync(one.frame, prompts)
+        for object_id in prompts:
+            entry.session.remember(object_id, _earlier_masks(session, one, object_id, recall))
         stream = entry.session.propagate(one.direction, start_frame_index=one.frame)
         try:
             for result in stream:
@@ -185,6 +209,20 @@ def _track(
                     break
         finally:
             stream.close()
+
+
+def _earlier_masks(
+    session: Session, one: Pass, object_id: int, recall: Recall | None
+) -> list[tuple[int, np.ndarray]]:
+    """The object's masks on its prompted frames before the pass's, for a forward pass."""
+    if recall is None or one.direction != "forward":
+        return []
+    earlier = []
+    for frame in sorted(f for f in session.objects[object_id].prompts if f < one.frame):
+        mask = recall(object_id, frame)
+        if mask is not None and mask.any():
+            earlier.append((frame, mask))
+    return earlier
 
 
 def _mask_or_empty(mask: np.ndarray | None, height: int, width: int) -> np.ndarray:

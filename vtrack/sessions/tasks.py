@@ -20,7 +20,7 @@ from vtrack.pipelines.progress import Progress, Step
 from vtrack.sessions.files import SessionFiles
 from vtrack.sessions.frames import open_frames
 from vtrack.sessions.model import Session, SessionRow
-from vtrack.sessions.propagate import file_sink, plan, record_done, run_passes
+from vtrack.sessions.propagate import file_recall, file_sink, plan, record_done, run_passes
 from vtrack.sessions.render import (
     RENDER_OUTPUTS,
     RenderRequest,
@@ -95,6 +95,7 @@ def run_propagate(
         passes,
         file_sink(files, on_frame=lambda f: files.log_frame(task_id, f)),
         progress=progress.callback("track"),
+        recall=file_recall(files),
     )
     record_done(session, files, object_ids, params.get("start_frame_idx"), params["direction"])
     progress.complete("track")

@@ -102,6 +102,11 @@ class SegmentationSession(ABC):
         Engines that tell musicians apart by what they play use it; the others ignore it.
         """
 
+    def remember(self, obj_id: int, frames: list[tuple[int, np.ndarray]]) -> None:  # noqa: B027
+        """The object's masks (bool, the video's resolution) on frames it was prompted on before
+        this session's prompts: an engine that tracks with memory goes on from what those frames
+        showed when it tracks forward from a later prompt (a correction); others ignore it."""
+
     def add_mask(self, frame_index: int, obj_id: int, mask: np.ndarray) -> FrameMasks:
         """Prompt one object with a mask (bool, the video's resolution) on one frame; clicks
         added on that frame afterwards correct this mask (as SAM 2's `add_new_mask` followed by

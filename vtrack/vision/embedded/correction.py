@@ -6,6 +6,15 @@ there and widens the band GrabCut may move the boundary in, so the mask can grow
 it missed; a negative click inside cuts away the part that looks like it. Kept are the pieces
 under a positive click or mostly inside the shown mask, so a click never adds a stray blob far
 away nor erases the whole object.
+
+That re-cut is only a candidate: the clicks are taken in order, as on the first frame
+(`click_sequence.corrected`), and each changes the mask only at the error it was aimed at (the
+candidate's piece at the click, within a reach set by the click's depth) and leaves the rest of
+the shown mask as it was. The whole re-cut moved parts the user did not click: on the DAVIS
+robot user's worst frames it made the mask worse on 12 of 20 tune sequences (soccerball 0.65 ->
+0.21: a negative click at the edge of a small ball dropped most of it); taken in order, the
+worst frame's J goes 0.559 -> 0.591 on tune (main's whole re-cut: 0.551) and 0.447 -> 0.480 on
+holdout (0.488), see bench/RESULTS.md.
 """
 
 from __future__ import annotations
@@ -13,6 +22,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
+from vtrack.vision.embedded.click_sequence import Click, corrected
 from vtrack.vision.embedded.grabcut_candidates import refine_with_grabcut
 from vtrack.vision.embedded.imageops import fill_holes
 
@@ -24,6 +34,17 @@ _BAND_FRACTION = 0.04
 # A piece of the corrected mask without a positive click is kept when at least this share of it
 # lies inside the shown mask.
 _INSIDE_SHARE = 0.5
+
+
+def correct_in_order(image: np.ndarray, base: np.ndarray, clicks: list[Click]) -> np.ndarray:
+    """`base` (bool, image size) corrected by `clicks` (x, y in pixels, positive) taken in
+    order: each one's change is the piece of the re-cut (`correct_mask`) at that click."""
+    mask = base
+    for n in range(1, len(clicks) + 1):
+        pos = [(x, y) for x, y, p in clicks[:n] if p]
+        neg = [(x, y) for x, y, p in clicks[:n] if not p]
+        mask = corrected(mask, correct_mask(image, base, pos, neg), clicks[n - 1])
+    return mask.copy() if mask is base else mask
 
 
 def correct_mask(

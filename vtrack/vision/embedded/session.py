@@ -30,14 +30,15 @@ from vtrack.vision.embedded.click_segmentation import (
     segment_box,
 )
 from vtrack.vision.embedded.click_sequence import segment_clicks
-from vtrack.vision.embedded.correction import correct_mask
-from vtrack.vision.embedded.flow_tracker import FlowTracker, StepResult, init_state
+from vtrack.vision.embedded.correction import correct_in_order
+from vtrack.vision.embedded.flow_tracker import FlowTracker, StepResult, TrackState, init_state
 from vtrack.vision.embedded.frame_looks import FrameLooks
 from vtrack.vision.embedded.imageops import resize, upsample_box
 from vtrack.vision.embedded.objectness import load_trees
 from vtrack.vision.embedded.person_segmenter import PersonSegmenter
 from vtrack.vision.embedded.repair import pick_better, repair_dips
 from vtrack.vision.embedded.text_grounding import ground_text
+from vtrack.vision.embedded.track_memory import replayed_state
 from vtrack.vision.embedded.work_frames import WorkFrames
 
 log = logging.getLogger(__name__)
@@ -82,6 +83,8 @@ class EmbeddedSession(SegmentationSession):
         # what clicks on a frame share (cues, earlier masks), for the last few frames clicked
         self._clicks: OrderedDict[int, FrameClicks] = OrderedDict()
         self._sound: SoundSource | None = None
+        # per object: its masks (working res) on frames prompted before this session's, oldest first
+        self._history: dict[int, list[tuple[int, np.ndarray]]] = {}
 
     # ---- helpers -------------------------------------------------------------------------
     def _check_frame(self, frame_index: int) -> None:
@@ -138,9 +141,8 @@ class EmbeddedSession(SegmentationSession):
             raise InvalidInput("the first click on an object must be a positive one")
         image = self.work_image(frame_index)
         if prev is not None and base is not None:
-            pos_px = [self._to_px(p.x, p.y) for p in ordered if p.positive]
-            neg_px = [self._to_px(p.x, p.y) for p in ordered if not p.positive]
-            mask = correct_mask(image, base, pos_px, neg_px)
+            clicks = [(*self._to_px(p.x, p.y), p.positive) for p in ordered]
+            mask = correct_in_order(image, base, clicks)
             self.objects[obj_id] = ObjectPrompt(
                 frame_index, mask, prev.kind, prev.label, base=base, clicks=ordered
             )
@@ -225,6 +227,15 @@ class EmbeddedSession(SegmentationSession):
         )
         return self._frame_masks(frame_index)
 
+    def remember(self, obj_id: int, frames: list[tuple[int, np.ndarray]]) -> None:
+        """The object's masks (bool, video resolution) on frames it was prompted on before:
+        tracking it forward from a later prompt (a correction) then goes on with what tracking
+        from those frames had learnt about it. Replaces what was remembered before."""
+        self._history[obj_id] = sorted(
+            ((f, resize(m.astype(np.float32), self.work) > 0.5) for f, m in frames),
+            key=lambda item: item[0],
+        )
+
     def set_sound(self, sound: SoundSource | None) -> None:
         self._sound = sound
 
@@ -245,6 +256,7 @@ class EmbeddedSession(SegmentationSession):
 
     def remove_object(self, obj_id: int) -> None:
         self.objects.pop(obj_id, None)
+        self._history.pop(obj_id, None)
 
     # ---- tracking ------------------------------------------------------------------------
     def _track_group(
@@ -277,14 +289,23 @@ class EmbeddedSession(SegmentationSession):
         for frames in ranges:
             if len(frames) == 0:
                 continue
-            states = {
-                o: init_state(
-                    first, self.objects[o].mask, seg, person=self.objects[o].kind == "person"
-                )
-                for o in obj_ids
-            }
+            states = {o: self._start_state(o, start, frames, first, seg) for o in obj_ids}
             stream = ((i, resize(np.asarray(self.video[i]), self.work)) for i in frames)
             yield from repair_dips(tracker.run(stream, states, first), self._retrack_back)
+
+    def _start_state(
+        self, obj_id: int, start: int, frames: range, first: np.ndarray, seg: np.ndarray | None
+    ) -> TrackState:
+        """The object's state on its prompt frame `start`: going forward from a correction, as
+        tracked again from its earliest remembered prompt (`track_memory.py`), else fresh."""
+        prompt = self.objects[obj_id]
+        earlier = [(f, m) for f, m in self._history.get(obj_id, []) if f < start]
+        if not earlier or frames.step < 0:
+            return init_state(first, prompt.mask, seg, person=prompt.kind == "person")
+        keyed = earlier + [(start, prompt.mask)]
+        first_frame, first_mask = keyed[0]
+        person = self._is_a_person(first_frame, first_mask)  # as the first track was
+        return replayed_state(self.frames, self.person, self.quality, keyed, person)
 
     def _retrack_back(
         self, held: list[tuple[int, dict[int, StepResult]]], obj_ids: list[int]
