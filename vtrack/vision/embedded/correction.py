@@ -19,6 +19,9 @@ holdout (0.488), see bench/RESULTS.md.
 
 from __future__ import annotations
 
+import hashlib
+from collections import OrderedDict
+
 import cv2
 import numpy as np
 
@@ -36,15 +39,49 @@ _BAND_FRACTION = 0.04
 _INSIDE_SHARE = 0.5
 
 
-def correct_in_order(image: np.ndarray, base: np.ndarray, clicks: list[Click]) -> np.ndarray:
+class Corrections:
+    """The masks after each prefix of the clicks correcting a shown mask, for the few shown
+    masks most recently corrected (a client sends the full list of clicks every time)."""
+
+    def __init__(self, kept: int) -> None:
+        self.kept = kept
+        self._done: OrderedDict[tuple[int, bytes], dict] = OrderedDict()
+
+    def correct(
+        self, image: np.ndarray, frame_index: int, base: np.ndarray, clicks: list[Click]
+    ) -> np.ndarray:
+        """`correct_in_order` of `base` on the frame, re-cutting only for new clicks."""
+        key = (frame_index, hashlib.blake2b(np.packbits(base).tobytes()).digest())
+        done = self._done.pop(key, None) or {}
+        self._done[key] = done
+        while len(self._done) > self.kept:
+            self._done.popitem(last=False)
+        return correct_in_order(image, base, clicks, done)
+
+    def clear(self) -> None:
+        self._done.clear()
+
+
+def correct_in_order(
+    image: np.ndarray,
+    base: np.ndarray,
+    clicks: list[Click],
+    done: dict[tuple[Click, ...], np.ndarray] | None = None,
+) -> np.ndarray:
     """`base` (bool, image size) corrected by `clicks` (x, y in pixels, positive) taken in
-    order: each one's change is the piece of the re-cut (`correct_mask`) at that click."""
+    order: each one's change is the piece of the re-cut (`correct_mask`) at that click. `done`
+    holds the masks after earlier prefixes of these clicks on this base (a client sends the full
+    list every time: one re-cut per new click)."""
+    done = {} if done is None else done
     mask = base
     for n in range(1, len(clicks) + 1):
-        pos = [(x, y) for x, y, p in clicks[:n] if p]
-        neg = [(x, y) for x, y, p in clicks[:n] if not p]
-        mask = corrected(mask, correct_mask(image, base, pos, neg), clicks[n - 1])
-    return mask.copy() if mask is base else mask
+        key = tuple(clicks[:n])
+        if key not in done:
+            pos = [(x, y) for x, y, p in key if p]
+            neg = [(x, y) for x, y, p in key if not p]
+            done[key] = corrected(mask, correct_mask(image, base, pos, neg), clicks[n - 1])
+        mask = done[key]
+    return mask.copy()
 
 
 def correct_mask(

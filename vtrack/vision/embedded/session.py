@@ -30,7 +30,7 @@ from vtrack.vision.embedded.click_segmentation import (
     segment_box,
 )
 from vtrack.vision.embedded.click_sequence import segment_clicks
-from vtrack.vision.embedded.correction import correct_in_order
+from vtrack.vision.embedded.correction import Corrections
 from vtrack.vision.embedded.flow_tracker import FlowTracker, StepResult, TrackState, init_state
 from vtrack.vision.embedded.frame_looks import FrameLooks
 from vtrack.vision.embedded.imageops import resize, upsample_box
@@ -82,6 +82,7 @@ class EmbeddedSession(SegmentationSession):
         # what the clicks on the last clicked frame share (superpixels, flow, first masks)
         # what clicks on a frame share (cues, earlier masks), for the last few frames clicked
         self._clicks: OrderedDict[int, FrameClicks] = OrderedDict()
+        self._corrections = Corrections(_CLICKED_FRAMES_KEPT)
         self._sound: SoundSource | None = None
         # per object: its masks (working res) on frames prompted before this session's, oldest first
         self._history: dict[int, list[tuple[int, np.ndarray]]] = {}
@@ -142,7 +143,7 @@ class EmbeddedSession(SegmentationSession):
         image = self.work_image(frame_index)
         if prev is not None and base is not None:
             clicks = [(*self._to_px(p.x, p.y), p.positive) for p in ordered]
-            mask = correct_in_order(image, base, clicks)
+            mask = self._corrections.correct(image, frame_index, base, clicks)
             self.objects[obj_id] = ObjectPrompt(
                 frame_index, mask, prev.kind, prev.label, base=base, clicks=ordered
             )
@@ -228,9 +229,8 @@ class EmbeddedSession(SegmentationSession):
         return self._frame_masks(frame_index)
 
     def remember(self, obj_id: int, frames: list[tuple[int, np.ndarray]]) -> None:
-        """The object's masks (bool, video resolution) on frames it was prompted on before:
-        tracking it forward from a later prompt (a correction) then goes on with what tracking
-        from those frames had learnt about it. Replaces what was remembered before."""
+        """The object's masks (bool, video resolution) on frames it was prompted on before, for
+        tracking it forward from a later prompt (`_start_state`); replaces earlier ones."""
         self._history[obj_id] = sorted(
             ((f, resize(m.astype(np.float32), self.work) > 0.5) for f, m in frames),
             key=lambda item: item[0],
@@ -396,4 +396,5 @@ class EmbeddedSession(SegmentationSession):
     def close(self) -> None:
         self.frames.forget()
         self._clicks.clear()
+        self._corrections.clear()
         self.objects.clear()
