@@ -7,14 +7,16 @@ it missed; a negative click inside cuts away the part that looks like it. Kept a
 under a positive click or mostly inside the shown mask, so a click never adds a stray blob far
 away nor erases the whole object.
 
-That re-cut is only a candidate: the clicks are taken in order, as on the first frame
-(`click_sequence.corrected`), and each changes the mask only at the error it was aimed at (the
-candidate's piece at the click, within a reach set by the click's depth) and leaves the rest of
-the shown mask as it was. The whole re-cut moved parts the user did not click: on the DAVIS
-robot user's worst frames it made the mask worse on 12 of 20 tune sequences (soccerball 0.65 ->
-0.21: a negative click at the edge of a small ball dropped most of it); taken in order, the
-worst frame's J goes 0.559 -> 0.591 on tune (main's whole re-cut: 0.551) and 0.447 -> 0.480 on
-holdout (0.488), see bench/RESULTS.md.
+A negative click's re-cut is only a candidate: the clicks are taken in order and a negative
+one changes the mask only at the error it was aimed at (the piece the re-cut drops at the
+click, within a reach set by the click's depth: `click_sequence.corrected`, as on the first
+frame), leaving the rest of the shown mask as it was. The whole re-cut also moved parts nobody
+clicked: on the DAVIS robot user's worst frames soccerball went 0.65 -> 0.21 (a negative click
+at the edge of a small ball dropped most of it). A positive click keeps the whole re-cut: a
+part a track lost (a head, a wheel) is often larger than the first frame's reach lets a click
+add, and the piece rule took back what the re-cut gained there (motocross-bumps 0.95 -> 0.75);
+on tune both give the same J&F after the correction (0.754), on holdout the whole re-cut
+0.610 and the piece 0.584 (bench/RESULTS.md).
 """
 
 from __future__ import annotations
@@ -69,7 +71,8 @@ def correct_in_order(
     done: dict[tuple[Click, ...], np.ndarray] | None = None,
 ) -> np.ndarray:
     """`base` (bool, image size) corrected by `clicks` (x, y in pixels, positive) taken in
-    order: each one's change is the piece of the re-cut (`correct_mask`) at that click. `done`
+    order: a positive click takes the re-cut (`correct_mask`) of all clicks so far, a negative
+    one only the piece of it at the click. `done`
     holds the masks after earlier prefixes of these clicks on this base (a client sends the full
     list every time: one re-cut per new click)."""
     done = {} if done is None else done
@@ -79,7 +82,8 @@ def correct_in_order(
         if key not in done:
             pos = [(x, y) for x, y, p in key if p]
             neg = [(x, y) for x, y, p in key if not p]
-            done[key] = corrected(mask, correct_mask(image, base, pos, neg), clicks[n - 1])
+            recut = correct_mask(image, base, pos, neg)
+            done[key] = recut if key[-1][2] else corrected(mask, recut, key[-1])
         mask = done[key]
     return mask.copy()
 
