@@ -11,7 +11,7 @@ and its mask is set to the prompt's mask as the track reaches each later prompte
 the mask is reset: the usual area, the colour models, the keyframes and the latest full view go
 on as the track had them (also resetting the usual area to the corrected mask's took back
 nearly all of the gain: tune 0.751 -> 0.721; also refreshing the short-term colours or the full
-view from it: no better on either split). Costs a second pass over the frames from the first
+view from it: no better on tune). Costs a second pass over the frames from the first
 prompt to the correction.
 """
 
