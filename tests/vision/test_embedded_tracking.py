@@ -139,19 +139,6 @@ def test_davis_tracks_from_one_click(engine: EmbeddedSegmenter, davis_clip, seq:
     assert not empty
 
 
-def test_click_is_fast_enough(engine: EmbeddedSegmenter, davis_clip) -> None:
-    import time
-
-    video, gts = davis_clip("bear", 30)
-    session = engine.start_session(video)
-    x, y = farthest_interior_point(gts[0])
-    session.add_points(0, 1, [PointPrompt(x, y)])  # warm-up loads the mediapipe graphs
-    t0 = time.perf_counter()
-    session.add_points(1, 2, [PointPrompt(x, y)])
-    # the target is < 1 s; a loaded CI machine gets slack
-    assert time.perf_counter() - t0 < 2.5
-
-
 def test_negative_click_shrinks_the_mask() -> None:
     scene = composite_scene(n_frames=2, sprite="chelsea", background="rocket", pan_px=0, seed=4)
     video = FrameSequence.from_arrays(list(scene.frames))
