@@ -115,7 +115,7 @@ def _instance_at(looks: FrameLooks, x: int, y: int) -> PersonInstance | None:
     if prob[window].max() <= 0.5:
         return None
     for inst in looks.people():
-        if (inst.mask[y, x] or inst.mask[window].any()) and _seen_person(inst):
+        if inst.mask[window].any() and _seen_person(inst):  # the window holds (x, y)
             return inst
     return None
 
