@@ -15,11 +15,11 @@ from vtrack.inpaint.embedded.masks import dilate
 from vtrack.inpaint.metrics import survival_share
 from vtrack.pipelines.engine_cache import EngineCache
 from vtrack.pipelines.mask_export import read_mask_zip
-from vtrack.pipelines.outputs import OutputFiles
+from vtrack.pipelines.outputs import Output, OutputFiles
 from vtrack.pipelines.point_to_track import PointRequest, point_track_steps, run_point_to_track
 from vtrack.pipelines.progress import Progress
 from vtrack.pipelines.remove_object import removal_steps, run_remove_object
-from vtrack.pipelines.video_io import open_video
+from vtrack.pipelines.video_io import OpenedVideo, open_video
 from vtrack.pipelines.workflows import REMOVE_OBJECT, TRACK_POINT
 from vtrack.testing.scenes import Scene
 from vtrack.vision.base import PointPrompt
@@ -30,16 +30,29 @@ def decode_frames(path: Path) -> list[np.ndarray]:
         return [f.to_ndarray(format="rgb24") for f in container.decode(video=0)]
 
 
+def _click_job(
+    scene: Scene, clip: Path, settings: Settings
+) -> tuple[EngineCache, OpenedVideo, PointRequest]:
+    """Engines, the opened clip and a one-click request on the scene's object."""
+    return (
+        EngineCache(settings),
+        open_video(clip, settings),
+        PointRequest([PointPrompt(*scene.click)], 0),
+    )
+
+
+def _output_dir(path: Path, outputs: tuple[Output, ...]) -> OutputFiles:
+    files = OutputFiles(path, outputs)
+    files.dir.mkdir()
+    return files
+
+
 def test_removal_uses_exactly_point_to_tracks_masks_and_removes_the_object(
     moving_scene: Scene, moving_clip: Path, settings: Settings, tmp_path: Path
 ) -> None:
-    engines = EngineCache(settings)
-    video = open_video(moving_clip, settings)
-    request = PointRequest([PointPrompt(*moving_scene.click)], 0)
-    track = OutputFiles(tmp_path / "track", TRACK_POINT.outputs)
-    remove = OutputFiles(tmp_path / "remove", REMOVE_OBJECT.outputs)
-    for files in (track, remove):
-        files.dir.mkdir()
+    engines, video, request = _click_job(moving_scene, moving_clip, settings)
+    track = _output_dir(tmp_path / "track", TRACK_POINT.outputs)
+    remove = _output_dir(tmp_path / "remove", REMOVE_OBJECT.outputs)
     run_point_to_track(video, request, track, engines, settings, Progress(point_track_steps()))
     result = run_remove_object(video, request, remove, engines, settings, Progress(removal_steps()))
     tracked = read_mask_zip(track.dir / track.written["masks_url"])
@@ -69,11 +82,8 @@ def test_a_removal_cancelled_while_filling_stops_its_engine_threads(
 ) -> None:
     # The engine fills on its own thread (and finds moving parts on another): a cancel raised
     # from its progress report ends the job with that error and leaves no thread running.
-    engines = EngineCache(settings)
-    video = open_video(moving_clip, settings)
-    request = PointRequest([PointPrompt(*moving_scene.click)], 0)
-    remove = OutputFiles(tmp_path / "remove", REMOVE_OBJECT.outputs)
-    remove.dir.mkdir()
+    engines, video, request = _click_job(moving_scene, moving_clip, settings)
+    remove = _output_dir(tmp_path / "remove", REMOVE_OBJECT.outputs)
     progress = Progress(removal_steps(), min_interval_s=0.0)
 
     def on_change(p: Progress) -> None:
