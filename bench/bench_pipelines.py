@@ -1,7 +1,7 @@
 """End-to-end speed and memory of each workflow on real footage, as ratios to the transcode floor.
 
     .venv/bin/python bench/bench_pipelines.py [--runs 3] [--clips 720p,1080p60,1080p10]
-        [--only floor,track,text,remove] [--sequence bear]
+        [--only floor,track,text,remove] [--sequence bear] [--cpus 1]
 
 Clips are made at bench time from real DAVIS footage (see bench/workload.py): `720p` (10 s,
 1280x720), `1080p60` (60 s, 1920x1080) and `1080p10` (its first 10 s, for the memory
@@ -14,19 +14,22 @@ clip, `pipelines/warmup.py`), then runs its job twice: the first is the cold fig
 job after start), the second the warm one. Wall and CPU are the job's own (CPU of all threads);
 peak RSS is the process's. Runs of different workflows alternate, so a machine that slows down
 slows them all. Figures are min / median / max over `--runs`, and the ratio of medians to the
-floor of the same clip, measured in the same invocation.
+floor of the same clip, measured in the same invocation. `--cpus N` pins every run to N of the
+machine's cores (how a workflow scales with cores, against a floor pinned the same way).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -141,6 +144,12 @@ def main() -> None:
     parser.add_argument("--sequence", default="lucia", help="DAVIS sequence the clips are made of")
     parser.add_argument("--subject", default="person", help="what the text prompt asks for")
     parser.add_argument("--keep", type=Path, help="make the clips here and keep them")
+    parser.add_argument(
+        "--cpus",
+        type=int,
+        help="run the jobs (and the floor) on this many of the machine's cores, to show how "
+        "the workflows scale with cores (default: all)",
+    )
     parser.add_argument("--child", nargs=4, help=argparse.SUPPRESS)
     parser.add_argument("--make", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -168,19 +177,30 @@ def _self(argv: list[str], **run) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, __file__, *argv], **run)
 
 
+def _pin(cpus: int | None) -> Callable[[], None] | None:
+    """Before exec, keep the child on its first `cpus` cores (FFmpeg, x264 and OpenCV size
+    their thread pools from the cores the process may use)."""
+    if cpus is None:
+        return None
+    cores = sorted(os.sched_getaffinity(0))[:cpus]
+    return lambda: os.sched_setaffinity(0, cores)
+
+
 def bench_clip(name: str, clip: Path, args: argparse.Namespace, only: set[str]) -> None:
     """Every wanted workflow of the clip's plan, `args.runs` fresh processes each, in turn."""
     label = CLIPS[name][0]
     print(
         f"\n== {name}: DAVIS '{args.sequence}' at {label}, 30 fps, AAC drum loop; "
-        f"{args.runs} runs; machine load {Path('/proc/loadavg').read_text().split()[0]}"
+        f"{args.runs} runs; cores {args.cpus or len(os.sched_getaffinity(0))}; machine load {Path('/proc/loadavg').read_text().split()[0]}"
     )
     workflows = [w for w in PLAN[name] if w in only]
     runs: dict[str, list[dict]] = {w: [] for w in workflows}
     for _ in range(args.runs):
         for workflow in workflows:
             argv = ["--child", workflow, str(clip), args.sequence, args.subject]
-            proc = _self(argv, capture_output=True, text=True, check=False)
+            proc = _self(
+                argv, capture_output=True, text=True, check=False, preexec_fn=_pin(args.cpus)
+            )
             if proc.returncode != 0:
                 print(f"{workflow} FAILED\n{proc.stderr[-3000:]}")
                 continue
