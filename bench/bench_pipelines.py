@@ -10,7 +10,7 @@ transcode of the same clip: decode, H.264 at the output size with the same setti
 as AAC.
 
 Every run is a fresh process that starts like the server (engines loaded and warmed up on a tiny
-clip, `pipelines/warmup.py`), then runs its job twice: the first is the cold figure (the first
+clip, `workflows/warmup.py`), then runs its job twice: the first is the cold figure (the first
 job after start), the second the warm one. Wall and CPU are the job's own (CPU of all threads);
 peak RSS is the process's. Runs of different workflows alternate, so a machine that slows down
 slows them all. Figures are min / median / max over `--runs`, and the ratio of medians to the
@@ -72,7 +72,7 @@ def child(workflow: str, clip_path: str, sequence: str, subject: str) -> dict:
 
     from vtrack.config import Settings
     from vtrack.pipelines.engine_cache import EngineCache
-    from vtrack.pipelines.warmup import warm_up
+    from vtrack.workflows.warmup import warm_up
 
     settings = Settings()
     started = time.perf_counter()

@@ -56,7 +56,7 @@ Row = dict[str, float | str | int]
 
 def click_masks(scene: Scene) -> tuple[list[np.ndarray], list[str]]:
     """The removal pipeline's masks (and its notices) from one click on frame 0."""
-    from vtrack.pipelines.removal_masks import masks_from_click
+    from vtrack.workflows.removal_masks import masks_from_click
 
     video = FrameSequence.from_arrays(scene.frames, fps=scene.fps)
     return masks_from_click(video, scene.click)

@@ -4,7 +4,7 @@
         [--prompt "..."] [--frame N]
 
 Runs the workflow once, warm (engines loaded and warmed up first, as the server does:
-`pipelines/warmup.py`), while a sampler reads each thread's CPU time from /proc every 20 ms.
+`workflows/warmup.py`), while a sampler reads each thread's CPU time from /proc every 20 ms.
 Python threads are named by their stage (vtrack-decode, vtrack-render, vtrack-render-decode,
 vtrack-encode, MainThread = tracking, ...); threads started by native libraries have no Python
 name and are grouped by the name the kernel has for them (/proc/.../comm): FFmpeg's decoder
@@ -113,7 +113,7 @@ def run(args: argparse.Namespace) -> dict:
     from vtrack.config import Settings
     from vtrack.pipelines.engine_cache import EngineCache
     from vtrack.pipelines.video_io import open_video
-    from vtrack.pipelines.warmup import warm_up
+    from vtrack.workflows.warmup import warm_up
 
     settings = Settings()
     engines = EngineCache(settings)

@@ -103,7 +103,7 @@ def run_job(
     """Run one job the way the worker does: form -> parameters -> the declared workflow."""
     from vtrack.pipelines.progress import Progress
     from vtrack.pipelines.video_io import open_video
-    from vtrack.pipelines.workflows import WORKFLOWS
+    from vtrack.workflows.catalog import WORKFLOWS
 
     workflow = WORKFLOWS[workflow_name]
     settings = engines.settings

@@ -13,10 +13,10 @@ import pytest
 
 from vtrack.cli import build_parser, main
 from vtrack.pipelines.mask_export import read_mask_zip
-from vtrack.pipelines.workflows import WORKFLOWS
 from vtrack.testing.make_clip import write_scene
 from vtrack.testing.scenes import composite_scene
 from vtrack.vision.metrics import jaccard
+from vtrack.workflows.catalog import WORKFLOWS
 
 # What the libraries print on their own when nobody stops them (mediapipe, TF-Lite, absl, glog,
 # protobuf): none of it may reach the terminal.

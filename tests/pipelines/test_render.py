@@ -15,10 +15,10 @@ from vtrack.pipelines.engine_cache import EngineCache
 from vtrack.pipelines.mask_export import read_mask_zip
 from vtrack.pipelines.progress import Progress
 from vtrack.pipelines.video_io import open_video
-from vtrack.pipelines.workflow import Workflow
-from vtrack.pipelines.workflows import REMOVE_OBJECT, TRACK_POINT
 from vtrack.testing.scenes import Scene
 from vtrack.vision.metrics import jaccard
+from vtrack.workflows.catalog import REMOVE_OBJECT, TRACK_POINT
+from vtrack.workflows.declaration import Workflow
 
 
 @pytest.fixture

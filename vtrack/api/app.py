@@ -22,7 +22,7 @@ from vtrack.jobs.cleanup import cleanup_expired, cleanup_expired_sessions
 from vtrack.jobs.factory import open_store
 from vtrack.jobs.worker import WorkerPool, reap_dead_workers
 from vtrack.pipelines.engine_cache import EngineCache
-from vtrack.pipelines.warmup import start_warm_up
+from vtrack.workflows.warmup import start_warm_up
 
 log = logging.getLogger("vtrack.api")
 RESTART_REASON = "The server restarted while this job was running; please submit it again."

@@ -15,7 +15,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 
 from vtrack.api.workflows import _inline_refs
 from vtrack.errors import InvalidInput
-from vtrack.pipelines.workflow import describe_problem
+from vtrack.workflows.declaration import describe_problem
 
 Model = TypeVar("Model", bound=BaseModel)
 

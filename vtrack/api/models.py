@@ -13,9 +13,9 @@ from pydantic import BaseModel, ConfigDict, Field, create_model
 
 from vtrack.jobs.states import JobStatus
 from vtrack.pipelines.progress import StepStatus
-from vtrack.pipelines.workflow import Workflow
-from vtrack.pipelines.workflows import WORKFLOWS
 from vtrack.sessions.tasks import SESSION_TASKS
+from vtrack.workflows.catalog import WORKFLOWS
+from vtrack.workflows.declaration import Workflow
 
 
 class ErrorBody(BaseModel):

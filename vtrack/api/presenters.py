@@ -6,7 +6,7 @@ from typing import Any
 
 from vtrack.jobs.states import JobStatus
 from vtrack.jobs.store import Job
-from vtrack.pipelines.workflows import WORKFLOWS
+from vtrack.workflows.catalog import WORKFLOWS
 
 
 def file_url(job_id: str, name: str) -> str:

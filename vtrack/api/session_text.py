@@ -19,7 +19,6 @@ from vtrack.api.models import ErrorBody
 from vtrack.api.state import AppState
 from vtrack.errors import InvalidInput, PromptNotUnderstood
 from vtrack.pipelines.prompt_intent import PromptIntent, parse_prompt
-from vtrack.pipelines.text_to_video import ground
 from vtrack.sessions.files import SessionFiles
 from vtrack.sessions.frames import open_frames
 from vtrack.sessions.model import (
@@ -33,6 +32,7 @@ from vtrack.sessions.model import (
 )
 from vtrack.sessions.rle import Rle, encode
 from vtrack.vision.base import TextDetection
+from vtrack.workflows.text_to_video import ground
 
 router = APIRouter(prefix="/api/sessions", tags=["sessions"])
 

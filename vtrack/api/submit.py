@@ -22,7 +22,7 @@ from vtrack.api.upload import receive_upload
 from vtrack.errors import QueueFull
 from vtrack.jobs.states import JobStatus
 from vtrack.jobs.store import Job
-from vtrack.pipelines.workflow import Workflow
+from vtrack.workflows.declaration import Workflow
 
 RESPOND_ASYNC = "respond-async"
 

@@ -1,7 +1,7 @@
 """The workflow endpoints (track-point, text-to-video, remove-object), one per declaration.
 
 Each route, its multipart request schema and its response model come from the workflow's
-declaration in `vtrack.pipelines.workflows`; nothing here names a workflow.
+declaration in `vtrack.workflows.catalog`; nothing here names a workflow.
 """
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ from pydantic import BaseModel
 
 from vtrack.api.models import SUBMIT_MODELS, ErrorBody
 from vtrack.api.submit import submit
-from vtrack.pipelines.workflow import Workflow
-from vtrack.pipelines.workflows import WORKFLOWS
+from vtrack.workflows.catalog import WORKFLOWS
+from vtrack.workflows.declaration import Workflow
 
 router = APIRouter()
 

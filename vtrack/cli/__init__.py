@@ -1,6 +1,6 @@
 """Command line: `vtrack serve`, `vtrack worker`, and each workflow (`vtrack track | text | remove`).
 
-The workflow commands come from the workflow declarations (`vtrack.pipelines.workflows`): the
+The workflow commands come from the workflow declarations (`vtrack.workflows.catalog`): the
 same request fields as the API (validated by the same model, with the same messages), the same
 pipeline, the same output files.
 """

@@ -23,8 +23,8 @@ from vtrack.config import Settings
 from vtrack.errors import VTrackError
 from vtrack.pipelines.engine_cache import EngineCache
 from vtrack.pipelines.progress import Progress, StepStatus
-from vtrack.pipelines.workflow import Workflow, WorkflowForm
-from vtrack.pipelines.workflows import WORKFLOWS
+from vtrack.workflows.catalog import WORKFLOWS
+from vtrack.workflows.declaration import Workflow, WorkflowForm
 
 
 def expand_inputs(patterns: list[str]) -> list[Path]:

@@ -7,8 +7,8 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from vtrack.pipelines.workflow import Workflow
-from vtrack.pipelines.workflows import WORKFLOWS
+from vtrack.workflows.catalog import WORKFLOWS
+from vtrack.workflows.declaration import Workflow
 
 # Shorter spellings people type (the long ones are the API's field names).
 ALIASES = {"frame_idx": ("--frame",)}

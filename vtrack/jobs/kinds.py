@@ -1,4 +1,4 @@
-"""The job kinds a worker can run: one per declared workflow (`vtrack.pipelines.workflows`) and
+"""The job kinds a worker can run: one per declared workflow (`vtrack.workflows.catalog`) and
 one per session task (`vtrack.sessions.tasks`)."""
 
 from __future__ import annotations
@@ -11,8 +11,8 @@ from typing import Any
 from vtrack.config import Settings
 from vtrack.pipelines.engine_cache import EngineCache
 from vtrack.pipelines.progress import Progress, Step
-from vtrack.pipelines.workflows import WORKFLOWS
 from vtrack.sessions.tasks import SESSION_TASKS
+from vtrack.workflows.catalog import WORKFLOWS
 
 Runner = Callable[[dict[str, Any], Path, EngineCache, Settings, Progress], dict[str, Any]]
 

@@ -1,1 +1,3 @@
-"""Workflows that compose media I/O and engines: point-to-track, text-to-video, object removal."""
+"""Pipeline stages the workflows and sessions are built from: opening and decoding the video,
+the engine cache, the mask store, concurrency between stages, effects, rendering at the source
+resolution, outputs, progress, stems, prompt intent and the removal's mask check."""

@@ -28,7 +28,7 @@ class EngineCache:
         self.ready = threading.Event()  # set once the warm-up ended
 
     def begin_warm_up(self) -> None:
-        """Say a warm-up has started (`pipelines/warmup.py`): `warming_up` is True until
+        """Say a warm-up has started (`workflows/warmup.py`): `warming_up` is True until
         `ready` is set."""
         self._warming = True
 

@@ -16,13 +16,13 @@ from vtrack.inpaint.metrics import survival_share
 from vtrack.pipelines.engine_cache import EngineCache
 from vtrack.pipelines.mask_export import read_mask_zip
 from vtrack.pipelines.outputs import Output, OutputFiles
-from vtrack.pipelines.point_to_track import PointRequest, point_track_steps, run_point_to_track
 from vtrack.pipelines.progress import Progress
-from vtrack.pipelines.remove_object import removal_steps, run_remove_object
 from vtrack.pipelines.video_io import OpenedVideo, open_video
-from vtrack.pipelines.workflows import REMOVE_OBJECT, TRACK_POINT
 from vtrack.testing.scenes import Scene
 from vtrack.vision.base import PointPrompt
+from vtrack.workflows.catalog import REMOVE_OBJECT, TRACK_POINT
+from vtrack.workflows.point_to_track import PointRequest, point_track_steps, run_point_to_track
+from vtrack.workflows.remove_object import removal_steps, run_remove_object
 
 
 def decode_frames(path: Path) -> list[np.ndarray]:

@@ -7,10 +7,10 @@ import numpy as np
 from vtrack.config import get_settings
 from vtrack.media.frames import FrameSequence
 from vtrack.pipelines.engine_cache import EngineCache
-from vtrack.pipelines.point_to_track import PointRequest
 from vtrack.pipelines.progress import Progress, Step
-from vtrack.pipelines.remove_object import removal_masks
 from vtrack.vision.base import PointPrompt
+from vtrack.workflows.point_to_track import PointRequest
+from vtrack.workflows.remove_object import removal_masks
 
 
 def masks_from_click(

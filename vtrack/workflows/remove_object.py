@@ -16,12 +16,12 @@ from vtrack.pipelines.engine_cache import EngineCache
 from vtrack.pipelines.mask_export import MaskZipWriter
 from vtrack.pipelines.mask_store import MaskStore
 from vtrack.pipelines.outputs import OutputFiles
-from vtrack.pipelines.point_to_track import PointRequest, engine_label, track_object
 from vtrack.pipelines.progress import Progress, Step
 from vtrack.pipelines.removal_check import CheckBesideTracker
 from vtrack.pipelines.render import render_video
 from vtrack.pipelines.stems import separate_stem
 from vtrack.pipelines.video_io import OpenedVideo, decode, original_audio
+from vtrack.workflows.point_to_track import PointRequest, engine_label, track_object
 
 
 def removal_steps() -> list[Step]:

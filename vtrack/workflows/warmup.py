@@ -24,7 +24,7 @@ from vtrack.media.encode import VideoWriter
 from vtrack.pipelines.engine_cache import EngineCache
 from vtrack.pipelines.progress import Progress
 from vtrack.pipelines.video_io import open_video
-from vtrack.pipelines.workflows import WORKFLOWS
+from vtrack.workflows.catalog import WORKFLOWS
 
 log = logging.getLogger("vtrack.engines")
 

@@ -16,14 +16,14 @@ from vtrack.config import Settings
 from vtrack.errors import InvalidInput
 from vtrack.pipelines.engine_cache import EngineCache
 from vtrack.pipelines.outputs import MediaKind, Output, OutputFiles
-from vtrack.pipelines.point_to_track import PointRequest, point_track_steps, run_point_to_track
 from vtrack.pipelines.progress import Progress
 from vtrack.pipelines.prompt_intent import parse_prompt
-from vtrack.pipelines.remove_object import removal_steps, run_remove_object
-from vtrack.pipelines.text_to_video import listening_stem, run_text_to_video, text_steps
 from vtrack.pipelines.video_io import OpenedVideo, open_video
-from vtrack.pipelines.workflow import Workflow, WorkflowForm, WorkflowResult
 from vtrack.vision.base import PointPrompt
+from vtrack.workflows.declaration import Workflow, WorkflowForm, WorkflowResult
+from vtrack.workflows.point_to_track import PointRequest, point_track_steps, run_point_to_track
+from vtrack.workflows.remove_object import removal_steps, run_remove_object
+from vtrack.workflows.text_to_video import listening_stem, run_text_to_video, text_steps
 
 MAX_PROMPT_CHARS = 300
 MAX_POINTS = 32

@@ -19,7 +19,6 @@ from vtrack.pipelines.effects import spotlight
 from vtrack.pipelines.engine_cache import EngineCache
 from vtrack.pipelines.mask_store import MaskStore
 from vtrack.pipelines.outputs import OutputFiles
-from vtrack.pipelines.point_to_track import engine_label
 from vtrack.pipelines.progress import Progress, Step
 from vtrack.pipelines.prompt_intent import PromptIntent, parse_prompt
 from vtrack.pipelines.render import start_rendering
@@ -27,6 +26,7 @@ from vtrack.pipelines.stem_sound import stem_sound
 from vtrack.pipelines.stems import separate_stem
 from vtrack.pipelines.video_io import OpenedVideo, decode, original_audio
 from vtrack.vision.base import SegmentationSession, SoundSource, TextDetection
+from vtrack.workflows.point_to_track import engine_label
 
 # The stem `audio_url` holds when the prompt names no sound (the seed's client always gets one).
 FALLBACK_STEM = "other"
