@@ -154,7 +154,10 @@ export const flows = {
     await trackAndWait(page, { keyboard: true });
     const button = page.getByTestId("render-panel").getByRole("button", { name: "Remove object" });
     // locator.press focuses the button and presses Enter on it: a re-render between a separate
-    // focus() and keyboard.press() (seen once under load) left the key with nothing focused
+    // focus() and keyboard.press() (seen once under load) left the key with nothing focused.
+    // A trial click first waits until the button is enabled: right after tracking, the session
+    // state can still be on its way and the button disabled, and Enter on it does nothing.
+    await button.click({ trial: true });
     const [renderRequest] = await Promise.all([page.waitForRequest((r) => r.url().includes("/render")), button.press("Enter")]);
     assert(renderRequest.postDataJSON().effect === "remove", `rendered ${renderRequest.postData()}`);
     const steps = await waitForTask(page, "export", "remove");
