@@ -6,6 +6,7 @@ user on DAVIS (tune and holdout side by side), and the memory of a server holdin
 .venv/bin/python bench/bench_sessions.py --only robot --set holdout --json out.json
 .venv/bin/python bench/bench_sessions.py --only memory
 .venv/bin/python bench/bench_sessions.py --only robot --max-frames 40   # the first 40 frames of each
+.venv/bin/python bench/bench_sessions.py --only robot --no-noc --seqs bus,stroller  # a subset
 
 Robot user (the way interactive video segmentation is measured): the first click at frame 0's
 interior point farthest from the object's boundary; each next click at that point of the largest
@@ -168,19 +169,28 @@ def robot_sequence(api: Api, seq: str, noc: bool, clip: Path, max_frames: int | 
         "worst_J": after3["J_frames"][worst],
         "worst_J_clicked": fixed_j,
         "JF_corrected": corrected["JF"],
+        "J_frames_3": [round(float(j), 4) for j in after3["J_frames"]],
+        "J_frames_corrected": [round(float(j), 4) for j in corrected["J_frames"]],
         "propagate_s": track_s,
         "total_s": time.perf_counter() - t0,
     }
 
 
 def robot(
-    api: Api, splits: list[str], noc: bool, max_frames: int | None, tmp: Path
+    api: Api,
+    splits: list[str],
+    noc: bool,
+    max_frames: int | None,
+    tmp: Path,
+    only: set[str] | None = None,
 ) -> dict[str, list[dict]]:
     rows: dict[str, list[dict]] = {}
     print(f"\nRobot user ({load_average()} at the start)", flush=True)
     for split in splits:
         rows[split] = []
         for seq in davis_split(split):
+            if only and seq not in only:
+                continue
             row = robot_sequence(api, seq, noc, clip_of(seq, max_frames, tmp), max_frames)
             print(
                 f"  {split:7s} {seq:18s} J1 {row['J1']:.3f} J3 {row['J3']:.3f} "
@@ -345,6 +355,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--max-frames", type=int, help="robot: only the first N frames of each sequence"
     )
+    parser.add_argument("--seqs", help="robot: only these sequences (comma-separated)")
     parser.add_argument("--json", type=Path)
     args = parser.parse_args(argv)
     if not davis_available("bus"):
@@ -362,7 +373,10 @@ def main(argv: list[str] | None = None) -> int:
             if args.only in (None, "latency"):
                 report["latency"] = latency(api, davis_split("holdout")[0], args.clicks)
             if args.only in (None, "robot"):
-                report["robot"] = robot(api, splits, not args.no_noc, args.max_frames, Path(tmp))
+                only = set(args.seqs.split(",")) if args.seqs else None
+                report["robot"] = robot(
+                    api, splits, not args.no_noc, args.max_frames, Path(tmp), only
+                )
         finally:
             server.stop()
     if args.json:
