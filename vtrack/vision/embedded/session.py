@@ -79,7 +79,6 @@ class EmbeddedSession(SegmentationSession):
         self.work = self.frames.size
         self._scale = (self.size[0] / self.work[0], self.size[1] / self.work[1])
         self.objects: dict[int, ObjectPrompt] = {}
-        # what the clicks on the last clicked frame share (superpixels, flow, first masks)
         # what clicks on a frame share (cues, earlier masks), for the last few frames clicked
         self._clicks: OrderedDict[int, FrameClicks] = OrderedDict()
         self._corrections = Corrections(_CLICKED_FRAMES_KEPT)
@@ -143,7 +142,8 @@ class EmbeddedSession(SegmentationSession):
         image = self.work_image(frame_index)
         if prev is not None and base is not None:
             clicks = [(*self._to_px(p.x, p.y), p.positive) for p in ordered]
-            mask = self._corrections.correct(image, frame_index, base, clicks)
+            looks = self._frame_clicks(frame_index).looks
+            mask = self._corrections.correct(image, frame_index, base, clicks, looks)
             self.objects[obj_id] = ObjectPrompt(
                 frame_index, mask, prev.kind, prev.label, base=base, clicks=ordered
             )
