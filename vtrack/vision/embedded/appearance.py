@@ -72,10 +72,14 @@ class ColourModel:
     def similarity(self, image: np.ndarray, mask: np.ndarray) -> float:
         """Bhattacharyya coefficient of the region's colour histogram with the foreground's
         (1 = same colours in the same proportions, 0 = no colour in common)."""
+        return self.bin_similarity(colour_index(image), mask)
+
+    def bin_similarity(self, bins: np.ndarray, mask: np.ndarray) -> float:
+        """`similarity` of a region whose pixels' colour bins (`colour_index`) are known."""
         m = mask.astype(bool)
         if not m.any():
             return 0.0
-        hist = np.bincount(colour_index(image)[m], minlength=BINS**3).astype(np.float64)
+        hist = np.bincount(bins[m], minlength=BINS**3).astype(np.float64)
         hist /= hist.sum()
         fg = self.fg / max(float(self.fg.sum()), 1e-12)
         return float(np.sqrt(hist * fg).sum())

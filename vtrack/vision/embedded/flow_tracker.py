@@ -31,6 +31,7 @@ import cv2
 import numpy as np
 
 from vtrack.boxes import Box, mask_box
+from vtrack.vision.embedded.clean_view import hold_to_clean_view
 from vtrack.vision.embedded.imageops import resize
 from vtrack.vision.embedded.person_segmenter import PersonSegmenter
 from vtrack.vision.embedded.pose_cue import PoseCue
@@ -44,6 +45,7 @@ from vtrack.vision.embedded.refine import (
     edge_filter,
     far_side,
     fuse_cues,
+    search_box,
     snap,
     warp_latent,
     warp_prior,
@@ -220,25 +222,6 @@ class FlowTracker:
             if key is not None:
                 state.keyframes = [key]
 
-    def _search_box(self, src: np.ndarray, flow: np.ndarray, reach: int) -> Box | None:
-        """Where the object can be now: its last box grown by `reach`, shifted by its motion."""
-        box = mask_box(src)
-        if box is None:
-            return None
-        h, w = src.shape
-        x0, y0, x1, y1 = box
-        # flow points back to the previous frame; its median over the old box is (minus) the
-        # object's motion when it dominates its box, and a small shift otherwise
-        fx = float(np.median(flow[y0:y1:4, x0:x1:4, 0]))
-        fy = float(np.median(flow[y0:y1:4, x0:x1:4, 1]))
-        pad = reach + 4
-        return (
-            max(0, int(min(x0, x0 - fx)) - pad),
-            max(0, int(min(y0, y0 - fy)) - pad),
-            min(w, int(max(x1, x1 - fx)) + pad + 1),
-            min(h, int(max(y1, y1 - fy)) + pad + 1),
-        )
-
     def _window(self, image: np.ndarray, flow: np.ndarray, box: Box, in_place: bool) -> Window:
         x0, y0, x1, y1 = box
         fl = flow[y0:y1, x0:x1]
@@ -278,21 +261,25 @@ class FlowTracker:
         elif in_place:
             state.latent = None  # from before it was lost: not moved along since
         in_place = in_place or moved is not None
+        if in_place:
+            state.clean = None
         fresh_pose = pose is not None and state.pose and pose_w >= 1.0
         region = prior_src if state.latent is None else prior_src | state.latent
-        box = self._search_box(region, flow, int(POSE_REACH * reach) if fresh_pose else reach)
+        box = search_box(region, flow, int(POSE_REACH * reach) if fresh_pose else reach)
         if box is None:
             state.absent = True
             return ABSENT
         win = self._window(image, flow, box, in_place)
         prior = warp_prior(prior_src, win, state.ref_area)
-        latent = self._move_latent(state, win, prior)
+        latent, clean_view = self._move_views(state, win, prior)
         fused, posed = fuse_cues(state, win, prior, reach, seg, long_flow, pose, pose_w, latent)
         x0, y0, x1, y1 = box
         edges = edge_filter(np.ascontiguousarray(self._cur_gray[y0:y1, x0:x1]))
         soft = far_side(state, win, prior, fused, snap(fused, edges), edges)
-        new = accept(soft, prior)
-        return self._conclude(state, image, win, prior, soft, new, posed)
+        new, clean = hold_to_clean_view(
+            state.anchor, win.colours, accept(soft, prior), clean_view, prior.size
+        )
+        return self._conclude(state, image, win, prior, soft, new, posed, clean)
 
     def _conclude(
         self,
@@ -303,8 +290,9 @@ class FlowTracker:
         soft: np.ndarray,
         new: np.ndarray,
         posed: bool,
+        clean: bool = True,
     ) -> StepResult:
-        """The step's verdict on the refined mask, and the state's bookkeeping."""
+        """The step's verdict on the mask and the bookkeeping (`clean`: see `clean_view.py`)."""
         new_area = float(np.count_nonzero(new))
         score = agreement_score(new, prior, state.ref_area)
         if new_area < _VANISHED * state.ref_area and self._still_there(state, win, prior):
@@ -324,7 +312,7 @@ class FlowTracker:
         full[y0:y1, x0:x1] = new
         state.mask = full
         if score > 0.7 and new.any():
-            self._learn(state, image, full, new_area, posed)
+            self._learn(state, image, full, new_area, posed, clean)
         soft = np.where(new, np.maximum(soft, 0.51), np.minimum(soft, 0.49)).astype(np.float32)
         return soft, win.box, score
 
@@ -343,15 +331,19 @@ class FlowTracker:
             return None  # `relocate.py`: the object placed by its own pixels, not the flow
         return relocated(self._prev_gray, self._cur_gray, state.mask, state.latent, flow, reach)
 
-    def _move_latent(self, state: TrackState, win: Window, prior: Prior) -> np.ndarray | None:
-        """Move the object's last full view along with the prior; its window-sized copy."""
-        if state.latent is None:
-            return None
-        latent = warp_latent(state.latent, win, prior)
-        state.latent = np.zeros_like(state.mask)
+    @staticmethod
+    def _move_views(state: TrackState, win: Window, prior: Prior) -> tuple[_Map, _Map]:
+        """Move the object's last full view and its clean view along with the prior; their
+        window-sized copies (None for a view not held)."""
         x0, y0, x1, y1 = win.box
-        state.latent[y0:y1, x0:x1] = latent
-        return latent
+        latent = None if state.latent is None else warp_latent(state.latent, win, prior)
+        clean = None if state.clean is None else warp_latent(state.clean, win, prior)
+        for name, part in (("latent", latent), ("clean", clean)):
+            if part is not None:
+                view = np.zeros_like(state.mask)  # new arrays: a view may be the old mask
+                view[y0:y1, x0:x1] = part
+                setattr(state, name, view)
+        return latent, clean
 
     @staticmethod
     def _still_there(state: TrackState, win: Window, prior: Prior) -> bool:
@@ -364,7 +356,7 @@ class FlowTracker:
 
     def _vanished(self, state: TrackState, image: np.ndarray) -> StepResult:
         state.absent = True
-        state.latent = None
+        state.latent = state.clean = None
         found = self._find_again(state, image)
         if found is None:
             return ABSENT
@@ -375,9 +367,15 @@ class FlowTracker:
         return found[fy0:fy1, fx0:fx1].astype(np.float32), (fx0, fy0, fx1, fy1), 0.1
 
     def _learn(
-        self, state: TrackState, image: np.ndarray, full: np.ndarray, area: float, posed: bool
+        self,
+        state: TrackState,
+        image: np.ndarray,
+        full: np.ndarray,
+        area: float,
+        posed: bool,
+        clean: bool,
     ) -> None:
-        """A confident frame: refresh the short-term colours, the usual area, the keyframe."""
+        """A confident frame: refresh the short-term colours, the usual area, the views."""
         state.confident_count += 1
         if posed:
             state.colour.update(image, full, rate=_POSE_COLOUR_RATE)
@@ -386,6 +384,8 @@ class FlowTracker:
         state.ref_area = 0.9 * state.ref_area + 0.1 * area
         if area > _FULL_VIEW * state.ref_area:
             state.latent = full
+            if clean:
+                state.clean = full.copy()
         if (
             state.confident_count % _KEYFRAME_EVERY == 0
             and area > _FULL_VIEW * state.ref_area

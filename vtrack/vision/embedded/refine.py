@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 import cv2
 import numpy as np
 
-from vtrack.boxes import Box
+from vtrack.boxes import Box, mask_box
 from vtrack.vision.embedded.appearance import colour_index
 from vtrack.vision.embedded.cues import fit_affine, motion_evidence, motion_regions, prior_logodds
 from vtrack.vision.embedded.imageops import fill_holes, keep_components, logit, sigmoid
@@ -81,6 +81,26 @@ class Prior:
     dist_in: np.ndarray  # distance to the boundary from inside
     dist_out: np.ndarray  # ... and from outside
     affine: np.ndarray | None = None  # the core's motion back to the previous frame (2x3)
+
+
+def search_box(src: np.ndarray, flow: np.ndarray, reach: int) -> Box | None:
+    """Where the object can be now: its last box grown by `reach`, shifted by its motion."""
+    box = mask_box(src)
+    if box is None:
+        return None
+    h, w = src.shape
+    x0, y0, x1, y1 = box
+    # flow points back to the previous frame; its median over the old box is (minus) the
+    # object's motion when it dominates its box, and a small shift otherwise
+    fx = float(np.median(flow[y0:y1:4, x0:x1:4, 0]))
+    fy = float(np.median(flow[y0:y1:4, x0:x1:4, 1]))
+    pad = reach + 4
+    return (
+        max(0, int(min(x0, x0 - fx)) - pad),
+        max(0, int(min(y0, y0 - fy)) - pad),
+        min(w, int(max(x1, x1 - fx)) + pad + 1),
+        min(h, int(max(y1, y1 - fy)) + pad + 1),
+    )
 
 
 def warp_prior(src: np.ndarray, win: Window, ref_area: float) -> Prior:

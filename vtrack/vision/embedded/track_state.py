@@ -40,6 +40,9 @@ class TrackState:
     # the latest full, confident view, moved along with the object since (bool, working res):
     # what of the object should still be there when part of it is hidden or lost
     latent: np.ndarray | None = None
+    # the latest full view at least as like the object as the clean view before it, moved along
+    # likewise: what the mask is cut back to when it grows into something else (`clean_view.py`)
+    clean: np.ndarray | None = None
 
 
 def iou(a: np.ndarray, b: np.ndarray) -> float:
