@@ -40,7 +40,11 @@ from vtrack.inpaint.embedded import EmbeddedInpainter, TeleaInpainter  # noqa: E
 from vtrack.inpaint.embedded.masks import dilate  # noqa: E402
 from vtrack.inpaint.metrics import RemovalScores, TruthMotion  # noqa: E402
 from vtrack.media.frames import FrameSequence  # noqa: E402
-from vtrack.testing.davis_composites import build_composite, split_specs  # noqa: E402
+from vtrack.testing.davis_composites import (  # noqa: E402
+    CompositeSpec,
+    build_composite,
+    split_specs,
+)
 from vtrack.testing.scenes import Scene, composite_scene, standard_scenes  # noqa: E402
 from vtrack.vision.embedded.davis import davis_available, davis_split, load_davis  # noqa: E402
 
@@ -162,10 +166,15 @@ def save_strip(
 
 
 def composite_rows(
-    split: str, mask_modes: list[str], engines: list[str], strips: bool, max_frames: int | None
+    split: str,
+    mask_modes: list[str],
+    engines: list[str],
+    strips: bool,
+    max_frames: int | None,
+    only: set[str] | None = None,
 ) -> list[Row]:
     rows: list[Row] = []
-    for spec in split_specs(split, max_frames):
+    for spec in chosen(split_specs(split, max_frames), only):
         scene = build_composite(spec)
         for mode in mask_modes:
             notices: list[str] = []
@@ -182,6 +191,29 @@ def composite_rows(
                 rows.append(row)
                 print(line(row), flush=True)
     return rows
+
+
+def chosen(specs: list[CompositeSpec], only: set[str] | None) -> list[CompositeSpec]:
+    """The composites named in `only` (full names or their leading object_on_background part)."""
+    if not only:
+        return specs
+    return [s for s in specs if s.name in only or any(s.name.startswith(o) for o in only)]
+
+
+def analyse(splits: list[str], max_frames: int | None, only: set[str] | None, out: str) -> None:
+    """Where the error in the hole comes from (bench/removal_analysis.py), per composite."""
+    from removal_analysis import analyse_composite, summarise, write_json
+
+    results, sums = [], []
+    for split in splits:
+        for spec in chosen(split_specs(split, max_frames), only):
+            result = analyse_composite(spec, STRIPS / "analyse" / split)
+            result["split"] = split
+            results.append(result)
+            sums.append(summarise(result) | {"split": split})
+            print(json.dumps(sums[-1]), flush=True)
+            write_json(Path(out), results)
+    Path(out).with_suffix(".summary.json").write_text(json.dumps(sums, indent=1))
 
 
 def line(r: Row) -> str:
@@ -278,15 +310,23 @@ def main() -> None:
     parser.add_argument("--real", action="store_true", help="strips of real holdout removals")
     parser.add_argument("--json", help="also write every row to this file")
     parser.add_argument("--no-write", action="store_true", help="print, do not write RESULTS")
+    parser.add_argument("--only", help="comma-separated composites (names or name prefixes)")
+    parser.add_argument(
+        "--analyse", metavar="JSON", help="error breakdown (bench/removal_analysis.py) to JSON"
+    )
     args = parser.parse_args()
     if not davis_available():
         sys.exit("DAVIS data not found (../shared/data/davis16-dev or VTRACK_DAVIS_DIR)")
     engines = args.engines.split(",")
     modes = ["true", "click"] if args.masks == "both" else [args.masks]
     splits = ["tune", "holdout"] if args.set == "both" else [args.set]
+    only = set(args.only.split(",")) if args.only else None
+    if args.analyse:
+        analyse(splits, args.max_frames, only, args.analyse)
+        return
     rows: list[Row] = []
     for split in splits:
-        rows += composite_rows(split, modes, engines, args.strips, args.max_frames)
+        rows += composite_rows(split, modes, engines, args.strips, args.max_frames, only)
     generated = generated_rows(engines) if args.generated else []
     real = real_strips(args.max_frames) if args.real else []
     if args.json:

@@ -2,13 +2,15 @@
 
 1. Camera homographies between frames (align.py), and on each frame what moves on its own,
    which the camera motion does not explain (moving.py: a passer-by, a car).
-2. Two passes over the clip (chain.py): backwards from the last frame, then forwards from the
-   first; each gives every hole pixel the nearest frame in that direction that saw the
-   background there, and where in that frame.
-3. Per pixel the two candidates are blended by closeness in time where they agree; where they
-   do not, the one taken from a spot clear of moving things wins, else votes from frames
-   further off decide (combine.py, votes.py): a ghost of something that moved through is worse
-   than a soft fill.
+2. Many nearby frames (t +- 1 .. 32, manyframes.py): each one's homography-aligned candidate,
+   weighted per pixel by how well that frame matches this one on the ring around the hole.
+   The nearest frame that saw a spot is often the wrong one (something moved through then,
+   the homography is off there); the ring says which frames agree with this one.
+3. Pixels no nearby frame saw: two passes over the clip (chain.py), backwards from the last
+   frame, then forwards from the first, give each the nearest frame in that direction that saw
+   the background there. Their candidates are blended by closeness in time where they agree;
+   where they do not, the one taken from a spot clear of moving things wins, else votes from
+   frames further off decide (combine.py, votes.py).
 4. What no frame saw is synthesised once and then carried along the camera motion (spatial.py),
    so it moves with the scene instead of being re-invented on every frame.
 Frames come out in order as the forward pass reaches them. The engine works at whatever size
@@ -29,7 +31,9 @@ from vtrack.inpaint.embedded.cache import CachedFrames, Lru
 from vtrack.inpaint.embedded.chain import ChainState, candidates, chain_step
 from vtrack.inpaint.embedded.combine import Candidates, combine
 from vtrack.inpaint.embedded.holes import Hole
+from vtrack.inpaint.embedded.manyframes import many_frame_fill
 from vtrack.inpaint.embedded.moving import MovingParts
+from vtrack.inpaint.embedded.rows import pick, put
 from vtrack.inpaint.embedded.spatial import carry_previous, synthesise
 from vtrack.inpaint.embedded.votes import votes
 from vtrack.media.frames import FrameSequence
@@ -88,7 +92,8 @@ class EmbeddedInpainter(VideoInpainter):
         cached = CachedFrames(frames)
         # Its own reads: it walks the clip forwards while the backward pass walks it back.
         moving = MovingParts(frames, masks, self.margin, motion)
-        moving.prefetch()
+        # Made on demand: the fill asks only where the two passes disagree, and the many-frame
+        # fill leaves them few pixels to decide.
         try:
             holes = _holes(masks, self.margin, self.feather)
             yield from _Completion(cached, holes, motion, moving, report).run()
@@ -116,13 +121,17 @@ class _Completion:
         later = self._backward_pass()
         yield from self._forward_pass(later)
 
-    def _step(self, t: int, u: int, state_u: ChainState | None) -> tuple[ChainState, Candidates]:
-        """Frame t's chain answers (from frame u's) and the candidates they give."""
+    def _step(self, t: int, u: int, state_u: ChainState | None) -> ChainState:
+        """Frame t's chain answers (from frame u's)."""
         hole = self.holes.get(t)
         assert hole is not None
         prev = self.holes.get(u) if state_u is not None else None
-        state = chain_step(hole, self.motion.between(t, u), u, prev, state_u, self.shape)
-        return state, candidates(self.frames, state, hole, t, self.moving.spots)
+        return chain_step(hole, self.motion.between(t, u), u, prev, state_u, self.shape)
+
+    def _candidates(self, t: int, state: ChainState) -> Candidates:
+        hole = self.holes.get(t)
+        assert hole is not None
+        return candidates(self.frames, state, hole, t, self.moving.spots)
 
     def _backward_pass(self) -> dict[int, Candidates]:
         """Per frame with a hole: the candidates of the nearest later frames (see chain.py)."""
@@ -135,7 +144,8 @@ class _Completion:
             elif t == self.n - 1:
                 state, later[t] = ChainState.empty(hole.shape), _nothing(hole)
             else:
-                state, later[t] = self._step(t, t + 1, state)
+                state = self._step(t, t + 1, state)
+                later[t] = self._candidates(t, state)
             self.progress(_ALIGN + _BACK * (self.n - t) / self.n)
         return later
 
@@ -148,35 +158,40 @@ class _Completion:
             if hole is None:
                 state, out = None, frame.copy()
             else:
-                if t == 0:
-                    state, earlier = ChainState.empty(hole.shape), _nothing(hole)
-                else:
-                    state, earlier = self._step(t, t - 1, state)
-                out = self._fill(t, frame, hole, earlier, later.pop(t), previous)
+                state = ChainState.empty(hole.shape) if t == 0 else self._step(t, t - 1, state)
+                out = self._fill(t, frame, hole, self._earlier(t, state), later.pop(t), previous)
             previous = out
             self.progress(_ALIGN + _BACK + (1 - _ALIGN - _BACK) * (t + 1) / self.n)
             yield out
+
+    def _earlier(self, t: int, state: ChainState) -> Callable[[], Candidates]:
+        """The forward pass's candidates, made only if the fill needs them."""
+        hole = self.holes.get(t)
+        assert hole is not None
+        if t == 0:
+            return lambda: _nothing(hole)
+        return lambda: self._candidates(t, state)
 
     def _fill(
         self,
         t: int,
         frame: np.ndarray,
         hole: Hole,
-        earlier: Candidates,
+        make_earlier: Callable[[], Candidates],
         later: Candidates,
         previous: np.ndarray | None,
     ) -> np.ndarray:
-        """Frame t with its hole filled from both passes' candidates."""
-        xs, ys = hole.pixels()
-
-        def vote(which: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-            return votes(t, xs[which], ys[which], self.frames, self.holes.get, self.motion)
-
-        def clear(side: int, which: np.ndarray) -> np.ndarray:
-            ages, spots = (earlier, later)[side][1][which], (earlier, later)[side][2][which]
-            return ~self.moving.on(t - ages if side == 0 else t + ages, spots)
-
-        fill, have = combine(earlier, later, hole, vote, clear)
+        """Frame t with its hole filled: from the nearby frames where they saw the background,
+        from both passes' chains where only frames further off did, synthesised where none did."""
+        many, got = many_frame_fill(t, self.frames, self.holes.get, self.motion, hole)
+        if got.all():
+            fill, have = np.zeros(hole.shape + (3,), np.uint8), np.zeros(hole.shape, bool)
+        else:
+            fill, have = self._from_chains(t, hole, make_earlier(), later)
+        at = np.zeros(hole.shape, bool)
+        at[hole.region] = got
+        put(fill, at, (pick(many, got) + 0.5).astype(np.uint8))
+        have |= at
         unseen = hole.hole & ~have
         if unseen.any() and previous is not None:
             carried = carry_previous(previous, self.motion.between(t, t - 1), hole, unseen, fill)
@@ -187,6 +202,21 @@ class _Completion:
             have |= unseen
         alpha = np.where(have, hole.alpha, 0.0).astype(np.float32)
         return composite(frame, hole.box, fill, alpha)
+
+    def _from_chains(
+        self, t: int, hole: Hole, earlier: Candidates, later: Candidates
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """The fill from both passes' candidates (combine.py) and where it is set."""
+        xs, ys = hole.pixels()
+
+        def vote(which: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+            return votes(t, xs[which], ys[which], self.frames, self.holes.get, self.motion)
+
+        def clear(side: int, which: np.ndarray) -> np.ndarray:
+            ages, spots = (earlier, later)[side][1][which], (earlier, later)[side][2][which]
+            return ~self.moving.on(t - ages if side == 0 else t + ages, spots)
+
+        return combine(earlier, later, hole, vote, clear)
 
 
 def _nothing(hole: Hole) -> Candidates:

@@ -1,0 +1,206 @@
+"""Many-frame fill: every nearby frame's aligned candidate, weighted by how well that frame
+matches this one around the hole.
+
+The chains (chain.py) take, per pixel, the nearest frame that saw the background. That frame is
+often the wrong one: a car drove through the spot then, the camera's homography is off there
+(parallax, water), or the spot was just uncovered and still carries the object's blur. Measured
+on the DAVIS composites (bench/eval_removal.py --analyse), a better frame exists for most hole
+pixels, and the known pixels around the hole say which: a source frame that, aligned by the
+camera homography, shows what this frame shows on the ring around the hole is likely right
+inside it too. So for frames t +- OFFSETS, the aligned source's difference from frame t is
+measured on the ring (both frames showing background there), completed into the hole by
+push-pull (pushpull.py: smooth, so each hole pixel takes the match of the ring parts nearest to
+it), and each hole pixel gets the mean of the sources' candidates weighted by
+exp(-(that difference + a small cost for distance in time) / TAU). A weighted mean rather than
+the best single frame: when several frames match about as well, their mean is the safer guess
+(and flickers less); a frame that matches clearly worse gets almost no weight.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+import cv2
+import numpy as np
+
+from vtrack.inpaint.embedded.align import CameraMotion
+from vtrack.inpaint.embedded.combine import DISAGREE
+from vtrack.inpaint.embedded.holes import Hole
+from vtrack.inpaint.embedded.pushpull import push_pull
+from vtrack.inpaint.embedded.rows import channel_sum
+from vtrack.inpaint.embedded.sampling import remap_points
+
+# Source frames, as offsets from the frame filled (both directions): dense near t, where the
+# scene is most alike, sparser further out, where a spot hidden for long is finally seen; all
+# within the frame cache's window (cache.FRAMES_KEPT).
+OFFSETS = (1, 2, 3, 4, 6, 8, 12, 16, 24, 32)
+# Softness of the weights, in summed |RGB| difference on the ring (after the blur): two frames
+# whose ring differs by TAU get weights e:1. Noise and sub-pixel misalignment leave a few
+# levels a channel (~10 summed); a wrong frame (something moved through, parallax) tens.
+TAU = 30.0
+# Cost per doubling of the distance in time (same units): at equal match the nearer frame wins.
+DISTANCE_COST = 0.5
+# Candidates this far (summed |RGB|) from the weighted mean show something else (combine.py's
+# DISAGREE: noise and sub-pixel misregistration stay well below); two reweighting steps settle.
+AGREE = 3.0 * DISAGREE
+ROBUST_STEPS = 1
+# The ring match is measured on a grid of every STEP-th pixel (it is smooth after the blur).
+STEP = 4
+BLUR_SIGMA = (
+    0.5  # at the grid's scale (2 px at full resolution): noise averaged out before comparing
+)
+CONTEXT = 16  # pixels around the hole's box whose match counts (full resolution)
+MIN_RING = 16  # grid points of ring needed to judge a source
+# Sources sampled at full resolution: those that carry most of the weight on the grid (the
+# rest would add a few percent of the weight at the cost of a full-resolution pass each).
+KEEP = 10
+_CHANNEL_SUM = np.ones((1, 3), np.float32)  # cv2.transform: the three channels summed
+
+
+def many_frame_fill(
+    t: int,
+    frames: Sequence[np.ndarray],
+    holes: Callable[[int], Hole | None],
+    motion: CameraMotion,
+    hole: Hole,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Colours (n, 3) float32 at the hole's region pixels (row-major) and where any source
+    frame gave one (n,) bool."""
+    n = len(frames)
+    xs, ys = hole.pixels()
+    grid = _Grid(np.asarray(frames[t]), hole)
+    judged = []
+    for d in OFFSETS:
+        for s in (t - d, t + d):
+            if 0 <= s < n:
+                to_s = motion.between(t, s)
+                got = _judge(grid, np.asarray(frames[s]), holes(s), to_s)
+                if got is not None:
+                    judged.append((s, to_s, got[0] + DISTANCE_COST * np.log2(d), got[1]))
+    pts = np.stack([xs, ys], axis=-1).astype(np.float64).reshape(-1, 1, 2)
+    weights: list[np.ndarray] = []
+    colours: list[np.ndarray] = []
+    for s, to_s, score, _ in _best(judged, grid):
+        got = _sample(grid, pts, np.asarray(frames[s]), holes(s), to_s, score)
+        if got is not None:
+            weights.append(got[0])
+            colours.append(got[1])
+    if not weights:
+        return np.zeros((xs.size, 3), np.float32), np.zeros(xs.size, bool)
+    return _robust_mean(weights, colours)
+
+
+def _best(judged: list, grid: _Grid) -> list:
+    """The KEEP sources that would carry most of the weight over the hole (on the grid)."""
+    if len(judged) <= KEEP:
+        return judged
+    # Scores are bounded (summed |RGB| <= 765 plus the distance cost): no underflow without
+    # subtracting the best first.
+    w = np.stack(
+        [np.exp(-score[grid.inside] / TAU) * valid[grid.inside] for *_, score, valid in judged]
+    )
+    share = w / np.maximum(w.sum(axis=0), 1e-30)
+    order = np.argsort(-share.sum(axis=1), kind="stable")[:KEEP]
+    return [judged[i] for i in sorted(order)]
+
+
+def _robust_mean(
+    weights: list[np.ndarray], colours: list[np.ndarray]
+) -> tuple[np.ndarray, np.ndarray]:
+    """Weighted mean (n, 3) of the candidates (each (n, 3)) by their weights (each (n,)), with
+    each candidate's weight then lowered by its distance from that mean, ROBUST_STEPS times: a
+    candidate that disagrees with the well-matching majority (a passer-by the ring did not
+    catch) loses its share instead of tinting the fill."""
+    total = np.sum(weights, axis=0)
+    have = total > 0
+    mean = _weighted(weights, colours)
+    for _ in range(ROBUST_STEPS):
+        agreeing = [
+            w * np.exp(channel_sum(np.abs(c - mean)) / -AGREE)
+            for w, c in zip(weights, colours, strict=True)
+        ]
+        mean = _weighted(agreeing, colours)
+    return mean, have
+
+
+def _weighted(weights: list[np.ndarray], colours: list[np.ndarray]) -> np.ndarray:
+    """Sum of weight * colour over the candidates over the sum of weights (0 where none)."""
+    mixed = colours[0] * weights[0][:, None]
+    total = weights[0].copy()
+    for w, c in zip(weights[1:], colours[1:], strict=True):
+        mixed += c * w[:, None]
+        total += w
+    mixed /= np.where(total > 0, total, 1.0)[:, None]
+    return mixed
+
+
+class _Grid:
+    """Frame t around the hole on the coarse grid: where it is known, and what it shows."""
+
+    def __init__(self, frame: np.ndarray, hole: Hole) -> None:
+        height, width = frame.shape[:2]
+        self.size = (height, width)
+        x0, y0, x1, y1 = hole.box
+        a0, b0 = max(0, x0 - CONTEXT), max(0, y0 - CONTEXT)
+        a1, b1 = min(width, x1 + CONTEXT), min(height, y1 + CONTEXT)
+        gx, gy = np.meshgrid(
+            np.arange(a0, a1, STEP, dtype=np.float32), np.arange(b0, b1, STEP, dtype=np.float32)
+        )
+        self.points = np.stack([gx, gy], axis=-1).reshape(-1, 1, 2).astype(np.float64)
+        self.shape = gx.shape
+        self.image = _blurred(frame[b0:b1:STEP, a0:a1:STEP])
+        hx = (gx - x0).astype(int).clip(0, hole.shape[1] - 1)
+        hy = (gy - y0).astype(int).clip(0, hole.shape[0] - 1)
+        in_box = (gx >= x0) & (gx < x1) & (gy >= y0) & (gy < y1)
+        self.inside = in_box & hole.hole[hy, hx]
+        self.known = ~self.inside
+        # Where each hole-region pixel falls on the grid (bilinear read of the completed match).
+        hxs, hys = hole.pixels()
+        self.read_x = ((hxs - a0) / STEP).astype(np.float32)
+        self.read_y = ((hys - b0) / STEP).astype(np.float32)
+
+
+def _blurred(image: np.ndarray) -> np.ndarray:
+    return cv2.GaussianBlur(np.ascontiguousarray(image).astype(np.float32), (0, 0), BLUR_SIGMA)
+
+
+def _judge(
+    grid: _Grid, source: np.ndarray, hole_s: Hole | None, to_s: np.ndarray
+) -> tuple[np.ndarray, np.ndarray] | None:
+    """One source's ring match completed over the grid (float32) and where on the grid it
+    sees background (bool); None when too little of the ring is seen to judge it."""
+    height, width = grid.size
+    q = cv2.perspectiveTransform(grid.points, to_s).reshape(grid.shape + (2,)).astype(np.float32)
+    qx, qy = q[..., 0], q[..., 1]
+    valid = (qx >= 0) & (qx <= width - 1) & (qy >= 0) & (qy <= height - 1)
+    if hole_s is not None:
+        valid &= ~hole_s.covers(qx, qy)
+    ring = valid & grid.known
+    if int(ring.sum()) < MIN_RING:
+        return None
+    warped = _blurred(cv2.remap(source, qx, qy, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE))
+    diff = cv2.transform(cv2.absdiff(warped, grid.image), _CHANNEL_SUM)
+    return push_pull(diff[..., None], ring.astype(np.float32))[..., 0], valid
+
+
+def _sample(
+    grid: _Grid,
+    pts: np.ndarray,
+    source: np.ndarray,
+    hole_s: Hole | None,
+    to_s: np.ndarray,
+    score: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray] | None:
+    """One chosen source's weights (n,) (0 where it does not see the background) and colours
+    (n, 3) float32 at the hole's region pixels."""
+    height, width = grid.size
+    p = cv2.perspectiveTransform(pts, to_s).reshape(-1, 2)
+    px, py = p[:, 0].astype(np.float32), p[:, 1].astype(np.float32)
+    sees = (px >= 0) & (px <= width - 1) & (py >= 0) & (py <= height - 1)
+    if hole_s is not None:
+        sees &= ~hole_s.covers(px, py)
+    if not sees.any():
+        return None
+    weight = np.exp(-remap_points(score, grid.read_x, grid.read_y) / TAU)
+    weight[~sees] = 0.0
+    return weight, remap_points(source, px, py).astype(np.float32)
