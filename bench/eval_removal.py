@@ -6,6 +6,8 @@
 .venv/bin/python bench/eval_removal.py --generated     # also the generated regression scenes
 .venv/bin/python bench/eval_removal.py --strips        # frame strips under bench/out/removal
 .venv/bin/python bench/eval_removal.py --real          # strips of DAVIS holdout objects removed
+.venv/bin/python bench/eval_removal.py --only boat_on,surf_on --set tune   # a subset
+.venv/bin/python bench/eval_removal.py --analyse out.json   # where the error comes from
 
 Composites (vtrack.testing.davis_composites): a real DAVIS object cut out with its human mask,
 moved over OTHER DAVIS footage with its own camera and scene motion, over or behind that
