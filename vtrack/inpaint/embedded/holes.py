@@ -69,3 +69,16 @@ class Hole:
     def _padded(self) -> np.ndarray:
         """The hole as uint8 255 with a one-pixel border of 0 (what `covers` samples)."""
         return np.pad(self.hole, 1).astype(np.uint8) * 255
+
+
+def sees_background(
+    x: np.ndarray, y: np.ndarray, frame_shape: tuple[int, int], hole: Hole | None
+) -> np.ndarray:
+    """For full-frame coordinates in a frame of `frame_shape` (h, w) whose hole is `hole` (None:
+    it has none): True where the point lies in the frame and bilinear sampling there reads no
+    hole pixel, i.e. where that frame shows the background."""
+    height, width = frame_shape
+    seen = (x >= 0) & (x <= width - 1) & (y >= 0) & (y <= height - 1)
+    if hole is not None:
+        seen &= ~hole.covers(x, y)
+    return seen

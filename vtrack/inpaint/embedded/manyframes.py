@@ -27,7 +27,7 @@ import numpy as np
 
 from vtrack.inpaint.embedded.align import CameraMotion
 from vtrack.inpaint.embedded.combine import DISAGREE
-from vtrack.inpaint.embedded.holes import Hole
+from vtrack.inpaint.embedded.holes import Hole, sees_background
 from vtrack.inpaint.embedded.pushpull import push_pull
 from vtrack.inpaint.embedded.rows import channel_sum
 from vtrack.inpaint.embedded.sampling import remap_points
@@ -176,12 +176,9 @@ def _judge(
 ) -> tuple[np.ndarray, np.ndarray] | None:
     """One source's ring match completed over the grid (float32) and where on the grid it
     sees background (bool); None when too little of the ring is seen to judge it."""
-    height, width = grid.size
     q = cv2.perspectiveTransform(grid.points, to_s).reshape(grid.shape + (2,)).astype(np.float32)
     qx, qy = q[..., 0], q[..., 1]
-    valid = (qx >= 0) & (qx <= width - 1) & (qy >= 0) & (qy <= height - 1)
-    if hole_s is not None:
-        valid &= ~hole_s.covers(qx, qy)
+    valid = sees_background(qx, qy, grid.size, hole_s)
     ring = valid & grid.known
     if int(ring.sum()) < MIN_RING:
         return None
@@ -200,12 +197,9 @@ def _sample(
 ) -> tuple[np.ndarray, np.ndarray] | None:
     """One chosen source's weights (n,) (0 where it does not see the background) and colours
     (n, 3) float32 at the hole's region pixels."""
-    height, width = grid.size
     p = cv2.perspectiveTransform(pts, to_s).reshape(-1, 2)
     px, py = p[:, 0].astype(np.float32), p[:, 1].astype(np.float32)
-    sees = (px >= 0) & (px <= width - 1) & (py >= 0) & (py <= height - 1)
-    if hole_s is not None:
-        sees &= ~hole_s.covers(px, py)
+    sees = sees_background(px, py, grid.size, hole_s)
     if not sees.any():
         return None
     weight = np.exp(-remap_points(score, grid.read_x, grid.read_y) / TAU)

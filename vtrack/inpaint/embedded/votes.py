@@ -13,7 +13,7 @@ import cv2
 import numpy as np
 
 from vtrack.inpaint.embedded.align import CameraMotion
-from vtrack.inpaint.embedded.holes import Hole
+from vtrack.inpaint.embedded.holes import Hole, sees_background
 from vtrack.inpaint.embedded.rows import channel_sum, pick, put
 from vtrack.inpaint.embedded.sampling import remap_points
 
@@ -39,7 +39,7 @@ def votes(
     how many votes each pixel got (n,), and their spread (n,): the median summed |RGB| distance
     of the votes from their median (small when the votes agree)."""
     n = len(frames)
-    height, width = frames[0].shape[:2]
+    frame_shape = frames[0].shape[:2]
     # +inf where a frame gives no vote: sorts last, and is +inf in the distances too.
     got = np.full((len(OFFSETS), xs.size, 3), np.inf, np.float32)
     ok = np.zeros((len(OFFSETS), xs.size), bool)
@@ -50,10 +50,7 @@ def votes(
             continue
         q = cv2.perspectiveTransform(pts, motion.between(t, v)).reshape(-1, 2)
         qx, qy = q[:, 0].astype(np.float32), q[:, 1].astype(np.float32)
-        valid = (qx >= 0) & (qx <= width - 1) & (qy >= 0) & (qy <= height - 1)
-        hole = holes(v)
-        if hole is not None:
-            valid &= ~hole.covers(qx, qy)
+        valid = sees_background(qx, qy, frame_shape, holes(v))
         if valid.any():
             seen = remap_points(np.asarray(frames[v]), qx[valid], qy[valid]).astype(np.float32)
             put(got[k], valid, seen)
