@@ -10,7 +10,7 @@ previous mask at the click:
 - a positive click adds the candidate's new piece that contains it;
 - a negative click removes the previous mask's piece the candidate drops at it.
 The piece is also kept within a disk around the click, sized by how deep the click sits in the
-region it is on (see `_REACH`). When the candidate does not change the mask at the click (it
+region it is on (see `CLICK_REACH`). When the candidate does not change the mask at the click (it
 disagrees with the click), the candidate is taken whole, as before.
 
 The mask after each prefix of clicks is cached per frame (`FrameClicks.sequence`), so a client
@@ -38,7 +38,7 @@ Click = tuple[int, int, bool]  # x, y (working pixels), positive
 # region's width from the edge, so 2 covers the region and stops a connected piece from taking
 # half the object with it. DAVIS tune, frame-0 J after 3 robot clicks: 1.5 -> 0.861, 2 -> 0.859,
 # 3 -> 0.853, no limit 0.832; a flat optimum, 2 is its middle (holdout 0.744 / 0.749 / 0.749).
-_REACH = 2.0
+CLICK_REACH = 2.0
 
 
 def corrected(previous: np.ndarray, candidate: np.ndarray, click: Click) -> np.ndarray:
@@ -56,11 +56,11 @@ def corrected(previous: np.ndarray, candidate: np.ndarray, click: Click) -> np.n
 
 
 def _reach(side: np.ndarray, x: int, y: int) -> np.ndarray:
-    """The disk a click can change: `_REACH` times the click's distance to the edge of `side`
+    """The disk a click can change: `CLICK_REACH` times the click's distance to the edge of `side`
     (the mask for a negative click, its outside for a positive one)."""
     depth = cv2.distanceTransform(np.pad(side, 1).astype(np.uint8), cv2.DIST_L2, 5)[1:-1, 1:-1]
     disk = np.zeros(side.shape, np.uint8)
-    cv2.circle(disk, (x, y), round(max(3.0, _REACH * float(depth[y, x]))), 1, -1)
+    cv2.circle(disk, (x, y), round(max(3.0, CLICK_REACH * float(depth[y, x]))), 1, -1)
     return disk > 0
 
 

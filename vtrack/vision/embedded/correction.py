@@ -38,7 +38,7 @@ import cv2
 import numpy as np
 
 from vtrack.vision.embedded.click_segmentation import PRUNE_STEP
-from vtrack.vision.embedded.click_sequence import _REACH, Click, corrected
+from vtrack.vision.embedded.click_sequence import CLICK_REACH, Click, corrected
 from vtrack.vision.embedded.frame_looks import FrameLooks
 from vtrack.vision.embedded.grabcut_candidates import refine_with_grabcut
 from vtrack.vision.embedded.imageops import component_at, fill_holes
@@ -152,7 +152,7 @@ def _moving_apart(mask: np.ndarray, click: Click, looks: FrameLooks | None) -> n
     The mask's pixels are split in two by their flow (2-means, started from the pixels near the
     click and those far from it); the split counts when the two mean motions differ by more
     than the flow's noise. The piece is the click's connected part of its side, within the
-    click's reach (`click_sequence._REACH` times its depth) and at most half the mask."""
+    click's reach (`click_sequence.CLICK_REACH` times its depth) and at most half the mask."""
     x, y, _ = click
     if looks is None or not mask[y, x]:
         return None
@@ -170,7 +170,7 @@ def _moving_apart(mask: np.ndarray, click: Click, looks: FrameLooks | None) -> n
     if side is None:
         return None
     side = cv2.morphologyEx(side.astype(np.uint8), cv2.MORPH_OPEN, np.ones((3, 3), np.uint8))
-    piece = component_at(side > 0, x, y) & (dist <= _REACH * reach)
+    piece = component_at(side > 0, x, y) & (dist <= CLICK_REACH * reach)
     if not piece.any() or np.count_nonzero(piece) > _APART_SHARE * np.count_nonzero(mask):
         return None
     return piece
