@@ -183,38 +183,61 @@ def fuse_cues(
     if latent is not None:
         np.maximum(prior_lo, np.where(latent, 0.0, -np.inf).astype(np.float32), out=prior_lo)
     fused = _PRIOR_W * prior_lo + _COLOUR_W * state.colour_weight * logit(colour_p, 0.05)
-    regions = motion_regions(prior.inside, prior.dist_in, prior.dist_out)
-    args = (prior.inside, regions, win.gx, win.gy)
-    motion = motion_evidence(win.flow, *args)
-    if motion is None and long_flow is not None:
-        # too similar frame to frame: compare motion over the long baseline instead
-        motion = motion_evidence(long_flow[y0:y1, x0:x1], *args)
+    motion = _motion_term(win, prior, long_flow)
     if motion is not None:
         # only "moves like the background" is trusted: DIS spreads the object's motion a
         # few pixels into the background, so "moves like the object" would grow the mask
         fused += np.minimum(motion, 0.0)
     if seg is not None and state.seg_weight > 0:
         fused += _SEG_W * state.seg_weight * logit(seg[y0:y1, x0:x1], 0.05)
-    posed = False
-    pose_box: np.ndarray | None = None
+    pose_box = None
     if pose is not None and state.pose:
-        # mediapipe pose's person mask follows limbs far better than the selfie map (IoU
-        # ~0.85-0.9 vs ~0.65 on swing/tennis); it only counts where it agrees with the prior
         pose_box = pose[y0:y1, x0:x1]
-        if iou(pose_box > 0.5, prior.inside) > _POSE_AGREE:
-            fused += _POSE_W * pose_w * logit(pose_box, 0.05)
-            posed = pose_w >= 1.0
-    # the object cannot jump: far outside the warped mask is background (a fresh pose map
-    # may still vouch for pixels somewhat further out)
-    if posed and pose_box is not None:
+    posed = _add_pose(fused, pose_box, prior, pose_w)
+    _mark_unreachable(fused, prior, reach, pose_box if posed else None, latent)
+    return fused, posed
+
+
+def _motion_term(win: Window, prior: Prior, long_flow: np.ndarray | None) -> np.ndarray | None:
+    """Log-odds from how each pixel moves against the object and the background; None when the
+    frame is too like the last one to tell (then over the long baseline, when there is one)."""
+    x0, y0, x1, y1 = win.box
+    regions = motion_regions(prior.inside, prior.dist_in, prior.dist_out)
+    args = (prior.inside, regions, win.gx, win.gy)
+    motion = motion_evidence(win.flow, *args)
+    if motion is None and long_flow is not None:
+        # too similar frame to frame: compare motion over the long baseline instead
+        motion = motion_evidence(long_flow[y0:y1, x0:x1], *args)
+    return motion
+
+
+def _add_pose(fused: np.ndarray, pose_box: np.ndarray | None, prior: Prior, pose_w: float) -> bool:
+    """Add the pose person map's say (in place); True when a fresh, full-weight map joined."""
+    # mediapipe pose's person mask follows limbs far better than the selfie map (IoU
+    # ~0.85-0.9 vs ~0.65 on swing/tennis); it only counts where it agrees with the prior
+    if pose_box is None or iou(pose_box > 0.5, prior.inside) <= _POSE_AGREE:
+        return False
+    fused += _POSE_W * pose_w * logit(pose_box, 0.05)
+    return pose_w >= 1.0
+
+
+def _mark_unreachable(
+    fused: np.ndarray,
+    prior: Prior,
+    reach: int,
+    pose_box: np.ndarray | None,
+    latent: np.ndarray | None,
+) -> None:
+    """The object cannot jump: far outside the warped mask is background (a fresh pose map,
+    `pose_box`, may still vouch for pixels somewhat further out; so may the latent view)."""
+    if pose_box is not None:
         fused[(prior.dist_out > reach) & (pose_box <= 0.5)] = _UNREACHABLE
         fused[prior.dist_out > POSE_REACH * reach] = _UNREACHABLE
-    else:
-        far = prior.dist_out > reach
-        if latent is not None:
-            far &= ~latent
-        fused[far] = _UNREACHABLE
-    return fused, posed
+        return
+    far = prior.dist_out > reach
+    if latent is not None:
+        far &= ~latent
+    fused[far] = _UNREACHABLE
 
 
 def edge_filter(guide: np.ndarray) -> cv2.ximgproc.GuidedFilter:
