@@ -174,7 +174,6 @@ def ring_select(t, n, xs, ys, pts, truth, frames, holes, motion, box):
     cur = frames[t][b0:b1, a0:a1].astype(np.float32)
     best = np.full(xs.size, np.inf, np.float32)
     pick_e = np.full(xs.size, np.nan, np.float32)
-    taus = (10.0, 30.0, 90.0)
     preds, cols = [], []
     for d in RING_OFFSETS:
         for s in (t - d, t + d):
@@ -206,17 +205,22 @@ def ring_select(t, n, xs, ys, pts, truth, frames, holes, motion, box):
             best[better] = pv[better]
             c = warped[ys[better] - b0, xs[better] - a0].astype(np.float32)
             pick_e[better] = ((c - truth[better]) ** 2).sum(1)
-    out = {"sel": pick_e}
-    if preds:
-        P = np.stack(preds)
-        base = P.min(axis=0)
-        for tau in taus:
-            wgt = np.exp(-(P - base[None]) / tau)
-            wgt[~np.isfinite(P)] = 0
-            mix = (wgt[..., None] * np.stack(cols)).sum(0) / np.maximum(wgt.sum(0), 1e-9)[:, None]
-            e = ((mix - truth) ** 2).sum(1)
-            out[f"ring_blend{int(tau)}"] = np.where(np.isfinite(base), e, np.nan).astype(np.float32)
-    else:
-        for tau in taus:
-            out[f"ring_blend{int(tau)}"] = np.full(xs.size, np.nan, np.float32)
+    return {"sel": pick_e, **_ring_blends(preds, cols, truth, xs.size)}
+
+
+def _ring_blends(preds: list, cols: list, truth: np.ndarray, count: int) -> dict:
+    """Squared error of soft blends of the ring candidates (weight exp(-(ring error - best) / tau)
+    for a few taus), NaN where no candidate reached the pixel."""
+    taus = (10.0, 30.0, 90.0)
+    if not preds:
+        return {f"ring_blend{int(tau)}": np.full(count, np.nan, np.float32) for tau in taus}
+    P = np.stack(preds)
+    base = P.min(axis=0)
+    out = {}
+    for tau in taus:
+        wgt = np.exp(-(P - base[None]) / tau)
+        wgt[~np.isfinite(P)] = 0
+        mix = (wgt[..., None] * np.stack(cols)).sum(0) / np.maximum(wgt.sum(0), 1e-9)[:, None]
+        e = ((mix - truth) ** 2).sum(1)
+        out[f"ring_blend{int(tau)}"] = np.where(np.isfinite(base), e, np.nan).astype(np.float32)
     return out
