@@ -49,4 +49,19 @@ def test_without_a_clean_view_the_mask_is_kept_and_becomes_one() -> None:
     image, obj = _scene()
     anchor = ColourModel(image, obj)
     held, clean = hold_to_clean_view(anchor, colour_index(image), obj, None, 60.0)
-    assert clean and held is obj
+    assert clean and np.array_equal(held, obj)
+
+
+def test_a_detached_part_unlike_the_object_is_dropped_one_like_it_stays() -> None:
+    image, obj = _scene()
+    anchor = ColourModel(image, obj)
+    left_behind = obj.copy()
+    left_behind[75:95, 125:150] = True  # a piece of the blue band, apart from the object
+    image[75:95, 125:150] = (40, 60, 150)
+    # no clean view to cut back to (right after a re-seat): the part goes on its colours alone
+    held, _ = hold_to_clean_view(anchor, colour_index(image), left_behind, None, 60.0)
+    assert np.array_equal(held, obj), "the blue piece left behind was kept"
+    split = obj.copy()
+    split[:, 95:100] = False  # a pole in front splits the object in two
+    held, _ = hold_to_clean_view(anchor, colour_index(image), split, None, 60.0)
+    assert np.array_equal(held, split), "a part of the object beyond the pole was dropped"

@@ -10,7 +10,8 @@ similarity also falls without a leak, with lighting and pose (hike: 1.0 -> 0.84 
 it is compared in the same frame: the new mask against the clean view, the latest full view that
 was at least as object-like as the clean view before it, moved along with the object since.
 Where the new mask is clearly less object-like, only the part of it on the clean view is kept,
-and the frame does not become the next clean view.
+and the frame does not become the next clean view. Before that, a detached part of the mask
+whose removal makes it clearly more like the object is dropped (`unlike_parts_dropped`).
 """
 
 from __future__ import annotations
@@ -21,7 +22,8 @@ import numpy as np
 from vtrack.vision.embedded.appearance import ColourModel
 
 # how much less like the object (Bhattacharyya coefficient with the prompt frame's colours) the
-# new mask must be than the clean view before it is cut back. Chosen on tune from the true first
+# new mask must be than the clean view before it is cut back (and how much more alike a detached
+# part's removal must make it, not tuned separately). Chosen on tune from the true first
 # mask: 0.01 / 0.02 / 0.03 gave 0.768 / 0.767 / 0.765 (all of it boat, whose mask grows into its
 # reflection); 0.01 also cut on frames without a leak (dance-jump 8 frames, stroller 2; at 0.02:
 # 4 and 0), so 0.02. Holdout, only checked: 0.664 at each.
@@ -46,7 +48,10 @@ def hold_to_clean_view(
     `clean` (the clean view moved onto this frame, or None): window-sized bool masks; `size`:
     the side of a square of the object's area.
     """
-    if clean is None or not new.any() or not clean.any():
+    if not new.any():
+        return new, True
+    new = unlike_parts_dropped(anchor, colours, new)
+    if clean is None or not clean.any():
         return new, True
     alike_new = anchor.bin_similarity(colours, new)
     alike_clean = anchor.bin_similarity(colours, clean)
@@ -59,3 +64,21 @@ def hold_to_clean_view(
     if cut.any() and anchor.bin_similarity(colours, cut) > alike_new:
         return cut, False
     return new, False
+
+
+def unlike_parts_dropped(anchor: ColourModel, colours: np.ndarray, new: np.ndarray) -> np.ndarray:
+    """The mask without its detached parts (any connected piece but the largest) whose removal
+    makes it clearly more like the object: a leak left behind when the object moved on (the
+    jump a horse passed over, wall stones a dancer brushed), which the prior keeps alive. A part
+    of the object cut off by an occluder has the object's colours, and stays."""
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(new.astype(np.uint8))
+    if count <= 2:
+        return new
+    largest = 1 + int(np.argmax(stats[1:, cv2.CC_STAT_AREA]))
+    alike = anchor.bin_similarity(colours, new) + _LESS_ALIKE
+    unlike = [
+        part
+        for part in range(1, count)
+        if part != largest and anchor.bin_similarity(colours, new & (labels != part)) > alike
+    ]
+    return new & ~np.isin(labels, unlike) if unlike else new
