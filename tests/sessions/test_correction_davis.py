@@ -22,6 +22,9 @@ from vtrack.vision.metrics import jaccard, sequence_scores
 
 from .conftest import click, open_session, propagate, wait_task
 
+# the frames right after the corrected one, where a re-track from the correction shows first
+_FOLLOWING = 8
+
 
 def _masks(client: TestClient, sid: str, n: int) -> list[np.ndarray]:
     return [
@@ -57,9 +60,13 @@ def _robot(client: TestClient, seq: str) -> dict[str, float]:
     assert wait_task(client, task["task_id"])["status"] == "complete"
     after = _masks(client, sid, n)
     assert all(np.array_equal(a, b) for a, b in zip(after[:worst], before[:worst], strict=True))
+    scores_after = sequence_scores(after, list(gts))
+    following = slice(worst + 1, worst + 1 + _FOLLOWING)
     return {
         "JF_before": scores["JF"],
-        "JF_after": sequence_scores(after, list(gts))["JF"],
+        "JF_after": scores_after["JF"],
+        "J_following_before": float(np.mean(scores["J_frames"][following])),
+        "J_following_after": float(np.mean(scores_after["J_frames"][following])),
         "J_worst_before": scores["J_frames"][worst],
         "J_worst_after": jaccard(corrected, gts[worst]),
     }
@@ -67,10 +74,17 @@ def _robot(client: TestClient, seq: str) -> dict[str, float]:
 
 @pytest.mark.skipif(not davis_available("breakdance-flare"), reason="DAVIS data not present")
 def test_a_correction_on_a_holdout_clip_helps(client: TestClient) -> None:
-    # measured: the corrected frame (16, a missed leg) 0.42 -> 0.61, J&F 0.607 -> 0.646
+    # measured: the corrected frame (28, the supporting leg missed) 0.46 -> 0.66, the 8 frames
+    # after it 0.628 -> 0.666, J&F 0.697 -> 0.709. The first track is good here (0.697; 0.607
+    # before detached unlike parts were dropped, when the worst frame was 16 and J&F rose to
+    # 0.646): even the true mask on frame 28 re-tracked gives only 0.701 (bench/
+    # eval_correction.py --part ceiling), so the J&F floor is "not worse". Before a re-search's
+    # placement had to look like the object (`relocate.py`), the re-track moved the mask onto
+    # the wall stones at frame 31: the 8 frames 0.628 -> 0.519, J&F 0.697 -> 0.661.
     got = _robot(client, "breakdance-flare")
     assert got["J_worst_after"] >= got["J_worst_before"] + 0.1, got
-    assert got["JF_after"] >= got["JF_before"] + 0.02, got
+    assert got["J_following_after"] >= got["J_following_before"] + 0.015, got
+    assert got["JF_after"] >= got["JF_before"], got
 
 
 @pytest.mark.skipif(not davis_available("soccerball"), reason="DAVIS data not present")

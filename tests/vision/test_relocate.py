@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from vtrack.vision.embedded.relocate import relocate
+from vtrack.vision.embedded.appearance import ColourModel
+from vtrack.vision.embedded.relocate import relocate, relocated
 
 
 def _scene(shift: tuple[int, int]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -37,3 +38,28 @@ def test_nothing_changes_where_the_flow_is_right() -> None:
 def test_an_empty_mask_is_not_placed() -> None:
     prev, cur, mask = _scene((0, 0))
     assert relocate(prev, cur, np.zeros_like(mask), (0.0, 0.0), reach=8) is None
+
+
+def _coloured(mask: np.ndarray, at: tuple[int, int], colour: tuple[int, int, int]) -> np.ndarray:
+    """A grey frame with `mask`'s square, moved by `at`, painted in `colour`."""
+    image = np.full((*mask.shape, 3), 128, np.uint8)
+    image[np.roll(mask, at[::-1], axis=(0, 1))] = colour
+    return image
+
+
+def test_a_placement_that_does_not_look_like_the_object_is_not_taken() -> None:
+    # the grey template fits 14 px to the right, the flow says the object stayed; the prompt
+    # frame's object is red
+    prev, cur, mask = _scene((14, 3))
+    anchor = ColourModel(_coloured(mask, (0, 0), (200, 30, 30)), mask)
+    still = np.zeros((*mask.shape, 2), np.float32)
+    moved = relocated(prev, cur, mask, None, still, 8)
+    assert moved is not None and moved[0][70, 80] and not moved[0][70, 62]
+    # where the template fits, the frame is red: the object went there
+    red_there = _coloured(mask, (14, 3), (200, 30, 30))
+    assert relocated(prev, cur, mask, None, still, 8, (anchor, red_there)) is not None
+    # where it fits, the frame is blue and the red object is where the flow put it (it turned:
+    # its grey pattern changed): the template fit a patch of background
+    blue_there = _coloured(mask, (14, 3), (40, 60, 150))
+    blue_there[mask & ~np.roll(mask, (3, 14), axis=(0, 1))] = (200, 30, 30)
+    assert relocated(prev, cur, mask, None, still, 8, (anchor, blue_there)) is None

@@ -27,7 +27,7 @@ from vtrack.vision.embedded.appearance import ColourModel
 # mask: 0.01 / 0.02 / 0.03 gave 0.768 / 0.767 / 0.765 (all of it boat, whose mask grows into its
 # reflection); 0.01 also cut on frames without a leak (dance-jump 8 frames, stroller 2; at 0.02:
 # 4 and 0), so 0.02. Holdout, only checked: 0.664 at each.
-_LESS_ALIKE = 0.02
+LESS_ALIKE = 0.02
 # how far beyond the clean view, moved along by the core's affine motion, the cut mask may reach
 # (a fraction of the object's size, at least 2 px: the affine's error on an articulated object).
 # Tune from the true mask: 0.04 / 0.08 / 0.15 gave 0.769 / 0.767 / 0.764; holdout 0.664 at each
@@ -57,7 +57,7 @@ def hold_to_clean_view(
     alike_clean = anchor.bin_similarity(colours, clean)
     if alike_new >= alike_clean:
         return new, True
-    if alike_new >= alike_clean - _LESS_ALIKE:
+    if alike_new >= alike_clean - LESS_ALIKE:
         return new, False
     dist = cv2.distanceTransform((~clean).astype(np.uint8), cv2.DIST_L2, 3)
     cut = new & (dist <= max(2.0, _MARGIN * size))
@@ -75,7 +75,7 @@ def unlike_parts_dropped(anchor: ColourModel, colours: np.ndarray, new: np.ndarr
     if count <= 2:
         return new
     largest = 1 + int(np.argmax(stats[1:, cv2.CC_STAT_AREA]))
-    alike = anchor.bin_similarity(colours, new) + _LESS_ALIKE
+    alike = anchor.bin_similarity(colours, new) + LESS_ALIKE
     unlike = [
         part
         for part in range(1, count)

@@ -255,7 +255,7 @@ class FlowTracker:
             prior_src, in_place = drifted, True
         size0 = np.sqrt(max(float(np.count_nonzero(prior_src)), state.ref_area * 0.25, 1.0))
         reach = int(np.clip(0.25 * size0, 6, 40))
-        moved = None if in_place else self._relocated(state, flow, reach)
+        moved = None if in_place else self._relocated(state, image, flow, reach)
         if moved is not None:
             prior_src, state.latent = moved  # placed by the long-range re-search
         elif in_place:
@@ -322,14 +322,14 @@ class FlowTracker:
         state.steps += 1
         if state.steps % RECHECK_EVERY or not state.keyframes or self._cur_gray is None:
             return None
-        return self.reacquirer.elsewhere(
-            state.keyframes, self._cur_gray, state.mask, state.ref_area
-        )
+        keys, gray = state.keyframes, self._cur_gray
+        return self.reacquirer.elsewhere(keys, gray, state.mask, state.ref_area)
 
-    def _relocated(self, state: TrackState, flow: np.ndarray, reach: int) -> tuple | None:
+    def _relocated(self, state: TrackState, image: np.ndarray, flow, reach: int) -> tuple | None:
         if self._prev_gray is None or self._cur_gray is None:
             return None  # `relocate.py`: the object placed by its own pixels, not the flow
-        return relocated(self._prev_gray, self._cur_gray, state.mask, state.latent, flow, reach)
+        prev, cur, looks = self._prev_gray, self._cur_gray, (state.anchor, image)
+        return relocated(prev, cur, state.mask, state.latent, flow, reach, looks)
 
     @staticmethod
     def _move_views(state: TrackState, win: Window, prior: Prior) -> tuple[_Map, _Map]:

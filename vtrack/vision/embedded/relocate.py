@@ -12,6 +12,15 @@ apart from it, the object has moved differently from what the flow says, and the
 shifted there. A template fitted only on the object's own pixels does not follow the
 background; where the flow is right its placement is (close to) the best one and nothing
 changes.
+
+A grey template of an object that turns or bends (a dancer spinning, a leg swung out) can fit
+a textured patch of background better than the object's own changed shape: on DAVIS
+breakdance-flare, re-tracked from a correction that added the supporting leg, the mask was
+moved onto the wall stones beside the dancer and stayed there. A placement is therefore taken
+only where it looks at least as much like the object (the colour likeness of the prompt frame,
+`ColourModel.similarity`) as the flow's placement does, within the tolerance the leak control
+uses (`clean_view.LESS_ALIKE`): a fast object the flow left behind is, at its true place, more
+like itself than the background the flow's placement covers.
 """
 
 from __future__ import annotations
@@ -20,6 +29,8 @@ import cv2
 import numpy as np
 
 from vtrack.boxes import mask_box
+from vtrack.vision.embedded.appearance import ColourModel, colour_index
+from vtrack.vision.embedded.clean_view import LESS_ALIKE
 
 # the template is matched at a scale that makes its longer side at most this many pixels: the
 # cost stays flat in object size (~0.3 ms), and a correction only has to be coarse (the cues
@@ -95,11 +106,13 @@ def relocated(
     latent: np.ndarray | None,
     flow: np.ndarray,
     reach: int,
+    looks: tuple[ColourModel, np.ndarray] | None = None,
 ) -> tuple[np.ndarray, np.ndarray | None] | None:
     """The previous frame's mask (and the object's latest full view) moved to where the
     object's pixels are now, when that is clearly not where the dense `flow` (current frame
     back to the previous) puts them; None when the flow's placement holds. Frame-sized bool
-    masks, working pixels."""
+    masks, working pixels. `looks`: the object's prompt-frame colour model and the current
+    (RGB) frame; then a placement less like the object than the flow's is not taken."""
     ys, xs = np.nonzero(mask[::2, ::2])
     if len(xs) == 0:
         return None
@@ -110,15 +123,31 @@ def relocated(
     if shift is None:
         return None
     h, w = mask.shape
-    m = np.float32([[1, 0, shift[0]], [0, 1, shift[1]]])
 
-    def move(src: np.ndarray) -> np.ndarray:
+    def move(src: np.ndarray, dx: float, dy: float) -> np.ndarray:
+        m = np.float32([[1, 0, dx], [0, 1, dy]])
         return cv2.warpAffine(src.astype(np.uint8), m, (w, h), flags=cv2.INTER_NEAREST) > 0
 
-    moved = move(mask)
+    moved = move(mask, *shift)
     if not moved.any():
         return None
-    return moved, None if latent is None else move(latent)
+    if looks is not None and _less_alike(looks, moved, move(mask, *flow_shift)):
+        return None
+    return moved, None if latent is None else move(latent, *shift)
+
+
+def _less_alike(
+    looks: tuple[ColourModel, np.ndarray], moved: np.ndarray, at_flow: np.ndarray
+) -> bool:
+    """Whether the moved mask is clearly less like the object than the flow's placement."""
+    anchor, image = looks
+    box = mask_box(moved | at_flow)
+    if box is None or not at_flow.any():
+        return False
+    x0, y0, x1, y1 = box
+    bins = colour_index(image[y0:y1, x0:x1])
+    alike_moved = anchor.bin_similarity(bins, moved[y0:y1, x0:x1])
+    return alike_moved < anchor.bin_similarity(bins, at_flow[y0:y1, x0:x1]) - LESS_ALIKE
 
 
 def _scaled(image: np.ndarray, scale: float) -> np.ndarray:
