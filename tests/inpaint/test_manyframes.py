@@ -41,14 +41,14 @@ def test_push_pull_keeps_known_values_and_fills_smoothly() -> None:
 
 def test_robust_mean_drops_the_odd_candidate() -> None:
     # Four candidates agree on grey, one (weighted as well as the rest) shows a dark passer-by.
-    colours = [np.full((1, 3), 120, np.float32)] * 4 + [np.full((1, 3), 10, np.float32)]
+    colours = [np.full((3, 1), 120, np.float32)] * 4 + [np.full((3, 1), 10, np.float32)]
     weights = [np.ones(1, np.float32)] * 5
     mean, have = _robust_mean(weights, colours)
     assert have.all()
     plain = (4 * 120 + 10) / 5  # 98: the plain weighted mean, 22 levels off
     assert np.abs(mean - 120).max() < 0.4 * (120 - plain), mean
-    zeros = [np.zeros(3, np.float32)] * 2
-    none, have = _robust_mean(zeros, [np.zeros((3, 3), np.float32)] * 2)
+    zeros = np.zeros((2, 3), np.float32)
+    none, have = _robust_mean(zeros, np.zeros((2, 3, 3), np.float32))
     assert not have.any() and np.isfinite(none).all()
 
 

@@ -1,9 +1,9 @@
 """Made-on-demand per-frame things kept for the frames the fill is near (an LRU, thread-safe).
 
-The fill walks the clip in order, twice; every frame asks for its chains' source frames, its
-votes' frames (up to 32 either way) and their moving parts. Read from the frame store each time,
-that was 45 full-frame reads per frame (13 600 on the 300-frame bench clip, 2 CPU s of copies);
-kept for the window a pass is in, each frame is read once or twice.
+The fill walks the clip in order; every frame asks for its many-frame sources and votes' frames
+(up to 32 either way), the far frames of its search and their moving parts. Read from the frame
+store each time, that was 45 full-frame reads per frame (13 600 on the 300-frame bench clip, 2
+CPU s of copies); kept for the window the fill is in, each frame is read once or twice.
 """
 
 from __future__ import annotations
@@ -17,8 +17,8 @@ import numpy as np
 
 T = TypeVar("T")
 
-# Frames kept: the votes' window (65 frames, votes.OFFSETS) and the chains' nearest sources
-# around it. On the 720p bench clip: 80 frames 770 store reads, 64 frames 1250, 128 frames 650;
+# Frames kept: the many-frame fill's and the votes' window (65 frames) and the frames being
+# filled ahead. On the 720p bench clip: 80 frames 770 store reads, 64 frames 1250, 128 frames 650;
 # at the working size (<= 854x480) 80 frames are ~100 MB whatever the video's length.
 FRAMES_KEPT = 80
 

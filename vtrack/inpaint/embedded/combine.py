@@ -1,12 +1,12 @@
-"""One fill from the two passes' candidates: blend where they agree, arbitrate where they do not.
+"""One fill from both directions' candidates: blend where they agree, arbitrate where they do not.
 
-A chain stops at the first frame that saw the background; if something moving crossed that spot
-just then (a person walking behind, a duck), its colour is a ghost. Agreeing candidates from the
-two directions are blended by closeness in time (the fill changes smoothly as the sources move
-on). Where they disagree and only one of them was taken from a spot clear of anything moving
-on its own (moving.py), the other (a passer-by) is dropped. Otherwise the one nearer to what
-frames further away show (the votes) wins; a lone candidate that the votes unanimously
-contradict is replaced by their median: a soft fill is better than a ghost.
+The search (search.py) stops at the first frame that saw the background; if something moving
+crossed that spot just then (a person walking behind, a duck), its colour is a ghost. Agreeing
+candidates from the two directions are blended by closeness in time (the fill changes smoothly
+as the sources move on). Where they disagree and only one of them was taken from a spot clear of
+anything moving on its own (moving.py), the other (a passer-by) is dropped. Otherwise the one
+nearer to what frames further away show (the votes) wins; a lone candidate that the votes
+unanimously contradict is replaced by their median: a soft fill is better than a ghost.
 """
 
 from __future__ import annotations

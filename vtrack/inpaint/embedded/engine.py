@@ -5,21 +5,25 @@
 2. Many nearby frames (t +- 1 .. 32, manyframes.py): each one's homography-aligned candidate,
    weighted per pixel by how well that frame matches this one on the ring around the hole.
    The nearest frame that saw a spot is often the wrong one (something moved through then,
-   the homography is off there); the ring says which frames agree with this one.
-3. Pixels no nearby frame saw: two passes over the clip (chain.py), backwards from the last
-   frame, then forwards from the first, give each the nearest frame in that direction that saw
-   the background there. Their candidates are blended by closeness in time where they agree;
-   where they do not, the one taken from a spot clear of moving things wins, else votes from
-   frames further off decide (combine.py, votes.py).
+   the homography is off there); the ring says which frames agree with this one. It runs a
+   few frames ahead on worker threads: it is most of the work, and frames do not depend on
+   each other there.
+3. Pixels no chosen nearby frame saw: the nearest frame in each direction that did (search.py,
+   looked up only for those pixels). The two candidates are blended by closeness in time where
+   they agree; where they do not, the one taken from a spot clear of moving things wins, else
+   votes from frames further off decide (combine.py, votes.py).
 4. What no frame saw is synthesised once and then carried along the camera motion (spatial.py),
    so it moves with the scene instead of being re-invented on every frame.
-Frames come out in order as the forward pass reaches them. The engine works at whatever size
-the frames have: the output resolution or a working one.
+Frames come out in order; nothing kept grows with the video's length beyond a few kilobytes a
+frame (moving.py's answers). The engine works at whatever size the frames have: the output
+resolution or a working one.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from typing import TypeVar
 
 import numpy as np
 
@@ -28,25 +32,28 @@ from vtrack.inpaint.base import ProgressCallback, VideoInpainter
 from vtrack.inpaint.embedded.align import CameraMotion
 from vtrack.inpaint.embedded.blend import composite
 from vtrack.inpaint.embedded.cache import CachedFrames, Lru
-from vtrack.inpaint.embedded.chain import ChainState, candidates, chain_step
 from vtrack.inpaint.embedded.combine import Candidates, combine
 from vtrack.inpaint.embedded.holes import Hole
 from vtrack.inpaint.embedded.manyframes import many_frame_fill
 from vtrack.inpaint.embedded.moving import MovingParts
 from vtrack.inpaint.embedded.rows import pick, put
+from vtrack.inpaint.embedded.search import nearest_seen
 from vtrack.inpaint.embedded.spatial import carry_previous, synthesise
 from vtrack.inpaint.embedded.votes import votes
 from vtrack.media.frames import FrameSequence
 
-# Progress shares: alignment, backward pass; the forward pass has the rest.
-_ALIGN, _BACK = 0.3, 0.3
-# Holes kept: the votes' window (votes.OFFSETS) and a pass's neighbours, with room to spare.
-HOLES_KEPT = 96
+# Progress share of the alignment; the fill has the rest.
+_ALIGN = 0.3
+# Holes kept: the search's reach of every frame (t +- 96, search.NEAR), which holds the
+# many-frame fill's window (t +- 32), and its far frames (a dozen), with room to spare. Frames
+# only looked into keep their hole alone (~60 KB at 480p; holes.py).
+HOLES_KEPT = 224
+T = TypeVar("T")
 
 
 def _holes(masks: Sequence[np.ndarray], margin: int, feather: int) -> Lru[Hole | None]:
-    """Each frame's hole, made on demand and kept for the frames a pass is near (a pass walks
-    the clip in order; votes look a few dozen frames either way)."""
+    """Each frame's hole, made on demand and kept for the frames the fill is near (it walks
+    the clip in order; the many-frame fill and the votes look a few dozen frames either way)."""
     return Lru(lambda i: Hole.of(np.asarray(masks[i]), margin, feather), HOLES_KEPT)
 
 
@@ -55,7 +62,8 @@ class EmbeddedInpainter(VideoInpainter):
 
     margin_px: how far the object mask is grown (shadows, motion blur); default from settings.
     feather_px: width of the ring over which the fill fades into the original frame.
-    workers: threads for the camera alignment (cv2 releases the GIL in its kernels).
+    workers: threads for the camera alignment and the many-frame fill (cv2 and numpy release
+    the GIL in their kernels).
     """
 
     name = "embedded"
@@ -88,21 +96,23 @@ class EmbeddedInpainter(VideoInpainter):
             report(_ALIGN * done[0] / max(1, n - 1))
 
         motion = CameraMotion.estimate(frames, masks, self.margin, self.workers, aligned)
-        # The alignment reads each frame once, in chunks far apart: only the passes share.
+        # The alignment reads each frame once, in chunks far apart: only the fill shares.
         cached = CachedFrames(frames)
-        # Its own reads: it walks the clip forwards while the backward pass walks it back.
+        # Made on demand: the fill asks only where the two further candidates disagree, and the
+        # many-frame fill leaves them few pixels to decide.
         moving = MovingParts(frames, masks, self.margin, motion)
-        # Made on demand: the fill asks only where the two passes disagree, and the many-frame
-        # fill leaves them few pixels to decide.
         try:
             holes = _holes(masks, self.margin, self.feather)
-            yield from _Completion(cached, holes, motion, moving, report).run()
+            yield from _Completion(cached, holes, motion, moving, report, self.workers).run()
         finally:
             moving.close()
 
 
 class _Completion:
-    """One clip's two passes over what they share: frames, holes, camera motion, moving parts."""
+    """One clip's fill, frame by frame, over what the frames share: holes, camera motion,
+    moving parts. The many-frame fill, most of the work and independent from frame to frame,
+    runs ahead on `workers` threads (OpenCV and numpy's large operations drop the GIL) while
+    this one finishes the frames in order."""
 
     def __init__(
         self,
@@ -111,83 +121,50 @@ class _Completion:
         motion: CameraMotion,
         moving: MovingParts,
         progress: Callable[[float], None],
+        workers: int,
     ) -> None:
         self.frames, self.holes, self.motion, self.progress = frames, holes, motion, progress
         self.moving = moving
         self.n = len(frames)
-        self.shape = frames[0].shape[:2]
+        self.workers = workers
 
     def run(self) -> Iterator[np.ndarray]:
-        later = self._backward_pass()
-        yield from self._forward_pass(later)
-
-    def _step(self, t: int, u: int, state_u: ChainState | None) -> ChainState:
-        """Frame t's chain answers (from frame u's)."""
-        hole = self.holes.get(t)
-        assert hole is not None
-        prev = self.holes.get(u) if state_u is not None else None
-        return chain_step(hole, self.motion.between(t, u), u, prev, state_u, self.shape)
-
-    def _candidates(self, t: int, state: ChainState) -> Candidates:
-        hole = self.holes.get(t)
-        assert hole is not None
-        return candidates(self.frames, state, hole, t, self.moving.spots)
-
-    def _backward_pass(self) -> dict[int, Candidates]:
-        """Per frame with a hole: the candidates of the nearest later frames (see chain.py)."""
-        later: dict[int, Candidates] = {}
-        state: ChainState | None = None
-        for t in range(self.n - 1, -1, -1):
-            hole = self.holes.get(t)
-            if hole is None:
-                state = None
-            elif t == self.n - 1:
-                state, later[t] = ChainState.empty(hole.shape), _nothing(hole)
-            else:
-                state = self._step(t, t + 1, state)
-                later[t] = self._candidates(t, state)
-            self.progress(_ALIGN + _BACK * (self.n - t) / self.n)
-        return later
-
-    def _forward_pass(self, later: dict[int, Candidates]) -> Iterator[np.ndarray]:
-        state: ChainState | None = None
         previous: np.ndarray | None = None
-        for t in range(self.n):
-            frame = np.asarray(self.frames[t])
-            hole = self.holes.get(t)
-            if hole is None:
-                state, out = None, frame.copy()
-            else:
-                state = ChainState.empty(hole.shape) if t == 0 else self._step(t, t - 1, state)
-                out = self._fill(t, frame, hole, self._earlier(t, state), later.pop(t), previous)
-            previous = out
-            self.progress(_ALIGN + _BACK + (1 - _ALIGN - _BACK) * (t + 1) / self.n)
-            yield out
+        with _Ahead(self._many, self.n, self.workers) as ahead:
+            for t in range(self.n):
+                frame = np.asarray(self.frames[t])
+                hole = self.holes.get(t)
+                many = ahead.get(t)
+                if hole is None or many is None:
+                    out = frame.copy()
+                else:
+                    out = self._fill(t, frame, hole, many, previous)
+                previous = out
+                self.progress(_ALIGN + (1 - _ALIGN) * (t + 1) / self.n)
+                yield out
 
-    def _earlier(self, t: int, state: ChainState) -> Callable[[], Candidates]:
-        """The forward pass's candidates, made only if the fill needs them."""
+    def _many(self, t: int) -> tuple[np.ndarray, np.ndarray] | None:
         hole = self.holes.get(t)
-        assert hole is not None
-        if t == 0:
-            return lambda: _nothing(hole)
-        return lambda: self._candidates(t, state)
+        if hole is None:
+            return None
+        return many_frame_fill(t, self.frames, self.holes.get, self.motion, hole)
 
     def _fill(
         self,
         t: int,
         frame: np.ndarray,
         hole: Hole,
-        make_earlier: Callable[[], Candidates],
-        later: Candidates,
+        many_got: tuple[np.ndarray, np.ndarray],
         previous: np.ndarray | None,
     ) -> np.ndarray:
         """Frame t with its hole filled: from the nearby frames where they saw the background,
-        from both passes' chains where only frames further off did, synthesised where none did."""
-        many, got = many_frame_fill(t, self.frames, self.holes.get, self.motion, hole)
+        from the nearest frames further off either way where only those did, synthesised where
+        none did."""
+        many, got = many_got
         if got.all():
             fill, have = np.zeros(hole.shape + (3,), np.uint8), np.zeros(hole.shape, bool)
         else:
-            fill, have = self._from_chains(t, hole, make_earlier(), later)
+            fill, have = self._from_further(t, hole, ~got)
         at = np.zeros(hole.shape, bool)
         at[hole.region] = got
         put(fill, at, (pick(many, got) + 0.5).astype(np.uint8))
@@ -203,22 +180,66 @@ class _Completion:
         alpha = np.where(have, hole.alpha, 0.0).astype(np.float32)
         return composite(frame, hole.box, fill, alpha)
 
-    def _from_chains(
-        self, t: int, hole: Hole, earlier: Candidates, later: Candidates
+    def _from_further(
+        self, t: int, hole: Hole, missed: np.ndarray
     ) -> tuple[np.ndarray, np.ndarray]:
-        """The fill from both passes' candidates (combine.py) and where it is set."""
+        """The fill at the region pixels `missed` (bool, row-major) from the nearest earlier and
+        later frames that saw them (search.py), blended or arbitrated (combine.py)."""
         xs, ys = hole.pixels()
+        sides = [
+            _spread(
+                missed,
+                nearest_seen(
+                    t, xs[missed], ys[missed], d, self.frames, self.holes.get, self.motion,
+                    self.moving.spots,
+                ),
+            )
+            for d in (-1, 1)
+        ]  # fmt: skip
+        earlier, later = sides
 
         def vote(which: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
             return votes(t, xs[which], ys[which], self.frames, self.holes.get, self.motion)
 
         def clear(side: int, which: np.ndarray) -> np.ndarray:
-            ages, spots = (earlier, later)[side][1][which], (earlier, later)[side][2][which]
+            ages, spots = sides[side][1][which], sides[side][2][which]
             return ~self.moving.on(t - ages if side == 0 else t + ages, spots)
 
         return combine(earlier, later, hole, vote, clear)
 
 
-def _nothing(hole: Hole) -> Candidates:
-    count = int(hole.region.sum())
-    return np.zeros((count, 3), np.uint8), np.zeros(count, np.int32), np.full(count, -1, np.int32)
+def _spread(at: np.ndarray, found: Candidates) -> Candidates:
+    """Candidates found at the region pixels `at` (bool) spread over the whole region (none
+    elsewhere: age 0)."""
+    colours, ages, spots = found
+    count = at.size
+    all_colours = np.zeros((count, 3), np.uint8)
+    put(all_colours, at, colours)
+    all_ages, all_spots = np.zeros(count, np.int32), np.full(count, -1, np.int32)
+    all_ages[at], all_spots[at] = ages, spots
+    return all_colours, all_ages, all_spots
+
+
+class _Ahead:
+    """`make(t)` for the next frames, on `workers` threads, handed out in order by `get(t)`."""
+
+    def __init__(self, make: Callable[[int], T], n: int, workers: int) -> None:
+        self._make, self._n = make, n
+        self._depth = 2 * workers
+        self._pool = ThreadPoolExecutor(workers, thread_name_prefix="vtrack-fill-ahead")
+        self._pending: dict[int, Future[T]] = {}
+        self._next = 0
+
+    def get(self, t: int) -> T:
+        while self._next < min(self._n, t + 1 + self._depth):
+            self._pending[self._next] = self._pool.submit(self._make, self._next)
+            self._next += 1
+        return self._pending.pop(t).result()
+
+    def __enter__(self) -> _Ahead:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        for future in self._pending.values():
+            future.cancel()
+        self._pool.shutdown(wait=True)

@@ -19,13 +19,14 @@ class Hole:
 
     `hole`: what must be replaced (object + margin: shadows, motion blur); nothing in it is
     background. `region`: hole + feather ring (what is filled); `alpha`: 1 in the hole, ramping
-    to 0 across the ring, so the fill fades into the frame.
+    to 0 across the ring, so the fill fades into the frame. Region and alpha are made when
+    first asked for: a frame that is only looked into (is this spot background there?) needs
+    the hole alone.
     """
 
     box: Box
     hole: np.ndarray
-    region: np.ndarray
-    alpha: np.ndarray
+    feather: int
 
     @classmethod
     def of(cls, mask: np.ndarray, margin: int, feather: int) -> Hole | None:
@@ -34,14 +35,19 @@ class Hole:
         if box is None:
             return None
         x0, y0, x1, y1 = box
-        hole = dilate(mask[y0:y1, x0:x1], margin)
-        if feather > 0:
-            # Distance from the hole: 0 inside, growing outward; the ring is 0 < d <= feather.
-            dist = cv2.distanceTransform((~hole).astype(np.uint8), cv2.DIST_L2, 3)
-            alpha = np.clip(1.0 - dist / (feather + 1), 0.0, 1.0).astype(np.float32)
-        else:
-            alpha = hole.astype(np.float32)
-        return cls(box=box, hole=hole, region=alpha > 0, alpha=alpha)
+        return cls(box=box, hole=dilate(mask[y0:y1, x0:x1], margin), feather=feather)
+
+    @functools.cached_property
+    def alpha(self) -> np.ndarray:
+        if self.feather <= 0:
+            return self.hole.astype(np.float32)
+        # Distance from the hole: 0 inside, growing outward; the ring is 0 < d <= feather.
+        dist = cv2.distanceTransform((~self.hole).astype(np.uint8), cv2.DIST_L2, 3)
+        return np.clip(1.0 - dist / (self.feather + 1), 0.0, 1.0).astype(np.float32)
+
+    @functools.cached_property
+    def region(self) -> np.ndarray:
+        return self.alpha > 0
 
     @property
     def shape(self) -> tuple[int, int]:

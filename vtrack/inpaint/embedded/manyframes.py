@@ -1,21 +1,22 @@
 """Many-frame fill: every nearby frame's aligned candidate, weighted by how well that frame
 matches this one around the hole.
 
-The chains (chain.py) take, per pixel, the nearest frame that saw the background. That frame is
-often the wrong one: a car drove through the spot then, the camera's homography is off there
-(parallax, water), or the spot was just uncovered and still carries the object's blur. Measured
-on the DAVIS composites (bench/eval_removal.py --analyse), a better frame exists for most hole
-pixels, and the known pixels around the hole say which: a source frame that, aligned by the
-camera homography, shows what this frame shows on the ring around the hole is likely right
-inside it too. So for frames t +- OFFSETS, the aligned source's difference from frame t is
+The nearest frame that saw the background at a pixel (search.py) is the obvious source. That
+frame is often the wrong one: a car drove through the spot then, the camera's homography is off
+there (parallax, water), or the spot was just uncovered and still carries the object's blur.
+Measured on the DAVIS composites (bench/eval_removal.py --analyse), a better frame exists for
+most hole pixels, and the known pixels around the hole say which: a source frame that, aligned
+by the camera homography, shows what this frame shows on the ring around the hole is likely
+right inside it too. So for frames t +- OFFSETS, the aligned source's difference from frame t is
 measured on the ring (both frames showing background there), completed into the hole by
 push-pull (pushpull.py: smooth, so each hole pixel takes the match of the ring parts nearest to
-it). The KEEP sources that carry most of that weight over the hole are sampled at full
-resolution, and each hole pixel gets the mean of their candidates weighted by
-exp(-(that match + a small cost for distance in time) / TAU), made robust by one reweighting
-step that lowers candidates far from the mean (a passer-by the ring did not see). A weighted
-mean rather than the best single frame: when several frames match about as well, their mean is
-the safer guess and flickers less; a frame that matches clearly worse gets almost no weight.
+it).
+The KEEP sources that carry most of that weight over the hole are sampled at full resolution,
+and each hole pixel gets the mean of their candidates weighted by exp(-(that match + a small
+cost for distance in time) / TAU), made robust by one reweighting step that lowers candidates
+far from the mean (a passer-by the ring did not see). A weighted mean rather than the best
+single frame: when several frames match about as well, their mean is the safer guess and
+flickers less; a frame that matches clearly worse gets almost no weight.
 """
 
 from __future__ import annotations
@@ -29,7 +30,6 @@ from vtrack.inpaint.embedded.align import CameraMotion
 from vtrack.inpaint.embedded.combine import DISAGREE
 from vtrack.inpaint.embedded.holes import Hole, sees_background
 from vtrack.inpaint.embedded.pushpull import push_pull
-from vtrack.inpaint.embedded.rows import channel_sum
 from vtrack.inpaint.embedded.sampling import remap_points
 
 # Source frames, as offsets from the frame filled (both directions): dense near t, where the
@@ -76,25 +76,36 @@ def many_frame_fill(
     n = len(frames)
     xs, ys = hole.pixels()
     grid = _Grid(np.asarray(frames[t]), hole)
-    judged = []
+    seen = []
     for d in OFFSETS:
         for s in (t - d, t + d):
             if 0 <= s < n:
                 to_s = motion.between(t, s)
-                got = _judge(grid, np.asarray(frames[s]), holes(s), to_s)
+                got = _ring_difference(grid, np.asarray(frames[s]), holes(s), to_s)
                 if got is not None:
-                    judged.append((s, to_s, got[0] + DISTANCE_COST * np.log2(d), got[1]))
-    pts = np.stack([xs, ys], axis=-1).astype(np.float64).reshape(-1, 1, 2)
-    weights: list[np.ndarray] = []
-    colours: list[np.ndarray] = []
-    for s, to_s, score, _ in _best(judged, grid):
-        got = _sample(grid, pts, np.asarray(frames[s]), holes(s), to_s, score)
-        if got is not None:
-            weights.append(got[0])
-            colours.append(got[1])
-    if not weights:
+                    seen.append((s, to_s, d, *got))
+    if not seen:
         return np.zeros((xs.size, 3), np.float32), np.zeros(xs.size, bool)
-    return _robust_mean(weights, colours)
+    # Every source's ring difference completed over the grid in one go.
+    completed = push_pull(
+        np.dstack([diff for *_, diff, _, _ in seen]), np.dstack([ring for *_, ring, _ in seen])
+    )
+    judged = [
+        (s, to_s, completed[..., k] + np.float32(DISTANCE_COST * np.log2(d)), valid)
+        for k, (s, to_s, d, _, _, valid) in enumerate(seen)
+    ]
+    pts = np.stack([xs, ys], axis=-1).astype(np.float64).reshape(-1, 1, 2)
+    chosen = _best(judged, grid)
+    weights = np.zeros((len(chosen), xs.size), np.float32)
+    colours = np.zeros((len(chosen), 3, xs.size), np.float32)
+    k = 0
+    for s, to_s, score, _ in chosen:
+        source = np.asarray(frames[s])
+        if _sample(grid, pts, source, holes(s), to_s, score, weights[k], colours[k]):
+            k += 1
+    if k == 0:
+        return np.zeros((xs.size, 3), np.float32), np.zeros(xs.size, bool)
+    return _robust_mean(weights[:k], colours[:k])
 
 
 def _best(judged: list, grid: _Grid) -> list:
@@ -111,33 +122,28 @@ def _best(judged: list, grid: _Grid) -> list:
     return [judged[i] for i in sorted(order)]
 
 
-def _robust_mean(
-    weights: list[np.ndarray], colours: list[np.ndarray]
-) -> tuple[np.ndarray, np.ndarray]:
-    """Weighted mean (n, 3) of the candidates (each (n, 3)) by their weights (each (n,)), with
-    each candidate's weight then lowered by its distance from that mean, ROBUST_STEPS times: a
-    candidate that disagrees with the well-matching majority (a passer-by the ring did not
-    catch) loses its share instead of tinting the fill."""
-    total = np.sum(weights, axis=0)
-    have = total > 0
+def _robust_mean(weights: np.ndarray, colours: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Weighted mean (n, 3) of the candidates (k, 3, n) (planes, so every operation runs along
+    the pixels) by their weights (k, n), with each candidate's weight then lowered by its
+    distance from that mean, ROBUST_STEPS times: a candidate that disagrees with the
+    well-matching majority (a passer-by the ring did not catch) loses its share instead of
+    tinting the fill."""
+    weights, colours = np.asarray(weights), np.asarray(colours)
+    have = weights.sum(axis=0) > 0
     mean = _weighted(weights, colours)
     for _ in range(ROBUST_STEPS):
-        agreeing = [
-            w * np.exp(channel_sum(np.abs(c - mean)) / -AGREE)
-            for w, c in zip(weights, colours, strict=True)
-        ]
+        far = np.abs(colours - mean)
+        agreeing = weights * np.exp((far[:, 0] + far[:, 1] + far[:, 2]) / -AGREE)
         mean = _weighted(agreeing, colours)
-    return mean, have
+    return cv2.transpose(mean), have
 
 
-def _weighted(weights: list[np.ndarray], colours: list[np.ndarray]) -> np.ndarray:
-    """Sum of weight * colour over the candidates over the sum of weights (0 where none)."""
-    mixed = colours[0] * weights[0][:, None]
-    total = weights[0].copy()
-    for w, c in zip(weights[1:], colours[1:], strict=True):
-        mixed += c * w[:, None]
-        total += w
-    mixed /= np.where(total > 0, total, 1.0)[:, None]
+def _weighted(weights: np.ndarray, colours: np.ndarray) -> np.ndarray:
+    """Sum of weight * colour (3, n) over the candidates over the sum of weights (0 where
+    none): summed in order, candidate after candidate."""
+    total = weights.sum(axis=0)
+    mixed = np.einsum("ki,kci->ci", weights, colours)
+    mixed /= np.where(total > 0, total, 1.0)
     return mixed
 
 
@@ -171,10 +177,11 @@ def _blurred(image: np.ndarray) -> np.ndarray:
     return cv2.GaussianBlur(np.ascontiguousarray(image).astype(np.float32), (0, 0), BLUR_SIGMA)
 
 
-def _judge(
+def _ring_difference(
     grid: _Grid, source: np.ndarray, hole_s: Hole | None, to_s: np.ndarray
-) -> tuple[np.ndarray, np.ndarray] | None:
-    """One source's ring match completed over the grid (float32) and where on the grid it
+) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+    """One source's difference from frame t on the grid (float32, summed |RGB| after the blur),
+    where it counts (the ring both frames show: float32 0 / 1) and where on the grid the source
     sees background (bool); None when too little of the ring is seen to judge it."""
     q = cv2.perspectiveTransform(grid.points, to_s).reshape(grid.shape + (2,)).astype(np.float32)
     qx, qy = q[..., 0], q[..., 1]
@@ -184,7 +191,7 @@ def _judge(
         return None
     warped = _blurred(cv2.remap(source, qx, qy, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE))
     diff = cv2.transform(cv2.absdiff(warped, grid.image), _CHANNEL_SUM)
-    return push_pull(diff[..., None], ring.astype(np.float32))[..., 0], valid
+    return diff, ring.astype(np.float32), valid
 
 
 def _sample(
@@ -194,14 +201,18 @@ def _sample(
     hole_s: Hole | None,
     to_s: np.ndarray,
     score: np.ndarray,
-) -> tuple[np.ndarray, np.ndarray] | None:
+    weight: np.ndarray,
+    colours: np.ndarray,
+) -> bool:
     """One chosen source's weights (n,) (0 where it does not see the background) and colours
-    (n, 3) float32 at the hole's region pixels."""
+    (3, n) float32 at the hole's region pixels (as planes), written into `weight` and
+    `colours`; False when it sees none of them."""
     p = cv2.perspectiveTransform(pts, to_s).reshape(-1, 2)
     px, py = p[:, 0].astype(np.float32), p[:, 1].astype(np.float32)
     sees = sees_background(px, py, grid.size, hole_s)
     if not sees.any():
-        return None
-    weight = np.exp(-remap_points(score, grid.read_x, grid.read_y) / TAU)
+        return False
+    np.exp(-remap_points(score, grid.read_x, grid.read_y) / TAU, out=weight)
     weight[~sees] = 0.0
-    return weight, remap_points(source, px, py).astype(np.float32)
+    colours[...] = cv2.transpose(remap_points(source, px, py))
+    return True

@@ -6,7 +6,7 @@ frames after (aligned by the camera homography) belongs to something moving thro
 makes a ghost. The test is camera-compensated three-frame differencing on small blurred frames;
 a side where the scene point is hidden by the removed object (or outside the frame) does not
 vote, and one disagreeing side is enough when the other cannot see (right where the object has
-just uncovered the background, the first place a chain looks). Two gaps, short and long, catch
+just uncovered the background, the first place the search looks). Two gaps, short and long, catch
 fast things and the insides of slow ones (a slow walker overlaps itself after a few frames).
 The fill uses it to drop, of two disagreeing candidates, the one showing something that moves
 (combine.py).
@@ -112,7 +112,7 @@ class MovingParts:
         return packed
 
     def prefetch(self) -> None:
-        """Make, on a thread of their own, the answers of every frame a chain can stop at (a
+        """Make, on a thread of their own, the answers of every frame a search can stop at (a
         frame with a hole, or the first frame after or before a run of them) in the forward
         pass's order, while the backward pass runs (the fill asks for them only then): OpenCV
         does most of the work without the GIL, on the core the backward pass leaves idle."""

@@ -2,7 +2,7 @@
 
 Frames a few to a few dozen frames off in both directions, aligned by the camera homography,
 rarely all show the same moving thing at the same spot, so the per-channel median of what they
-show there says what stays there. They arbitrate between the chains' candidates (combine.py).
+show there says what stays there. They arbitrate between the search's two candidates (combine.py).
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from vtrack.inpaint.embedded.sampling import remap_points
 # Measured on the tune composites: 4 votes (+-8, +-24) 22.65 dB, 6 (+-8, +-16, +-32) 23.08,
 # these 8: 23.25, 10 reaching +-48 or +-64: 23.20 / 23.28 (no better, and dearer).
 OFFSETS = (-32, -16, -8, -4, 4, 8, 16, 32)
-# Fewer votes than this do not make a majority: the chains' nearer candidate stands (near the
+# Fewer votes than this do not make a majority: the nearer candidate stands (near the
 # ends of a clip or of a long occlusion only a couple of voting frames see the spot at all).
 QUORUM = 2
 

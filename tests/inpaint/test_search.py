@@ -1,12 +1,12 @@
-"""Chains and votes: exact sources along the camera, no drift, no ghosts of passers-by."""
+"""The search and the votes: the nearest frame that saw a spot, no ghosts of passers-by."""
 
 from __future__ import annotations
 
 import numpy as np
 
 from vtrack.inpaint.embedded import EmbeddedInpainter
-from vtrack.inpaint.embedded.chain import NONE, ChainState, chain_step
-from vtrack.inpaint.embedded.holes import Hole
+from vtrack.inpaint.embedded.holes import Hole, sees_background
+from vtrack.inpaint.embedded.search import NEAR, REACH, nearest_seen, schedule
 from vtrack.inpaint.embedded.votes import _median
 from vtrack.inpaint.metrics import psnr
 from vtrack.media.frames import FrameSequence
@@ -16,29 +16,56 @@ def _translation(dx: float, dy: float) -> np.ndarray:
     return np.array([[1, 0, dx], [0, 1, dy], [0, 0, 1]], float)
 
 
-def test_chained_answers_match_the_direct_camera_mapping() -> None:
+class _Pan:
+    """A camera panning `pan` px a frame: frame j's pixel x is frame i's x + pan * (i - j)."""
+
+    def __init__(self, pan: float) -> None:
+        self.pan = pan
+
+    def between(self, src: int, dst: int) -> np.ndarray:
+        return _translation(self.pan * (src - dst), 0.0)
+
+
+def test_search_finds_the_nearest_frame_that_saw_each_pixel() -> None:
     # A square hole drifting right by 3 px a frame over a camera panning 1.37 px a frame: each
-    # frame reveals a band, so answers come from many frames and many seams; after 12 steps
-    # every answer must still be where the composed camera motion puts it (snapping to the
-    # nearest neighbour at seams drifted 0.1-0.4 px a step).
-    shape, n, pan = (120, 160), 13, 1.37
+    # frame reveals a band, so answers come from many frames. Each pixel's answer must be the
+    # nearest frame (that direction) that shows background there, sampled where the camera
+    # motion puts it; a frame with no hole shows it everywhere it is in the frame.
+    shape, n, pan = (120, 160), 60, 1.37
+    rng = np.random.default_rng(2)
+    frames = [rng.integers(0, 255, shape + (3,), dtype=np.uint8) for _ in range(n)]
     holes = []
     for t in range(n):
         mask = np.zeros(shape, bool)
-        mask[40:80, 30 + 3 * t : 70 + 3 * t] = True
+        if t < n - 1:
+            mask[40:80, 10 + 2 * t : 50 + 2 * t] = True
         holes.append(Hole.of(mask, 2, 1))
-    state = ChainState.empty(holes[-1].shape)
-    for t in range(n - 2, -1, -1):  # backward pass: frame t looks at t + 1
-        state = chain_step(holes[t], _translation(-pan, 0.0), t + 1, holes[t + 1], state, shape)
+    motion = _Pan(pan)
     hole = holes[0]
-    ys, xs = np.nonzero(hole.region)
-    src = state.src[ys, xs]
-    assert (src != NONE).mean() > 0.9
-    ok = src != NONE
-    expected_x = xs[ok] + hole.box[0] - pan * (src[ok] - 0)
-    assert np.abs(state.x[ys[ok], xs[ok]] - expected_x).max() < 0.05
-    assert np.abs(state.y[ys[ok], xs[ok]] - (ys[ok] + hole.box[1])).max() < 0.05
-    assert len(np.unique(src[ok])) >= 5
+    xs, ys = hole.pixels()
+    colours, ages, _ = nearest_seen(
+        0, xs, ys, 1, frames, holes.__getitem__, motion, lambda x, y: x.astype(int)
+    )
+    assert (ages > 0).mean() > 0.95
+    for k in np.nonzero(ages > 0)[0][::97]:
+        s = ages[k]
+        x = xs[k] - pan * s
+        assert 0 <= x <= shape[1] - 1
+        nearer = [
+            d
+            for d in range(1, s)
+            if sees_background(np.array([xs[k] - pan * d]), np.array([ys[k]]), shape, holes[d])[0]
+        ]
+        assert not nearer, (k, s, nearer)
+        x0 = int(np.floor(x))
+        f = x - x0
+        row = frames[s][ys[k]].astype(float)
+        expected = row[x0] * (1 - f) + row[min(x0 + 1, shape[1] - 1)] * f
+        assert np.abs(colours[k] - expected).max() <= 1.5, (k, colours[k], expected)
+    assert list(schedule(5, -1, 100)) == [4, 3, 2, 1, 0]
+    far = list(schedule(0, 1, 1000))
+    assert far[:NEAR] == list(range(1, NEAR + 1)) and far[-1] == REACH
+    assert all(s % 8 == 0 for s in far[NEAR:]) and len(far) < NEAR + 16
 
 
 def test_median_ignores_missing_votes() -> None:
@@ -64,7 +91,7 @@ def test_eight_vote_median_matches_numpy() -> None:
 
 def test_a_passer_by_behind_the_object_leaves_no_ghost() -> None:
     # Static textured wall; the object stands still, then walks off to the right, and a dark
-    # bar walks through the spot it leaves just when it leaves it. The later frames' chain meets
+    # bar walks through the spot it leaves just when it leaves it. The search of later frames meets
     # the bar on the first frame that shows the spot; votes from frames further off see the
     # wall (the bar has moved on) and must win on the early frames.
     rng = np.random.default_rng(4)
