@@ -13,15 +13,20 @@ and the pipeline says that too.
 from __future__ import annotations
 
 import contextlib
+import itertools
 import threading
-from collections.abc import Callable, Sequence
+from collections import deque
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 import cv2
 import numpy as np
 
 from vtrack.inpaint.embedded.masks import dilate
 from vtrack.inpaint.survivors import (
+    Keypoints,
     ObjectModel,
     Sighting,
     detect_scale,
@@ -33,6 +38,7 @@ from vtrack.inpaint.survivors import (
 from vtrack.pipelines.concurrency import Background
 from vtrack.pipelines.mask_store import MaskStore
 
+T = TypeVar("T")
 # A sighting more than half outside the mask means the mask missed the object there (a mask a
 # few pixels off, or a turned object's moved outline, leaves well under half).
 LEFT_OUT = 0.5
@@ -71,25 +77,57 @@ def check_masks(
     prompt_frame: int,
     margin: int,
     stored: Callable[[int], None] = lambda _i: None,
+    workers: int = 2,
 ) -> MaskCheck:
     """Follow the object from `prompt_frame` both ways; move masks that miss it (in place).
 
-    `stored(i)` returns once frame i's mask is final (the tracker may still be running)."""
+    `stored(i)` returns once frame i's mask is final (the tracker may still be running). Each
+    frame's keypoints (most of the cost, and independent of the masks) are found a few frames
+    ahead on `workers` threads (OpenCV's ORB drops the GIL): when the check lags behind the
+    tracker, it catches up on both cores."""
     n = len(frames)
     first = np.asarray(frames[0])
     scale = detect_scale(first.shape[0], first.shape[1])
-    stored(prompt_frame)
-    start = model_from(frame_keypoints(frames[prompt_frame], scale), masks.get(prompt_frame), scale)
-    if start is None:
-        return MaskCheck(judged=False)
-    check = MaskCheck(judged=True)
-    for order in (range(prompt_frame + 1, n), range(prompt_frame - 1, -1, -1)):
+    order = [prompt_frame, *range(prompt_frame + 1, n), *range(prompt_frame - 1, -1, -1)]
+
+    def keypoints(i: int) -> Keypoints | None:
+        stored(i)  # not ahead of the tracker: a frame it has stored is decoded too
+        return frame_keypoints(frames[i], scale)
+
+    with contextlib.closing(_in_order(keypoints, order, workers)) as found:
+        stored(prompt_frame)
+        start = model_from(next(found), masks.get(prompt_frame), scale)
+        if start is None:
+            return MaskCheck(judged=False)
+        check = MaskCheck(judged=True)
         model = start
-        for i in order:
+        for i in order[1:]:
+            if i == prompt_frame - 1:
+                model = start  # the other way from the prompt frame
             stored(i)
-            model = _check_frame(frames[i], i, masks, model, scale, margin, check)
+            model = _check_frame(next(found), i, masks, model, scale, margin, check)
     check.moved.sort()
     return check
+
+
+def _in_order(make: Callable[[int], T], order: Sequence[int], workers: int) -> Iterator[T]:
+    """make(i) for each i of `order`, in that order, made up to 2 * workers items ahead on
+    `workers` threads (an exception in one is raised when its turn comes)."""
+    pool = ThreadPoolExecutor(max(1, workers), thread_name_prefix="vtrack-mask-check")
+    pending: deque[Future[T]] = deque()
+    todo = iter(order)
+    try:
+        for i in itertools.islice(todo, 2 * max(1, workers)):
+            pending.append(pool.submit(make, i))
+        while pending:
+            got = pending.popleft().result()
+            for i in itertools.islice(todo, 1):
+                pending.append(pool.submit(make, i))
+            yield got
+    finally:
+        for future in pending:
+            future.cancel()
+        pool.shutdown(wait=True)
 
 
 class _Stopped(Exception):
@@ -137,7 +175,7 @@ class CheckBesideTracker:
 
 
 def _check_frame(
-    frame: np.ndarray,
+    keypoints: Keypoints | None,
     i: int,
     masks: MaskStore,
     model: ObjectModel,
@@ -145,8 +183,8 @@ def _check_frame(
     margin: int,
     check: MaskCheck,
 ) -> ObjectModel:
-    """Frame i's mask checked against the object's keypoints; the model to go on with."""
-    keypoints = frame_keypoints(frame, scale)
+    """Frame i's mask (its keypoints found) checked against the object's keypoints; the model
+    to go on with."""
     sighting = match(model, keypoints)
     if sighting is None:
         return model  # hidden, out of the frame, or changed too much: nothing to say here
