@@ -46,7 +46,7 @@ from vtrack.media.frames import FrameSequence
 _ALIGN = 0.3
 # Holes kept: the search's reach of every frame (t +- 96, search.NEAR), which holds the
 # many-frame fill's window (t +- 32), and its far frames (a dozen), with room to spare. Frames
-# only looked into keep their hole alone (~60 KB at 480p; holes.py).
+# only looked into keep their hole alone (~60 KB at 480p; a filled frame's sheds the rest).
 HOLES_KEPT = 224
 T = TypeVar("T")
 
@@ -178,7 +178,9 @@ class _Completion:
             fill = synthesise(frame, hole, fill, have, unseen)
             have |= unseen
         alpha = np.where(have, hole.alpha, 0.0).astype(np.float32)
-        return composite(frame, hole.box, fill, alpha)
+        out = composite(frame, hole.box, fill, alpha)
+        hole.shed()
+        return out
 
     def _from_further(
         self, t: int, hole: Hole, missed: np.ndarray

@@ -49,6 +49,12 @@ class Hole:
     def region(self) -> np.ndarray:
         return self.alpha > 0
 
+    def shed(self) -> None:
+        """Forget the region, alpha and pixel lists (made again if asked for): once its own
+        frame is filled, other frames only look into a hole, and holes are kept for many."""
+        for name in ("alpha", "region", "_pixels"):
+            self.__dict__.pop(name, None)
+
     @property
     def shape(self) -> tuple[int, int]:
         return self.hole.shape
