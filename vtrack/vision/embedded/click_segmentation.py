@@ -31,7 +31,12 @@ from vtrack.vision.embedded.click_motion import (
     reflection_axis,
 )
 from vtrack.vision.embedded.frame_looks import FrameLooks, LaterFrame
-from vtrack.vision.embedded.grabcut_candidates import grabcut, grabcut_search, refine_with_grabcut
+from vtrack.vision.embedded.grabcut_candidates import (
+    grabcut,
+    grabcut_search,
+    refine_labels,
+    refine_with_grabcut,
+)
 from vtrack.vision.embedded.imageops import component_at, fill_holes
 from vtrack.vision.embedded.objectness import load_trees, whole_object
 from vtrack.vision.embedded.objectness_features import FrameCues, frame_cues
@@ -40,7 +45,14 @@ from vtrack.vision.embedded.person_segmenter import PersonSegmenter
 from vtrack.vision.embedded.skeletons import TORSO, VISIBLE
 from vtrack.vision.embedded.superpixels import region_graph, slic_labels
 
-__all__ = ["ClickResult", "LaterFrame", "refine_with_grabcut", "segment_box", "segment_points"]
+__all__ = [
+    "ClickResult",
+    "LaterFrame",
+    "prepare_clicks",
+    "refine_with_grabcut",
+    "segment_box",
+    "segment_points",
+]
 
 # the motion prune compares with the frame 4 ahead (measured on DAVIS when it was added)
 PRUNE_STEP = 4
@@ -78,8 +90,6 @@ def _person_mask(
     looks: FrameLooks, pos: list[tuple[int, int]], neg: list[tuple[int, int]]
 ) -> ClickResult | None:
     """Steps 1 and 2: the pose's person or the selfie component under the click, if any."""
-    image = looks.image
-    h, w = image.shape[:2]
     x, y = pos[0]
     pose = looks.pose()
     if pose is not None and pose.mask is not None and pose.mask[y, x] > 0.5:
@@ -92,14 +102,19 @@ def _person_mask(
         return ClickResult(instance.mask, "person", "a person", {"landmarks": instance.landmarks})
     if prob is not None and prob[y, x] > 0.5:
         comp = component_at(prob > 0.5, x, y)
-        # a component over a third of the frame is the model's scene-level foreground
-        # (a cup under a small face), not the clicked object
-        if 0.001 * h * w < comp.sum() < 0.35 * h * w:
-            refined = component_at(refine_with_grabcut(image, comp, pos, neg), x, y)
+        if _salient_size(comp):
+            refined = component_at(looks.grabcut(refine_labels(comp, pos, neg)), x, y)
             if refined.any():
                 comp = refined
             return ClickResult(comp, "salient", "the object under the click")
     return None
+
+
+def _salient_size(comp: np.ndarray) -> bool:
+    """A selfie component a click takes as its object: a component over a third of the frame is
+    the model's scene-level foreground (a cup under a small face), not the clicked object."""
+    area = np.count_nonzero(comp)
+    return 0.001 * comp.size < area < 0.35 * comp.size
 
 
 def _instance_at(looks: FrameLooks, x: int, y: int) -> PersonInstance | None:
@@ -165,6 +180,48 @@ def click_cues(looks: FrameLooks) -> FrameCues:
             motions.append(field_)
     image = looks.image
     return frame_cues(image, region_graph(slic_labels(image)), motions, looks.person_probability())
+
+
+# Salient components cut ahead by `prepare_clicks`, largest first: a bound on the preparation's
+# time (one GrabCut each, ~0.1-0.2 s at 427x240), not on what a click can pick.
+PREPARED_COMPONENTS = 3
+
+
+def prepare_clicks(shared: FrameClicks) -> None:
+    """Compute ahead what a first click on the frame needs wherever it lands: the pose, the
+    person maps and instances, the camera motions, the objectness cues, and the GrabCut of each
+    salient component a click could take (`_person_mask`), so that a click inside one's core
+    finds its cut done (the same label map: masks are the same as without the preparation)."""
+    looks = shared.looks
+    if looks is None:
+        return
+    looks.pose()
+    looks.camera_motion(PRUNE_STEP)
+    if shared.cues is None and load_trees() is not None:
+        shared.cues = click_cues(looks)
+    if not looks.has_person_model:
+        return
+    looks.people()
+    for comp in _salient_components(looks)[:PREPARED_COMPONENTS]:
+        looks.grabcut(refine_labels(comp, [], []))
+
+
+def _salient_components(looks: FrameLooks) -> list[np.ndarray]:
+    """The selfie map's components a click off every person would take, largest first (a
+    component mostly on the pose's person or an instance is reached through them instead)."""
+    prob = looks.person_probability()
+    if prob is None:
+        return []
+    people = np.zeros(prob.shape, bool)
+    pose = looks.pose()
+    if pose is not None and pose.mask is not None:
+        people |= pose.mask > 0.5
+    for inst in looks.people():
+        people |= inst.mask
+    count, labels = cv2.connectedComponents((prob > 0.5).astype(np.uint8), connectivity=8)
+    comps = [labels == i for i in range(1, count)]
+    comps = [c for c in comps if _salient_size(c) and np.count_nonzero(c & people) * 2 < c.sum()]
+    return sorted(comps, key=lambda c: -int(c.sum()))
 
 
 def segment_points(

@@ -84,6 +84,18 @@ def refine_with_grabcut(
     `background` marks pixels known not to be the object (a reflection below its waterline):
     certain background, so their colours also teach GrabCut's background model.
     """
+    return grabcut(image, refine_labels(mask, pos, neg, band, background))
+
+
+def refine_labels(
+    mask: np.ndarray,
+    pos: list[tuple[int, int]],
+    neg: list[tuple[int, int]],
+    band: int | None = None,
+    background: np.ndarray | None = None,
+) -> np.ndarray:
+    """The label map `refine_with_grabcut` cuts: the mask's core certain, a band either side of
+    its edge uncertain, the clicks stamped (a click inside the core changes nothing)."""
     h, w = mask.shape
     if band is None:
         band = max(3, int(0.02 * max(h, w)))
@@ -97,7 +109,7 @@ def refine_with_grabcut(
     if background is not None:
         labels[background] = cv2.GC_BGD
     stamp_clicks(labels, pos, neg, max(2, band // 2))
-    return grabcut(image, labels)
+    return labels
 
 
 def _edge_strength(image: np.ndarray) -> np.ndarray:
@@ -228,6 +240,43 @@ def _level_for(rect: tuple[float, float, float, float], long_side: int, full_lon
     return min(fitting) if fitting else min(long_side, max(_LEVELS))
 
 
+def _cost(job: tuple[_SearchLevel, tuple[float, float, float, float]]) -> int:
+    """Pixels GrabCut works on for a search job (its rectangle with the context around it)."""
+    level, r = job
+    rect = level.rect(r)
+    if rect is None:
+        return 0
+    rw, rh = rect[2] - rect[0], rect[3] - rect[1]
+    return (min(level.w, rect[2] + rw) - max(0, rect[0] - rw)) * (
+        min(level.h, rect[3] + rh) - max(0, rect[1] - rh)
+    )
+
+
+def _search_cuts(
+    jobs: list[tuple[_SearchLevel, tuple[float, float, float, float]]], search: _SearchLevel
+) -> list[tuple[np.ndarray | None, float]]:
+    """Every candidate's cut at full search size: the jobs cut at `search`'s size, then the
+    `_RECUT` best of those cut on a smaller frame cut again at full size (the winner is chosen
+    among full-size cuts only: scores at two sizes are not comparable).
+
+    The shrunk cuts go to the two threads first and the full-size ones after them, each group
+    largest first; this thread does the re-cuts as soon as the shrunk cuts are in, beside the
+    full-size ones (before, the re-cut ran alone after all of them). Same cuts, same order of
+    results: the same mask.
+    """
+    shrunk = [i for i, (level, _) in enumerate(jobs) if level is not search]
+    full = [i for i, (level, _) in enumerate(jobs) if level is search]
+    pool = _pool()
+    futures = {}
+    for group in (shrunk, full):
+        for i in sorted(group, key=lambda i: -_cost(jobs[i])):
+            futures[i] = pool.submit(jobs[i][0].cut, jobs[i][1])
+    scores = {i: futures[i].result() for i in shrunk}
+    best_shrunk = sorted(shrunk, key=lambda i: -scores[i][1])[:_RECUT]
+    again = [search.cut(jobs[i][1]) for i in best_shrunk if scores[i][0] is not None]
+    return [futures[i].result() for i in full] + again
+
+
 def grabcut_search(
     image: np.ndarray, pos: list[tuple[int, int]], neg: list[tuple[int, int]]
 ) -> np.ndarray:
@@ -241,15 +290,8 @@ def grabcut_search(
         if side not in levels:
             levels[side] = _SearchLevel(image, pos, neg, side)
         jobs.append((levels[side], rect))
-    results = list(_pool().map(lambda job: job[0].cut(job[1]), jobs))
     search = levels.get(_SEARCH_LONG_SIDE) or _SearchLevel(image, pos, neg, _SEARCH_LONG_SIDE)
-    # the best candidates cut on a smaller frame are cut again at full search size, and the
-    # winner is chosen among full-size cuts only (scores at two sizes are not comparable)
-    shrunk = [i for i, (level, _) in enumerate(jobs) if level is not search]
-    shrunk.sort(key=lambda i: -results[i][1])
-    again = [rects[i] for i in shrunk[:_RECUT] if results[i][0] is not None]
-    final = [results[i] for i, (level, _) in enumerate(jobs) if level is search]
-    final += list(_pool().map(search.cut, again))
+    final = _search_cuts(jobs, search)
     best, best_score = None, -np.inf
     for mask, score in final:
         if mask is not None and score > best_score:

@@ -23,18 +23,12 @@ from vtrack.vision.base import (
     SoundSource,
     TextDetection,
 )
-from vtrack.vision.embedded.click_segmentation import (
-    PRUNE_STEP,
-    FrameClicks,
-    click_cues,
-    segment_box,
-)
+from vtrack.vision.embedded.click_segmentation import FrameClicks, prepare_clicks, segment_box
 from vtrack.vision.embedded.click_sequence import segment_clicks
 from vtrack.vision.embedded.correction import Corrections
 from vtrack.vision.embedded.flow_tracker import FlowTracker, StepResult, TrackState, init_state
 from vtrack.vision.embedded.frame_looks import FrameLooks
 from vtrack.vision.embedded.imageops import resize, upsample_box
-from vtrack.vision.embedded.objectness import load_trees
 from vtrack.vision.embedded.person_segmenter import PersonSegmenter
 from vtrack.vision.embedded.repair import pick_better, repair_dips
 from vtrack.vision.embedded.text_grounding import ground_text
@@ -176,17 +170,10 @@ class EmbeddedSession(SegmentationSession):
         return shared
 
     def prepare_frame(self, frame_index: int) -> None:
-        """The frame's pose, person probability, camera motions and objectness cues (~0.3-0.5 s
+        """What a first click on the frame computes wherever it lands (`prepare_clicks`: ~0.3-0.8 s
         of CPU of a first click on an 854x480 video on this machine)."""
         self._check_frame(frame_index)
-        shared = self._frame_clicks(frame_index)
-        looks = shared.looks
-        if looks is None:
-            return
-        looks.pose()
-        looks.camera_motion(PRUNE_STEP)
-        if shared.cues is None and load_trees() is not None:
-            shared.cues = click_cues(looks)
+        prepare_clicks(self._frame_clicks(frame_index))
 
     def _is_a_person(self, frame_index: int, mask: np.ndarray) -> bool:
         """Whether a given mask (a propagated mask being corrected) is the pose model's person
