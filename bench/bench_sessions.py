@@ -14,8 +14,9 @@ error region (positive where the object was missed, negative where background wa
 3 on frame 0 (NoC@85 goes on to 20 clicks); the full list is sent each time (the API replaces
 earlier points); propagate; one correction click on the worst frame; propagate again from there.
 J&F over every frame against the human masks.
-Latency: POST .../prompts on an 854x480 clip, warm (the engine session exists), clicks spread
-over frames and objects; the floor is a GET of the session in the same run (HTTP + store).
+Latency (session_latency.py): POST .../prompts on an 854x480 clip: the first click after the
+upload, warm new-object clicks spread over frames and objects, and later (corrective) clicks,
+each kind apart; the floors are the engine alone and a GET of the session in the same run.
 """
 
 from __future__ import annotations
@@ -23,7 +24,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import statistics
 import sys
 import tempfile
 import time
@@ -33,6 +33,9 @@ import httpx
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from session_latency import latency  # noqa: E402
 
 from vtrack.sessions import rle  # noqa: E402
 from vtrack.testing.robot_clicks import corrective_click  # noqa: E402
@@ -227,96 +230,6 @@ def _changed(rows: list[dict], sign: int) -> int:
     return sum(sign * (r["JF_corrected"] - r["JF3"]) > 0.001 for r in rows)
 
 
-def click_plan(gts: np.ndarray, frames: list[int], clicks: int) -> list[tuple[int, int, object]]:
-    """(frame, object, click) for the latency run: a random object pixel, objects 1-3 in turn."""
-    from vtrack.vision.base import PointPrompt
-
-    rng = np.random.default_rng(0)
-    plan = []
-    for k in range(clicks):
-        frame = frames[k % len(frames)]
-        ys, xs = np.nonzero(gts[frame])
-        pick = int(rng.integers(len(xs)))
-        point = PointPrompt((xs[pick] + 0.5) / 854, (ys[pick] + 0.5) / 480, True)
-        plan.append((frame, 1 + k % 3, point))
-    return plan
-
-
-def engine_session(seq: str, frames: list[int], gts: np.ndarray):
-    """The engine alone, in this process, warm on `frames` (the floor a preview cannot beat)."""
-    from vtrack.config import Settings
-    from vtrack.pipelines.engine_cache import EngineCache
-    from vtrack.vision.base import PointPrompt
-    from vtrack.vision.embedded.davis import load_davis
-
-    video, _ = load_davis(seq, max_frames=max(frames) + 1)
-    session = EngineCache(Settings()).segmenter().start_session(video)
-    for frame in frames:
-        session.add_points(frame, 1, [PointPrompt(*farthest_interior_point(gts[frame]), True)])
-    return session
-
-
-def _timed(call, *args, **kwargs) -> float:
-    t0 = time.perf_counter()
-    call(*args, **kwargs)
-    return time.perf_counter() - t0
-
-
-def latency(api: Api, seq: str, clicks: int) -> dict:
-    """Warm preview latency of POST .../prompts at 854x480, each click interleaved with the same
-    click given to the engine in this process (floor: the engine's own time) and a GET of the
-    session (floor: HTTP + store)."""
-    from vtrack.vision.base import PointPrompt
-
-    gts = load_gt(seq)
-    t0 = time.perf_counter()
-    info = api.open(davis_dir() / f"{seq}.mp4")
-    upload_s = time.perf_counter() - t0
-    sid = info["session_id"]
-    assert (info["width"], info["height"]) == (854, 480), info
-    frames = [0, info["frame_count"] // 2]
-    first_clicks = []
-    for frame in frames:  # warm: the engine session of each frame exists
-        point = PointPrompt(*farthest_interior_point(gts[frame]), True)
-        first_clicks.append(_timed(api.prompt, sid, frame, [point]))
-    engine = engine_session(seq, frames, gts)
-    times, engine_times, floor = [], [], []
-    for frame, object_id, point in click_plan(gts, frames, clicks):
-        times.append(_timed(api.prompt, sid, frame, [point], object_id=object_id))
-        engine.remove_object(object_id)  # as the API does: the list replaces earlier points
-        engine_times.append(_timed(engine.add_points, frame, object_id, [point]))
-        floor.append(_timed(api.get, sid))
-    engine.close()
-    api.delete(sid)
-    result = {"seq": seq, "clicks": clicks, **percentiles("", times)}
-    result.update(percentiles("engine_", engine_times))
-    result.update({"floor_p50_s": statistics.median(floor), "load": load_average()})
-    result.update(
-        {"upload_s": upload_s, "first_click_s": first_clicks[0], "cold_frame_s": first_clicks[1]}
-    )
-    print(
-        f"\nPreview latency (POST prompts, {seq} 854x480, {clicks} warm clicks): p50 "
-        f"{result['p50_s']:.3f} s, p90 {result['p90_s']:.3f} s, max {result['max_s']:.3f} s; "
-        f"the engine alone on the same clicks p50 {result['engine_p50_s']:.3f} s, p90 "
-        f"{result['engine_p90_s']:.3f} s (API / engine {result['p50_s'] / result['engine_p50_s']:.2f}x); "
-        f"GET session p50 {result['floor_p50_s'] * 1000:.1f} ms; {result['load']}\n"
-        f"Upload (decode into the frame store, prepare frame 0) {upload_s:.2f} s; the first "
-        f"click after it, on frame 0: {first_clicks[0]:.3f} s; the first click on another "
-        f"frame (frame {frames[1]}, not prepared): {first_clicks[1]:.3f} s"
-    )
-    return result
-
-
-def percentiles(prefix: str, values: list[float]) -> dict[str, float]:
-    ordered = sorted(values)
-    p90 = ordered[min(len(ordered) - 1, int(round(0.9 * (len(ordered) - 1))))]
-    return {
-        f"{prefix}p50_s": statistics.median(ordered),
-        f"{prefix}p90_s": p90,
-        f"{prefix}max_s": ordered[-1],
-    }
-
-
 def peak_rss_mb(pid: int) -> float:
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("VmHWM:"):
@@ -371,7 +284,8 @@ def main(argv: list[str] | None = None) -> int:
             if args.only in (None, "memory"):
                 report["memory"] = memory(api, server.pid, davis_split("holdout")[:5])
             if args.only in (None, "latency"):
-                report["latency"] = latency(api, davis_split("holdout")[0], args.clicks)
+                seq = davis_split("holdout")[0]
+                report["latency"] = latency(api, seq, load_gt(seq), args.clicks, load_average)
             if args.only in (None, "robot"):
                 only = set(args.seqs.split(",")) if args.seqs else None
                 report["robot"] = robot(
