@@ -36,20 +36,16 @@ def motion_logodds(motion: MotionField, x: int, y: int) -> np.ndarray | None:
     return np.clip((d_cam - d_obj) / noise, -3.0, 3.0).astype(np.float32)
 
 
-def prune_by_motion(
-    image: np.ndarray, mask: np.ndarray, motion: np.ndarray, x: int, y: int
-) -> np.ndarray:
-    """Cut away what clearly moves with the camera, then let GrabCut re-place the boundary.
+def prune_by_motion(mask: np.ndarray, motion: np.ndarray, x: int, y: int) -> np.ndarray:
+    """Cut away what clearly moves with the camera (the click's component of what is left).
 
-    Measured on frame 0 of DAVIS (motion from frame 4): rhino J 0.52 -> 0.78, boat 0.34 ->
-    0.39, composited scenes +0.01-0.03; bear -0.01. People are left to the pose model (their
-    limbs move unlike their body and would be cut).
+    Measured on frame 0 of DAVIS (motion from frame 4) with a GrabCut re-placing the boundary
+    after it: rhino J 0.52 -> 0.78, boat 0.34 -> 0.39, composited scenes +0.01-0.03; bear -0.01.
+    That GrabCut is gone: the whole-object step places the boundary (click_segmentation.py).
+    People are left to the pose model (their limbs move unlike their body and would be cut).
     """
     kept = component_at(mask & ~(motion < -1.5), x, y)
-    if not kept.any():
-        return mask
-    refined = component_at(refine_with_grabcut(image, kept, [(x, y)], []), x, y)
-    return fill_holes(refined) if refined.any() else kept
+    return fill_holes(kept) if kept.any() else mask
 
 
 def _mirror_axis(gray: np.ndarray, mask: np.ndarray) -> tuple[int, float, bool]:

@@ -3,15 +3,20 @@
 The first mask, first match wins:
 1. the click lands on a person found by mediapipe pose -> that person's segmentation;
 2. the click lands on mediapipe's selfie-segmentation foreground (a good salient-object cue even
-   for animals and boats) -> that component, refined by GrabCut;
+   for animals and boats) -> that component;
 3. otherwise GrabCut from several candidate rectangles around the click, keeping the candidate
    whose colours are most distinct from their surroundings.
 For objects other than people, a few frames later of the same video then prune it: pixels that
-move like the dominant (camera) motion and not like the click are cut away before a last
-GrabCut pass (a rhino's mask stops at the rocks it stands in front of); a water reflection
-joined to the mask is cut at its mirror axis (click_motion.py).
+move like the dominant (camera) motion and not like the click are cut away (a rhino's mask
+stops at the rocks it stands in front of); a water reflection joined to the mask is cut at its
+mirror axis (click_motion.py).
 That first mask is often only the most colour-distinct part of the object; objectness.py then
-grows or trims it to the whole object (superpixel cues weighed by a small trained model).
+grows or trims it to the whole object (superpixel cues weighed by a small trained model) and
+its GrabCut places the boundary: the first mask's own boundary is not refined (a GrabCut of the
+selfie component and one after the motion prune, measured: DAVIS frame 0, `bench/eval_click.py
+--clicks 3 --random 4`, with them tune J 0.835 / 0.860 (1 / 3 clicks), random pixel 0.756,
+holdout 0.703 / 0.773 / 0.621; without them 0.835 / 0.860 / 0.759, holdout 0.706 / 0.778 /
+0.627, and a salient click costs one GrabCut instead of three).
 Further positive clicks join what they land on through the same model; negative clicks make
 what is geodesically nearer to them than to any positive click background, and cut their
 component away.
@@ -31,12 +36,7 @@ from vtrack.vision.embedded.click_motion import (
     reflection_axis,
 )
 from vtrack.vision.embedded.frame_looks import FrameLooks, LaterFrame
-from vtrack.vision.embedded.grabcut_candidates import (
-    grabcut,
-    grabcut_search,
-    refine_labels,
-    refine_with_grabcut,
-)
+from vtrack.vision.embedded.grabcut_candidates import grabcut, grabcut_search, refine_with_grabcut
 from vtrack.vision.embedded.imageops import component_at, fill_holes
 from vtrack.vision.embedded.objectness import load_trees, whole_object
 from vtrack.vision.embedded.objectness_features import FrameCues, frame_cues
@@ -86,9 +86,7 @@ class FrameClicks:
     sequence: dict[tuple[tuple[int, int, bool], ...], ClickResult] = field(default_factory=dict)
 
 
-def _person_mask(
-    looks: FrameLooks, pos: list[tuple[int, int]], neg: list[tuple[int, int]]
-) -> ClickResult | None:
+def _person_mask(looks: FrameLooks, pos: list[tuple[int, int]]) -> ClickResult | None:
     """Steps 1 and 2: the pose's person or the selfie component under the click, if any."""
     x, y = pos[0]
     pose = looks.pose()
@@ -103,9 +101,6 @@ def _person_mask(
     if prob is not None and prob[y, x] > 0.5:
         comp = component_at(prob > 0.5, x, y)
         if _salient_size(comp):
-            refined = component_at(looks.grabcut(refine_labels(comp, pos, neg)), x, y)
-            if refined.any():
-                comp = refined
             return ClickResult(comp, "salient", "the object under the click")
     return None
 
@@ -151,7 +146,7 @@ def first_mask(
     """The first mask for the clicks (steps 1-3, then the motion prune and reflection cut)."""
     image = looks.image
     x, y = pos[0]
-    result = _person_mask(looks, pos, neg) if looks.has_person_model else None
+    result = _person_mask(looks, pos) if looks.has_person_model else None
     if result is None:
         result = ClickResult(
             grabcut_search(image, pos, neg), "object", "the object under the click"
@@ -161,7 +156,7 @@ def first_mask(
         camera = looks.camera_motion(PRUNE_STEP)
         motion = motion_logodds(camera, x, y) if camera is not None else None
         if motion is not None:
-            mask = prune_by_motion(image, mask, motion, x, y)
+            mask = prune_by_motion(mask, motion, x, y)
         axis = reflection_axis(image, mask, y) if looks.later_frame is not None else None
         if axis is not None:
             mask = cut_reflection(image, mask, motion, x, y, axis)
@@ -182,16 +177,10 @@ def click_cues(looks: FrameLooks) -> FrameCues:
     return frame_cues(image, region_graph(slic_labels(image)), motions, looks.person_probability())
 
 
-# Salient components cut ahead by `prepare_clicks`, largest first: a bound on the preparation's
-# time (one GrabCut each, ~0.1-0.2 s at 427x240), not on what a click can pick.
-PREPARED_COMPONENTS = 3
-
-
 def prepare_clicks(shared: FrameClicks) -> None:
     """Compute ahead what a first click on the frame needs wherever it lands: the pose, the
-    person maps and instances, the camera motions, the objectness cues, and the GrabCut of each
-    salient component a click could take (`_person_mask`), so that a click inside one's core
-    finds its cut done (the same label map: masks are the same as without the preparation)."""
+    person maps and instances, the camera motions and the objectness cues (masks are the same
+    as without the preparation)."""
     looks = shared.looks
     if looks is None:
         return
@@ -199,29 +188,7 @@ def prepare_clicks(shared: FrameClicks) -> None:
     looks.camera_motion(PRUNE_STEP)
     if shared.cues is None and load_trees() is not None:
         shared.cues = click_cues(looks)
-    if not looks.has_person_model:
-        return
     looks.people()
-    for comp in _salient_components(looks)[:PREPARED_COMPONENTS]:
-        looks.grabcut(refine_labels(comp, [], []))
-
-
-def _salient_components(looks: FrameLooks) -> list[np.ndarray]:
-    """The selfie map's components a click off every person would take, largest first (a
-    component mostly on the pose's person or an instance is reached through them instead)."""
-    prob = looks.person_probability()
-    if prob is None:
-        return []
-    people = np.zeros(prob.shape, bool)
-    pose = looks.pose()
-    if pose is not None and pose.mask is not None:
-        people |= pose.mask > 0.5
-    for inst in looks.people():
-        people |= inst.mask
-    count, labels = cv2.connectedComponents((prob > 0.5).astype(np.uint8), connectivity=8)
-    comps = [labels == i for i in range(1, count)]
-    comps = [c for c in comps if _salient_size(c) and np.count_nonzero(c & people) * 2 < c.sum()]
-    return sorted(comps, key=lambda c: -int(c.sum()))
 
 
 def segment_points(

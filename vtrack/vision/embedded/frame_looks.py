@@ -6,22 +6,16 @@ None of these depend on where the click is, so a user clicking several objects (
 one) on a frame pays for each once: at the working size of an 854x480 video (427x240) that is
 ~18 ms of pose, ~3 ms of selfie segmentation and ~35 ms of flow and RANSAC homography saved on
 every click after the first.
-
-GrabCut cuts can be remembered here too (`grabcut`): a cut depends only on the frame and its
-label map, so a label map met again (a salient component clicked anywhere inside its core, or cut
-ahead by `click_segmentation.prepare_clicks`) costs a lookup.
 """
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TypeVar, cast
 
 import numpy as np
 
-from vtrack.vision.embedded.grabcut_candidates import grabcut
 from vtrack.vision.embedded.motion_field import MotionField, motion_field
 from vtrack.vision.embedded.people import PersonInstance, find_people
 from vtrack.vision.embedded.person_segmenter import PersonSegmenter, PoseResult
@@ -95,10 +89,3 @@ class FrameLooks:
             return motion_field(self.image, other) if other is not None else None
 
         return self._once(("camera", step), compute)
-
-    def grabcut(self, labels: np.ndarray) -> np.ndarray:
-        """`grabcut_candidates.grabcut` of this frame from `labels`, remembered by the label
-        map's bytes (the same label map gives the same cut: GrabCut's seed is fixed)."""
-        digest = hashlib.blake2b(np.ascontiguousarray(labels).data, digest_size=16).digest()
-        key = ("grabcut", labels.shape, digest)
-        return self._once(key, lambda: grabcut(self.image, labels)).copy()
