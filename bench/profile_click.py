@@ -39,18 +39,7 @@ _E = "vtrack/vision/embedded/"
 # (label, callee file, callee function, caller function or None for every caller), in order
 STAGES = [
     ("first mask", "click_segmentation.py", "first_mask", None),
-    (
-        "  pose person / selfie component (+ its GrabCut)",
-        "click_segmentation.py",
-        "_person_mask",
-        None,
-    ),
-    (
-        "    GrabCut refine of the selfie component",
-        "grabcut_candidates.py",
-        "refine_with_grabcut",
-        "_person_mask",
-    ),
+    ("  pose person / selfie component", "click_segmentation.py", "_person_mask", None),
     (
         "    person instances (windowed selfie, pose per person)",
         "click_segmentation.py",
@@ -58,7 +47,7 @@ STAGES = [
         None,
     ),
     ("  rectangle search (GrabCut, 2 threads)", "grabcut_candidates.py", "grabcut_search", None),
-    ("  motion prune (+ its GrabCut)", "click_motion.py", "prune_by_motion", None),
+    ("  motion prune", "click_motion.py", "prune_by_motion", None),
     ("  reflection axis and cut", "click_motion.py", "reflection_axis", None),
     (
         "objectness cues (superpixels, features; when not prepared)",
