@@ -82,20 +82,3 @@ def test_of_two_disagreeing_candidates_the_one_showing_a_mover_is_dropped() -> N
     assert have[hole.region].all()
     assert (got[:2] == wall).all()  # the later candidate showed a mover: dropped
     assert (got[2:] == mover).all()  # both clear, or neither: the votes decide
-
-
-def test_prefetched_moving_parts_are_those_made_on_demand() -> None:
-    # The prefetching thread only moves the work in time: every frame's answer is the same, and
-    # closing it while it runs leaves nothing running.
-    frames, masks, _ = _walker_scene()
-    motion = CameraMotion.estimate(frames, masks, 2, 1)
-    on_demand = MovingParts(frames, masks, 2, motion)
-    ahead = MovingParts(frames, masks, 2, motion)
-    ahead.prefetch()
-    for t in range(N):
-        assert np.array_equal(ahead.mask(t), on_demand.mask(t))
-    ahead.close()
-    stopped = MovingParts(frames, masks, 2, motion)
-    stopped.prefetch()
-    stopped.close()
-    assert stopped._thread is not None and not stopped._thread.is_alive()

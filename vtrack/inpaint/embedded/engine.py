@@ -101,11 +101,8 @@ class EmbeddedInpainter(VideoInpainter):
         # Made on demand: the fill asks only where the two further candidates disagree, and the
         # many-frame fill leaves them few pixels to decide.
         moving = MovingParts(frames, masks, self.margin, motion)
-        try:
-            holes = _holes(masks, self.margin, self.feather)
-            yield from _Completion(cached, holes, motion, moving, report, self.workers).run()
-        finally:
-            moving.close()
+        holes = _holes(masks, self.margin, self.feather)
+        yield from _Completion(cached, holes, motion, moving, report, self.workers).run()
 
 
 class _Completion:

@@ -61,17 +61,15 @@ class MovingParts:
         self.small_shape = (max(1, round(h * self.scale)), max(1, round(w * self.scale)))
         self._S = np.diag([self.scale, self.scale, 1.0])
         self._S_inv = np.diag([1 / self.scale, 1 / self.scale, 1.0])
-        # Small frames for the window one frame's test reads (i - 12 .. i + 12), walked in order
-        # by the prefetching thread: 0.4 MB each.
+        # Small frames for the window one frame's test reads (i - 12 .. i + 12), asked for in
+        # the fill's order: 0.4 MB each.
         self._small: Lru[tuple[np.ndarray, np.ndarray]] = Lru(self._make_small, 2 * GAPS[-1] + 8)
         # Every frame's answer is kept, packed to bits (4 KB a frame at LONG_SIDE: 7 MB for a
-        # minute at 30 fps): both passes ask for the same frames, far apart in time.
+        # minute at 30 fps): the searches either way ask for the same frames, far apart in time.
         self._found: dict[int, np.ndarray] = {}
         self._unpacked: Lru[np.ndarray] = Lru(self._unpack, size)
         self._making: dict[int, threading.Event] = {}
         self._lock = threading.Lock()
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
 
     def _make_small(self, i: int) -> tuple[np.ndarray, np.ndarray]:
         """Frame i small and blurred (float32) and where it is background (bool)."""
@@ -110,29 +108,6 @@ class MovingParts:
             with self._lock:
                 self._making.pop(i).set()
         return packed
-
-    def prefetch(self) -> None:
-        """Make, on a thread of their own, the answers of every frame a search can stop at (a
-        frame with a hole, or the first frame after or before a run of them) in the forward
-        pass's order, while the backward pass runs (the fill asks for them only then): OpenCV
-        does most of the work without the GIL, on the core the backward pass leaves idle."""
-        self._thread = threading.Thread(target=self._prefetch, name="vtrack-moving", daemon=True)
-        self._thread.start()
-
-    def _prefetch(self) -> None:
-        n = len(self.frames)
-        has = [np.asarray(self.masks[i]).any() for i in range(n)] if n else []
-        for i in range(n):
-            if self._stop.is_set():
-                return
-            if has[i] or (i > 0 and has[i - 1]) or (i + 1 < n and has[i + 1]):
-                self._packed(i)
-
-    def close(self) -> None:
-        """Stop the prefetching thread (a frame it is making is finished first)."""
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join()
 
     def _detect(self, i: int) -> np.ndarray:
         n = len(self.frames)
