@@ -13,17 +13,14 @@ and the pipeline says that too.
 from __future__ import annotations
 
 import contextlib
-import itertools
 import threading
-from collections import deque
-from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import TypeVar
 
 import cv2
 import numpy as np
 
+from vtrack.ahead import made_ahead
 from vtrack.inpaint.embedded.masks import dilate
 from vtrack.inpaint.survivors import (
     Keypoints,
@@ -38,7 +35,6 @@ from vtrack.inpaint.survivors import (
 from vtrack.pipelines.concurrency import Background
 from vtrack.pipelines.mask_store import MaskStore
 
-T = TypeVar("T")
 # A sighting more than half outside the mask means the mask missed the object there (a mask a
 # few pixels off, or a turned object's moved outline, leaves well under half).
 LEFT_OUT = 0.5
@@ -94,7 +90,7 @@ def check_masks(
         stored(i)  # not ahead of the tracker: a frame it has stored is decoded too
         return frame_keypoints(frames[i], scale)
 
-    with contextlib.closing(_in_order(keypoints, order, workers)) as found:
+    with contextlib.closing(made_ahead(keypoints, order, workers, "vtrack-mask-check")) as found:
         stored(prompt_frame)
         start = model_from(next(found), masks.get(prompt_frame), scale)
         if start is None:
@@ -108,26 +104,6 @@ def check_masks(
             model = _check_frame(next(found), i, masks, model, scale, margin, check)
     check.moved.sort()
     return check
-
-
-def _in_order(make: Callable[[int], T], order: Sequence[int], workers: int) -> Iterator[T]:
-    """make(i) for each i of `order`, in that order, made up to 2 * workers items ahead on
-    `workers` threads (an exception in one is raised when its turn comes)."""
-    pool = ThreadPoolExecutor(max(1, workers), thread_name_prefix="vtrack-mask-check")
-    pending: deque[Future[T]] = deque()
-    todo = iter(order)
-    try:
-        for i in itertools.islice(todo, 2 * max(1, workers)):
-            pending.append(pool.submit(make, i))
-        while pending:
-            got = pending.popleft().result()
-            for i in itertools.islice(todo, 1):
-                pending.append(pool.submit(make, i))
-            yield got
-    finally:
-        for future in pending:
-            future.cancel()
-        pool.shutdown(wait=True)
 
 
 class _Stopped(Exception):

@@ -21,12 +21,12 @@ resolution or a working one.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
-from typing import TypeVar
 
 import numpy as np
 
+from vtrack.ahead import made_ahead
 from vtrack.config import get_settings
 from vtrack.inpaint.base import ProgressCallback, VideoInpainter
 from vtrack.inpaint.embedded.align import CameraMotion
@@ -48,7 +48,6 @@ _ALIGN = 0.3
 # many-frame fill's window (t +- 32), and its far frames (a dozen), with room to spare. Frames
 # only looked into keep their hole alone (~60 KB at 480p; a filled frame's sheds the rest).
 HOLES_KEPT = 224
-T = TypeVar("T")
 
 
 def _holes(masks: Sequence[np.ndarray], margin: int, feather: int) -> Lru[Hole | None]:
@@ -127,11 +126,11 @@ class _Completion:
 
     def run(self) -> Iterator[np.ndarray]:
         previous: np.ndarray | None = None
-        with _Ahead(self._many, self.n, self.workers) as ahead:
-            for t in range(self.n):
+        ahead = made_ahead(self._many, range(self.n), self.workers, "vtrack-fill-ahead")
+        with contextlib.closing(ahead):
+            for t, many in enumerate(ahead):
                 frame = np.asarray(self.frames[t])
                 hole = self.holes.get(t)
-                many = ahead.get(t)
                 if hole is None or many is None:
                     out = frame.copy()
                 else:
@@ -217,28 +216,3 @@ def _spread(at: np.ndarray, found: Candidates) -> Candidates:
     all_ages, all_spots = np.zeros(count, np.int32), np.full(count, -1, np.int32)
     all_ages[at], all_spots[at] = ages, spots
     return all_colours, all_ages, all_spots
-
-
-class _Ahead:
-    """`make(t)` for the next frames, on `workers` threads, handed out in order by `get(t)`."""
-
-    def __init__(self, make: Callable[[int], T], n: int, workers: int) -> None:
-        self._make, self._n = make, n
-        self._depth = 2 * workers
-        self._pool = ThreadPoolExecutor(workers, thread_name_prefix="vtrack-fill-ahead")
-        self._pending: dict[int, Future[T]] = {}
-        self._next = 0
-
-    def get(self, t: int) -> T:
-        while self._next < min(self._n, t + 1 + self._depth):
-            self._pending[self._next] = self._pool.submit(self._make, self._next)
-            self._next += 1
-        return self._pending.pop(t).result()
-
-    def __enter__(self) -> _Ahead:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        for future in self._pending.values():
-            future.cancel()
-        self._pool.shutdown(wait=True)
