@@ -325,7 +325,9 @@ class FlowTracker:
         keys, gray = state.keyframes, self._cur_gray
         return self.reacquirer.elsewhere(keys, gray, state.mask, state.ref_area)
 
-    def _relocated(self, state: TrackState, image: np.ndarray, flow, reach: int) -> tuple | None:
+    def _relocated(
+        self, state: TrackState, image: np.ndarray, flow: np.ndarray, reach: int
+    ) -> tuple | None:
         if self._prev_gray is None or self._cur_gray is None:
             return None  # `relocate.py`: the object placed by its own pixels, not the flow
         prev, cur, looks = self._prev_gray, self._cur_gray, (state.anchor, image)
